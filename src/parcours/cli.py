@@ -1,0 +1,15 @@
+"""La commande ``parcours`` : les commandes de gestion de Django, en français."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parcours.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["parcours", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

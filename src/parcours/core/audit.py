@@ -1,0 +1,87 @@
+"""Journal d'audit : qui, quand, quoi, avant/après — écrit dans la transaction de l'action."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import models
+
+from parcours.core import clock
+from parcours.core.models import AuditEntry
+
+SECRET_FIELDS = frozenset({"nir_encrypted", "nir_hash", "password"})
+
+
+def _jsonable(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
+    """Les valeurs des champs concrets (clés étrangères par identifiant), sans les secrets."""
+    result = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in SECRET_FIELDS or (fields and field.name not in fields):
+            continue
+        result[field.name] = _jsonable(getattr(obj, field.attname))
+    return result
+
+
+def diff(before: dict, after: dict) -> dict:
+    keys = set(before) | set(after)
+    return {
+        k: {"avant": before.get(k), "apres": after.get(k)}
+        for k in sorted(keys)
+        if before.get(k) != after.get(k)
+    }
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    person_id: int | None = None,
+    summary: str = "",
+    changes: dict | None = None,
+    organisation_id: int | None = None,
+) -> AuditEntry:
+    if obj is not None:
+        object_type = object_type or obj._meta.model_name
+        object_id = object_id or str(obj.pk)
+        organisation_id = organisation_id or getattr(obj, "organisation_id", None)
+    if organisation_id is None and actor is not None:
+        organisation_id = actor.organisation_id
+    return AuditEntry.objects.create(
+        organisation_id=organisation_id,
+        actor=actor if actor is not None and actor.pk else None,
+        at=clock.now(),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        person_id=person_id,
+        summary=summary[:300],
+        changes=changes or {},
+    )
+
+
+def record_write(
+    *, actor, obj: models.Model, before: dict | None, person_id: int | None, summary: str = ""
+) -> AuditEntry:
+    after = snapshot(obj)
+    if before is None:
+        action, changes = (
+            AuditEntry.Action.CREATE,
+            {k: {"avant": None, "apres": v} for k, v in after.items()},
+        )
+    else:
+        action, changes = AuditEntry.Action.UPDATE, diff(before, after)
+    return record(
+        actor=actor, action=action, obj=obj, person_id=person_id, summary=summary, changes=changes
+    )

@@ -1,0 +1,273 @@
+"""Écritures sur les personnes : chaque fonction est une transaction qui écrit son audit."""
+
+from django.db import transaction
+from django.db.models import Q
+
+from parcours.core import audit, clock, crypto
+from parcours.core.exceptions import ConflictError
+from parcours.core.models import AuditEntry
+from parcours.people.models import Person
+from parcours.rules import nir as nir_rules
+from parcours.rules import text
+
+IDENTITY_FIELDS = [
+    "last_name",
+    "birth_name",
+    "first_names",
+    "sex",
+    "birth_date",
+    "address",
+    "postal_code",
+    "commune",
+    "departement",
+    "phone",
+    "email",
+    "preferred_channel",
+    "language",
+    "status",
+    "family_situation",
+    "housing",
+    "employment",
+    "legal_protection",
+    "long_term_illness",
+    "gir",
+]
+_ACCEPTED = frozenset(IDENTITY_FIELDS) | {"commune_id", "departement_id"}
+
+
+def derive_search_keys(person: Person) -> None:
+    """Clés de recherche dérivées des champs saisis (jamais saisies)."""
+    person.last_name_key = text.name_key(person.last_name)
+    person.birth_name_key = text.name_key(person.birth_name)
+    person.first_name_key = " ".join(text.tokens(person.first_names))
+    person.name_phonetic = text.phonetic(text.name_key(person.last_name))
+    person.phone_digits = text.digits(person.phone)
+
+
+def set_nir(person: Person, nir: str | None) -> None:
+    if not nir:
+        person.nir_encrypted = person.nir_hash = person.nir_masked = ""
+        return
+    valid = nir_rules.validate(nir)
+    person.nir_encrypted = crypto.encrypt(valid)
+    person.nir_hash = crypto.blind_index(valid)
+    person.nir_masked = nir_rules.mask(valid)
+
+
+def nir_hash(raw: str) -> str | None:
+    """L'empreinte d'un NIR saisi (complet, ou 13 caractères sans clé) ; None si invalide."""
+    value = nir_rules.normalize(raw)
+    if len(value) == 13:
+        try:
+            value = f"{value}{nir_rules.compute_key(value):02d}"
+        except ValueError:
+            return None
+    try:
+        return crypto.blind_index(nir_rules.validate(value))
+    except nir_rules.NirError:
+        return None
+
+
+def find_duplicates(
+    *,
+    organisation_id: int,
+    nir: str | None,
+    last_name: str,
+    first_names: str,
+    birth_date,
+    exclude_pk: int | None = None,
+):
+    """Doublons probables : même NIR, ou même nom (d'usage ou de naissance) et naissance."""
+    condition = Q(birth_date=birth_date) & (
+        Q(last_name_key=text.name_key(last_name)) | Q(birth_name_key=text.name_key(last_name))
+    )
+    if first_names:
+        first = text.tokens(first_names)[:1]
+        if first:
+            condition &= Q(first_name_key__startswith=first[0])
+    if nir:
+        hashed = nir_hash(nir)
+        if hashed:
+            condition |= Q(nir_hash=hashed)
+    queryset = Person.objects.filter(
+        condition, organisation_id=organisation_id, merged_into__isnull=True
+    )
+    if exclude_pk:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return queryset.select_related("departement")
+
+
+@transaction.atomic
+def create_person(*, actor, organisation_id: int, data: dict, nir: str | None = None) -> Person:
+    person = Person(
+        organisation_id=organisation_id,
+        created_by=actor,
+        **{k: v for k, v in data.items() if k in _ACCEPTED},
+    )
+    derive_search_keys(person)
+    set_nir(person, nir)
+    person.save()
+    audit.record_write(
+        actor=actor, obj=person, before=None, person_id=person.pk, summary="Création de la fiche"
+    )
+    return person
+
+
+@transaction.atomic
+def update_person(
+    *,
+    actor,
+    person: Person,
+    data: dict,
+    expected_version: int,
+    nir: str | None = None,
+    change_nir: bool = False,
+) -> Person:
+    """Met à jour si la fiche est encore en ``expected_version`` ; sinon ConflictError."""
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if current.version != expected_version:
+        raise ConflictError(current)
+    before = audit.snapshot(current)  # le NIR n'y figure que masqué
+    for key, value in data.items():
+        if key in _ACCEPTED:
+            setattr(current, key, value)
+    derive_search_keys(current)
+    if change_nir:
+        set_nir(current, nir)
+    current.version += 1
+    current.save()
+    audit.record_write(
+        actor=actor,
+        obj=current,
+        before=before,
+        person_id=current.pk,
+        summary="Modification de la fiche",
+    )
+    return current
+
+
+@transaction.atomic
+def reveal_nir(*, actor, person: Person) -> str:
+    """Le NIR en clair, pour un affichage explicite et journalisé."""
+    value = crypto.decrypt(person.nir_encrypted)
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.REVEAL_NIR,
+        obj=person,
+        person_id=person.pk,
+        summary="Affichage du NIR en clair",
+    )
+    return value
+
+
+def record_view(*, actor, person: Person) -> None:
+    """Chaque affichage de la fiche d'une personne est journalisé (qui, quand)."""
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.READ,
+        obj=person,
+        person_id=person.pk,
+        summary="Consultation de la fiche",
+    )
+
+
+def age(person: Person) -> int:
+    from parcours.rules.calendar import age_on
+
+    return age_on(person.birth_date, clock.today())
+
+
+MERGE_FILLABLE = [
+    "birth_name",
+    "address",
+    "postal_code",
+    "commune",
+    "phone",
+    "email",
+    "preferred_channel",
+    "language",
+    "status",
+    "family_situation",
+    "housing",
+    "employment",
+    "gir",
+]
+
+
+@transaction.atomic
+def merge_people(*, actor, keep: Person, duplicate: Person) -> Person:
+    """Fusionne ``duplicate`` dans ``keep`` sans rien perdre.
+
+    Accompagnements, demandes et rendez-vous du doublon passent à la fiche conservée ; les
+    champs vides de celle-ci sont complétés par ceux du doublon (NIR compris) ; le doublon reste
+    en base, marqué « fusionné dans », pour l'historique et le journal. Refusé entre organismes,
+    et quand les deux fiches portent deux NIR différents (ce ne sont pas les mêmes personnes).
+    """
+    from parcours.cases.models import Case
+    from parcours.core.exceptions import BusinessError
+    from parcours.outreach.models import Appointment, AppointmentRequest
+
+    keep = Person.objects.select_for_update().get(pk=keep.pk)
+    duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
+    if keep.pk == duplicate.pk:
+        raise BusinessError("Choisissez deux fiches différentes.")
+    if keep.organisation_id != duplicate.organisation_id:
+        raise BusinessError("Les deux fiches n'appartiennent pas au même organisme.")
+    if keep.merged_into_id or duplicate.merged_into_id:
+        raise BusinessError("L'une des fiches a déjà été fusionnée.")
+    if keep.nir_hash and duplicate.nir_hash and keep.nir_hash != duplicate.nir_hash:
+        raise BusinessError(
+            "Les deux fiches portent des NIR différents : ce ne sont pas les mêmes personnes."
+        )
+    before = audit.snapshot(keep)
+    filled = []
+    for name in MERGE_FILLABLE:
+        field = Person._meta.get_field(name)
+        if getattr(keep, field.attname) in ("", None) and getattr(duplicate, field.attname) not in (
+            "",
+            None,
+        ):
+            setattr(keep, field.attname, getattr(duplicate, field.attname))
+            filled.append(name)
+    if not keep.nir_hash and duplicate.nir_hash:
+        keep.nir_encrypted = duplicate.nir_encrypted
+        keep.nir_hash, keep.nir_masked = duplicate.nir_hash, duplicate.nir_masked
+        filled.append("nir")
+    moved = {
+        "accompagnements": list(Case.objects.filter(person=duplicate).values_list("pk", flat=True)),
+        "demandes": list(
+            AppointmentRequest.objects.filter(person=duplicate).values_list("pk", flat=True)
+        ),
+        "rendez_vous": list(
+            Appointment.objects.filter(person=duplicate).values_list("pk", flat=True)
+        ),
+    }
+    Case.objects.filter(person=duplicate).update(person=keep)
+    AppointmentRequest.objects.filter(person=duplicate).update(person=keep)
+    Appointment.objects.filter(person=duplicate).update(person=keep)
+    derive_search_keys(keep)
+    keep.version += 1
+    keep.save()
+    Person.objects.filter(pk=duplicate.pk).update(merged_into=keep, version=duplicate.version + 1)
+    changes = audit.diff(before, audit.snapshot(keep))
+    changes["fusion"] = {
+        "avant": None,
+        "apres": {"doublon": duplicate.pk, "complete": filled, **moved},
+    }
+    audit.record(
+        actor=actor,
+        action="UPDATE",
+        obj=keep,
+        person_id=keep.pk,
+        summary=f"Fusion du doublon {duplicate.pk} dans cette fiche",
+        changes=changes,
+    )
+    audit.record(
+        actor=actor,
+        action="UPDATE",
+        obj=duplicate,
+        person_id=duplicate.pk,
+        summary=f"Fiche fusionnée dans la fiche {keep.pk}",
+        changes={"merged_into": {"avant": None, "apres": keep.pk}},
+    )
+    return keep

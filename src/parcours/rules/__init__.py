@@ -1,0 +1,1 @@
+"""Règles métier pures, sans Django ni I/O."""

@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("parcours.core.urls")),
+    path("", include("parcours.people.urls")),
+    path("", include("parcours.cases.urls")),
+    path("", include("parcours.outreach.urls")),
+    path("administration/", include("parcours.core.urls_admin")),
+]
+
+handler404 = "parcours.core.views.page_not_found"
+handler403 = "parcours.core.views.permission_denied"
+handler500 = "parcours.core.views.server_error"
