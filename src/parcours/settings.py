@@ -80,7 +80,24 @@ INSTALLED_APPS = [
     "parcours.people",
     "parcours.cases",
     "parcours.outreach",
+    "parcours.groups",
+    "parcours.aid",
+    "parcours.steering",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Tâches de fond (django-tasks) : en base, exécutées par « parcours db_worker » ;
+# en test, exécutées sur-le-champ pour que les parcours restent déterministes.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if ENV == "test"
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

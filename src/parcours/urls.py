@@ -5,6 +5,9 @@ urlpatterns = [
     path("", include("parcours.people.urls")),
     path("", include("parcours.cases.urls")),
     path("", include("parcours.outreach.urls")),
+    path("collectif/", include("parcours.groups.urls")),
+    path("aides/", include("parcours.aid.urls")),
+    path("pilotage/", include("parcours.steering.urls")),
     path("administration/", include("parcours.core.urls_admin")),
 ]
 

@@ -241,6 +241,6 @@ def merge(request, pk):
             "person": person,
             "candidates": candidates,
             "duplicate": duplicate,
-                "nav": "personnes",
+            "nav": "personnes",
         },
     )

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "parcours.groups"
+    label = "groups"
