@@ -1,0 +1,184 @@
+from django import forms
+
+from parcours.core import clock
+from parcours.core.forms import DateInput, Form
+from parcours.core.models import Departement, Site, User
+from parcours.core.nomenclatures import Fonction, Programme, Sexe, TypeCollectif
+from parcours.groups.models import Question, Questionnaire, Registration
+from parcours.rules import collective as rules
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+class ActionForm(Form):
+    type = forms.ChoiceField(label="Type d'action", choices=TypeCollectif.choices)
+    programme = forms.ChoiceField(label="Programme", choices=Programme.choices)
+    title = forms.CharField(label="Intitulé", max_length=200)
+    public = forms.CharField(label="Public visé", max_length=300, required=False)
+    departement = forms.ModelChoiceField(label="Département", queryset=Departement.objects.none())
+    partners = forms.CharField(label="Partenaires", max_length=500, required=False)
+    cofunders = forms.CharField(label="Cofinanceurs", max_length=500, required=False)
+    facilitators = forms.ModelMultipleChoiceField(
+        label="Animatrices et animateurs (AS)",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    partner_facilitators = forms.CharField(
+        label="Intervenants des partenaires",
+        help_text="Noms et structures, séparés par des virgules.",
+        max_length=500,
+        required=False,
+    )
+    description = forms.CharField(
+        label="Présentation (reprise dans l'invitation)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        deps = list(user.departements.values_list("code", flat=True))
+        self.fields["departement"].queryset = Departement.objects.filter(code__in=deps)
+        self.fields["facilitators"].queryset = User.objects.filter(
+            organisation_id=user.organisation_id,
+            function=Fonction.AS,
+            is_active=True,
+            departements__code__in=deps,
+        ).distinct()
+
+    def service_data(self):
+        data = dict(self.cleaned_data)
+        facilitators = data.pop("facilitators")
+        data["departement_id"] = data.pop("departement").code
+        return data, facilitators
+
+
+class SessionForm(Form):
+    date = forms.DateField(label="Date", widget=DateInput())
+    start_time = forms.TimeField(label="Heure de début", widget=TimeInput())
+    end_time = forms.TimeField(label="Heure de fin", widget=TimeInput(), required=False)
+    capacity = forms.IntegerField(label="Nombre de places", min_value=1, max_value=500)
+    video = forms.BooleanField(label="En visioconférence", required=False)
+    site = forms.ModelChoiceField(
+        label="Lieu d'accueil", queryset=Site.objects.none(), required=False
+    )
+    partner_place = forms.CharField(
+        label="Ou lieu d'un partenaire (nom et adresse)", max_length=300, required=False
+    )
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Site.objects.filter(
+            organisation_id=action.organisation_id, active=True, departement=action.departement
+        )
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date < clock.today():
+            raise forms.ValidationError("Une nouvelle séance ne peut pas être dans le passé.")
+        return date
+
+
+class PersonSearchForm(Form):
+    q = forms.CharField(label="Nom et prénom de la personne", max_length=100)
+
+
+class RegisterForm(Form):
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    relation = forms.ChoiceField(label="Qualité", choices=Registration.Relation.choices)
+
+
+class NewParticipantForm(Form):
+    """Une personne sans fiche (aidant, proche) : l'identité minimale pour l'inscrire."""
+
+    last_name = forms.CharField(label="Nom", max_length=100)
+    first_names = forms.CharField(label="Prénom", max_length=150)
+    sex = forms.ChoiceField(label="Sexe", choices=Sexe.choices, widget=forms.RadioSelect)
+    birth_date = forms.DateField(label="Date de naissance", widget=DateInput())
+    phone = forms.CharField(label="Téléphone", max_length=30, required=False)
+    relation = forms.ChoiceField(label="Qualité", choices=Registration.Relation.choices)
+
+    def clean_birth_date(self):
+        value = self.cleaned_data["birth_date"]
+        if value >= clock.today():
+            raise forms.ValidationError("La date de naissance doit être passée.")
+        return value
+
+
+class QuestionnaireForm(Form):
+    title = forms.CharField(label="Intitulé", max_length=200)
+    moment = forms.ChoiceField(label="Moment", choices=Questionnaire.Moment.choices)
+    months_after = forms.IntegerField(
+        label="Délai en mois (questionnaire d'impact)", min_value=0, max_value=24, initial=3
+    )
+    action_type = forms.ChoiceField(
+        label="Type d'action",
+        choices=[("", "Tous les types"), *TypeCollectif.choices],
+        required=False,
+    )
+    programme = forms.ChoiceField(
+        label="Programme", choices=[("", "Tous les programmes"), *Programme.choices], required=False
+    )
+
+
+class QuestionForm(Form):
+    text = forms.CharField(label="Question", max_length=300)
+    answer_type = forms.ChoiceField(label="Type de réponse", choices=Question.AnswerType.choices)
+    scale_max = forms.IntegerField(
+        label="Note maximale (échelle)", min_value=2, max_value=10, initial=5
+    )
+    choices = forms.CharField(
+        label="Réponses proposées (une par ligne ; « + » devant une réponse positive)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    required = forms.BooleanField(label="Réponse obligatoire", required=False)
+
+    def service_data(self):
+        data = dict(self.cleaned_data)
+        lines = [line.strip() for line in data.pop("choices").splitlines() if line.strip()]
+        data["choices"] = [line.lstrip("+").strip() for line in lines]
+        data["positive_choices"] = [i for i, line in enumerate(lines) if line.startswith("+")]
+        return data
+
+
+def answers_form_fields(questionnaire, options_of):
+    """Les champs d'un questionnaire à remplir (sans JavaScript : boutons radio, zone de texte)."""
+    fields = []
+    for question in questionnaire.questions.all():
+        name = f"q{question.pk}"
+        if question.answer_type == rules.TEXT:
+            field = forms.CharField(
+                label=question.text,
+                required=False,
+                max_length=rules.TEXT_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        else:
+            field = forms.ChoiceField(
+                label=question.text,
+                required=False,
+                choices=[(str(v), label) for v, label in options_of(question)],
+                widget=forms.RadioSelect,
+            )
+        fields.append((name, field))
+    return fields
+
+
+class AnswersForm(Form):
+    """Réponses brutes ; la validation par type se fait dans le service (mêmes règles partout)."""
+
+    def __init__(self, *args, questionnaire, options_of, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in answers_form_fields(questionnaire, options_of):
+            self.fields[name] = field
+        self.questionnaire = questionnaire
+
+    def raw(self):
+        return {name: self.data.get(name, "") for name in self.fields}

@@ -1,0 +1,101 @@
+"""Qui voit et gère quelles actions collectives.
+
+- AS et responsables gèrent les actions de leur organisme dans leurs départements d'intervention
+  (action, séances, invitations, présences, questionnaires saisis du papier, ouverture d'un
+  accompagnement pour un participant) ;
+- l'accueil (CSAM, secrétaires) voit ces actions et y inscrit des personnes, sans présences ni
+  questionnaires ;
+- pilotage, chargés de mission et administrateurs : aucune action ni participant (ils ont les
+  chiffres agrégés, pas les listes de personnes) ;
+- hors périmètre, tout répond 404 comme si l'objet n'existait pas.
+"""
+
+from parcours.core.policies import _get_or_404
+from parcours.core.roles import Role, agent_context
+from parcours.groups.models import GroupAction, Invitation, Questionnaire, Registration, Session
+
+_SEE = {Role.AS, Role.MANAGER, Role.FRONT_LINE}
+_MANAGE = {Role.AS, Role.MANAGER}
+
+
+def visible_actions(user):
+    ctx = agent_context(user)
+    if ctx.role not in _SEE:
+        return GroupAction.objects.none()
+    return GroupAction.objects.filter(
+        organisation_id=ctx.organisation_id, departement_id__in=ctx.departements
+    )
+
+
+def visible_sessions(user):
+    return Session.objects.filter(action__in=visible_actions(user))
+
+
+def visible_registrations(user):
+    return Registration.objects.filter(session__action__in=visible_actions(user))
+
+
+def visible_invitations(user):
+    return Invitation.objects.filter(action__in=visible_actions(user))
+
+
+def visible_questionnaires(user):
+    """Les questionnaires de l'organisme (des modèles, sans donnée personnelle)."""
+    ctx = agent_context(user)
+    if ctx.role not in _MANAGE:
+        return Questionnaire.objects.none()
+    return Questionnaire.objects.filter(organisation_id=ctx.organisation_id)
+
+
+def get_action_or_404(user, pk) -> GroupAction:
+    return _get_or_404(visible_actions(user).select_related("departement"), pk)
+
+
+def get_session_or_404(user, pk) -> Session:
+    return _get_or_404(visible_sessions(user).select_related("action", "site"), pk)
+
+
+def get_registration_or_404(user, pk) -> Registration:
+    return _get_or_404(visible_registrations(user).select_related("session__action", "person"), pk)
+
+
+def get_invitation_or_404(user, pk) -> Invitation:
+    return _get_or_404(visible_invitations(user).select_related("action", "person"), pk)
+
+
+def get_questionnaire_or_404(user, pk) -> Questionnaire:
+    return _get_or_404(visible_questionnaires(user), pk)
+
+
+def can_create_action(user) -> bool:
+    """Créer une action : AS et responsables."""
+    return agent_context(user).role in _MANAGE
+
+
+def can_manage_action(user, action: GroupAction) -> bool:
+    """Modifier, ajouter des séances, inviter, marquer les présences, saisir des questionnaires :
+    AS et responsables du département de l'action."""
+    ctx = agent_context(user)
+    return ctx.role in _MANAGE and _in_scope(ctx, action)
+
+
+def can_register(user, action: GroupAction) -> bool:
+    """Inscrire ou désinscrire une personne : AS, responsables et accueil du département."""
+    ctx = agent_context(user)
+    return ctx.role in _SEE and _in_scope(ctx, action)
+
+
+def can_open_case_from(user, action: GroupAction) -> bool:
+    """Ouvrir un accompagnement pour un participant : AS et responsables du département."""
+    return can_manage_action(user, action)
+
+
+def can_edit_questionnaires(user) -> bool:
+    """Créer un questionnaire ou y ajouter des questions : les responsables."""
+    return agent_context(user).role == Role.MANAGER
+
+
+def _in_scope(ctx, action: GroupAction) -> bool:
+    return (
+        action.organisation_id == ctx.organisation_id and action.departement_id in ctx.departements
+    )
