@@ -25,7 +25,7 @@ from parcours.rules import collective as rules
 
 
 def sessions_in_year(*, organisation_id: int, year: int, departements=None):
-    sessions = Session.objects.filter(organisation_id=organisation_id, date__year=year)
+    sessions = Session.objects.filter(organisation_id=organisation_id, date__year=year).order_by()
     if departements is not None:
         sessions = sessions.filter(action__departement_id__in=list(departements))
     return sessions
@@ -35,7 +35,7 @@ def present_registrations(*, organisation_id: int, year: int, departements=None)
     """Présences (inscription marquée présente) aux séances datées dans l'année."""
     registrations = Registration.objects.filter(
         organisation_id=organisation_id, present=True, session__date__year=year
-    )
+    ).order_by()
     if departements is not None:
         registrations = registrations.filter(session__action__departement_id__in=list(departements))
     return registrations
@@ -52,7 +52,7 @@ def present_people(
         registrations = registrations.filter(session__action__programme=programme)
     if type:
         registrations = registrations.filter(session__action__type=type)
-    return registrations.values_list("person_id", flat=True).distinct()
+    return registrations.order_by().values_list("person_id", flat=True).distinct()
 
 
 def collective_figures(*, organisation_id: int, year: int, departements=None) -> dict:

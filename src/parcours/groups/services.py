@@ -131,8 +131,16 @@ def add_session(
         video=video,
         capacity=capacity,
     )
-    audit.record_write(
-        actor=actor, obj=session, before=None, person_id=None, summary="Séance ajoutée"
+    after = {
+        k: v.isoformat() if isinstance(v, datetime.time) else v
+        for k, v in audit.snapshot(session).items()
+    }
+    audit.record(
+        actor=actor,
+        action="CREATE",
+        obj=session,
+        summary="Séance ajoutée",
+        changes={k: {"avant": None, "apres": v} for k, v in after.items()},
     )
     return session
 
