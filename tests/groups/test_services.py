@@ -109,9 +109,11 @@ def test_info_meeting_one_session_at_a_time(frozen, action, session, people, as0
 
 
 def test_no_registration_to_a_past_session(session, people, as01):
-    with clock.frozen(datetime.datetime(2026, 3, 11, 9, tzinfo=datetime.UTC)):
-        with pytest.raises(BusinessError) as error:
-            services.register(actor=as01, session=session, person=people[0])
+    with (
+        clock.frozen(datetime.datetime(2026, 3, 11, 9, tzinfo=datetime.UTC)),
+        pytest.raises(BusinessError) as error,
+    ):
+        services.register(actor=as01, session=session, person=people[0])
     assert error.value.errors == {"session": "Cette séance a déjà eu lieu."}
 
 
@@ -147,9 +149,11 @@ def test_mark_attendance_after_the_session_only(session, people, as01, frozen):
 def test_attendance_refuses_foreign_registration(session, action, people, as01, frozen):
     other = make_session(action=action, actor=as01, date=datetime.date(2026, 3, 10), capacity=5)
     reg, _ = services.register(actor=as01, session=other, person=people[0])
-    with clock.frozen(datetime.datetime(2026, 3, 10, 18, tzinfo=datetime.UTC)):
-        with pytest.raises(BusinessError):
-            services.mark_attendance(actor=as01, session=session, presence={reg.pk: True})
+    with (
+        clock.frozen(datetime.datetime(2026, 3, 10, 18, tzinfo=datetime.UTC)),
+        pytest.raises(BusinessError),
+    ):
+        services.mark_attendance(actor=as01, session=session, presence={reg.pk: True})
 
 
 def test_participant_becomes_a_case_in_one_click(session, people, as01, frozen):

@@ -9,8 +9,8 @@ from parcours.core import clock
 from parcours.groups import services
 from parcours.groups.models import GroupAction, Invitation, Registration, Response, Session
 from tests.conftest import login_as
-from tests.factories import SiteFactory, UserFactory, make_person
-from tests.groups.factories import make_registration, make_session
+from tests.factories import SiteFactory, UserFactory
+from tests.groups.factories import make_registration
 
 pytestmark = pytest.mark.django_db
 

@@ -93,7 +93,9 @@ def test_positive_answers():
     assert r.positive_threshold(2) == 1
     assert [r.is_positive(r.SCALE, v) for v in range(1, 6)] == [False, False, False, True, True]
     assert r.is_positive(r.YES_NO, 1) and not r.is_positive(r.YES_NO, 0)
-    assert r.is_positive(r.CHOICE, 2, positive=[0, 2]) and not r.is_positive(r.CHOICE, 1, positive=[0, 2])
+    assert r.is_positive(r.CHOICE, 2, positive=[0, 2]) and not r.is_positive(
+        r.CHOICE, 1, positive=[0, 2]
+    )
     assert not r.is_positive(r.TEXT, None)
     assert not r.is_positive(r.SCALE, None)
 
