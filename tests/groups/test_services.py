@@ -184,6 +184,12 @@ def test_token_round_trip_expiry_and_forgery(frozen, action, people, as01):
     assert services.read_token(token) == invitation
     assert services.read_token(token[:-2] + "xx") is None
     assert services.read_token("n'importe-quoi") is None
+    pk, ordinal, signature = token.split("-")
+    assert len(token) < 45  # recopiable d'un courrier
+    assert services.read_token(f"{int(pk) + 1}-{ordinal}-{signature}") is None
+    assert services.read_token(f"{pk}-{int(ordinal) + 1}-{signature}") is None
+    assert services.read_token(f"{pk}-99999999999-{signature}") is None
+    assert services.read_token(token.upper()) == invitation
     assert services.read_token("") is None
     late = datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC) + datetime.timedelta(days=401)
     with clock.frozen(late):

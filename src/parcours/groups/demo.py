@@ -161,7 +161,16 @@ def _departement(organisation, dep, rng, today, counts, questionnaires):
         )
 
 
+def _weekday(day):
+    """Du lundi au vendredi : un samedi ou un dimanche passe au lundi suivant."""
+    return day + datetime.timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+
+
 def _session_dates(n, rng, today, kind):
+    return [_weekday(d) for d in _raw_dates(n, rng, today, kind)]
+
+
+def _raw_dates(n, rng, today, kind):
     if n == 1:
         return [today - datetime.timedelta(days=rng.randint(40, 200))]
     if kind == TypeCollectif.INFO_COLLECTIVE:

@@ -2,8 +2,8 @@
 
 import datetime
 
-from django.core import signing
 from django.db import transaction
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from parcours.core import audit, clock
 from parcours.core.exceptions import BusinessError
@@ -148,29 +148,38 @@ def add_session(
 # ---------------------------------------------------------------- liens personnels
 
 
+def _signature(value: str) -> str:
+    return salted_hmac(TOKEN_SALT, value, algorithm="sha256").hexdigest()[:24]
+
+
 def make_token(invitation: Invitation) -> str:
-    """Jeton signé : l'invitation et sa date d'émission (un lien renouvelé annule l'ancien)."""
-    return signing.dumps(
-        {"i": invitation.pk, "d": invitation.issued_on.isoformat()}, salt=TOKEN_SALT
-    )
+    """Jeton court signé (HMAC) : l'invitation et sa date d'émission, à recopier d'un courrier.
+
+    Un lien renouvelé (nouvelle date d'émission) annule l'ancien.
+    """
+    value = f"{invitation.pk}-{invitation.issued_on.toordinal()}"
+    return f"{value}-{_signature(value)}"
 
 
 def read_token(token: str) -> Invitation | None:
     """L'invitation du lien, ou ``None`` pour un lien falsifié, périmé ou renouvelé."""
+    parts = (token or "").strip().lower().split("-")
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+        return None
+    pk, ordinal, signature = parts
+    if not constant_time_compare(signature, _signature(f"{pk}-{ordinal}")):
+        return None
     try:
-        payload = signing.loads(token, salt=TOKEN_SALT)
-        issued = datetime.date.fromisoformat(payload["d"])
-        pk = int(payload["i"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        issued = datetime.date.fromordinal(int(ordinal))
+    except (ValueError, OverflowError):
         return None
     if rules.link_expired(issued, clock.today()):
         return None
-    invitation = (
+    return (
         Invitation.objects.select_related("action", "person", "action__departement")
-        .filter(pk=pk, issued_on=issued, person__merged_into__isnull=True)
+        .filter(pk=int(pk), issued_on=issued, person__merged_into__isnull=True)
         .first()
     )
-    return invitation
 
 
 def _invitation(*, actor, action, person, source, channel=None) -> tuple[Invitation, bool]:

@@ -220,7 +220,11 @@ def invitation_letters(request, pk):
     """Les courriers d'invitation (PDF) avec le lien personnel ; marqués comme édités."""
     action = policies.get_action_or_404(request.user, pk)
     _require(policies.can_manage_action(request.user, action))
-    rows = policies.visible_invitations(request.user).filter(action=action).select_related("person")
+    rows = (
+        policies.visible_invitations(request.user)
+        .filter(action=action)
+        .select_related("person__commune")
+    )
     if request.POST.get("tous") != "1":
         rows = rows.filter(letter_printed_on__isnull=True)
     rows = list(rows.order_by("person__last_name", "person__first_names"))
