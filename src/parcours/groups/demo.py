@@ -94,7 +94,7 @@ def _departement(organisation, dep, rng, today, counts, questionnaires):
             "",
             22 * scale,
             15,
-            pdp or others,
+            pdp + others[: len(others) // 3],
         ),
         (
             TypeCollectif.ATELIER,
@@ -133,6 +133,8 @@ def _departement(organisation, dep, rng, today, counts, questionnaires):
     for kind, programme, title, public, partners, cofunders, n_sessions, capacity, pool in plans:
         if not pool:
             continue
+        if kind == TypeCollectif.INFO_COLLECTIVE:
+            n_sessions = max(3, min(n_sessions, len(pool) // 12))
         action = GroupAction.objects.create(
             organisation=organisation,
             type=kind,
@@ -187,6 +189,9 @@ def _sessions(organisation, action, n, capacity, pool, sites, rng, today, counts
     group = rng.sample(pool, min(len(pool), capacity)) if action.type != "INFO_COLLECTIVE" else []
     invitations, registrations = {}, []
     used = set()
+    # La dernière séance passée d'une réunion d'information attend encore ses présences.
+    past_dates = [d for d in dates if d <= today]
+    last_past = past_dates[-1] if past_dates and action.type == "INFO_COLLECTIVE" else None
     for i, day in enumerate(dates):
         session = Session.objects.create(
             organisation=organisation,
@@ -205,8 +210,9 @@ def _sessions(organisation, action, n, capacity, pool, sites, rng, today, counts
         if group:
             attendees = group
         else:
+            # Une personne ne vient qu'à une réunion d'information.
             fresh = [p for p in pool if p not in used]
-            attendees = rng.sample(fresh or pool, min(len(fresh or pool), rng.randint(8, capacity)))
+            attendees = rng.sample(fresh, min(len(fresh), rng.randint(8, capacity)))
             used.update(attendees)
         for rank, person_id in enumerate(attendees):
             if person_id not in invitations:
@@ -233,7 +239,7 @@ def _sessions(organisation, action, n, capacity, pool, sites, rng, today, counts
                     channel=Registration.Channel.LIEN
                     if rank % 3 == 0
                     else Registration.Channel.AGENT,
-                    present=(rng.random() < 0.78) if past else None,
+                    present=(rng.random() < 0.78) if past and day != last_past else None,
                     registered_at=now,
                 )
             )

@@ -127,6 +127,11 @@ def sessions_with_counts(sessions):
         n_registered=Count("registrations", filter=Q(registrations__status=rules.REGISTERED)),
         n_waiting=Count("registrations", filter=Q(registrations__status=rules.WAITING)),
         n_present=Count("registrations", filter=Q(registrations__present=True)),
+        n_unmarked=Count(
+            "registrations",
+            filter=Q(registrations__present__isnull=True)
+            & ~Q(registrations__status=rules.CANCELLED),
+        ),
     ).select_related("site")
 
 

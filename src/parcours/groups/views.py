@@ -136,6 +136,7 @@ def action_detail(request, pk):
             "n_letters_due": invitations.filter(letter_printed_on__isnull=True).count(),
             "questionnaires": services.applicable_questionnaires(action) if can_manage else [],
             "can_manage": can_manage,
+            "today": clock.today(),
             "nav": NAV,
         },
     )
@@ -625,12 +626,14 @@ def public_link(request, token):
                 error = " ".join(exc.errors.values())
             else:
                 return redirect(f"{reverse('collectif-lien', args=[token])}?inscription=1")
-    current = (
+    mine = (
         Registration.objects.filter(session__action=action, person=invitation.person)
         .exclude(status=rules.CANCELLED)
         .select_related("session__site")
         .order_by("session__date")
     )
+    current = [r for r in mine if r.session.date >= today]
+    attended = [r for r in mine if r.session.date < today and r.present]
     sessions = queries.sessions_with_counts(action.sessions.filter(date__gte=today))
     due, done = queries.open_questionnaires(invitation, today)
     return render(
@@ -642,7 +645,8 @@ def public_link(request, token):
             if invitation.person.first_names
             else "",
             "action": action,
-            "current": list(current),
+            "current": current,
+            "attended": attended,
             "sessions": sessions,
             "due": due,
             "done": done,
