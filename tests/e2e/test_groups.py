@@ -72,7 +72,9 @@ def test_social_worker_and_participant_journeys(page, browser, e2e_server):
     page.get_by_label("Intitulé").fill("Atelier Prév'Emploi")
     page.get_by_label("Public visé").fill("salariés en arrêt long")
     page.get_by_label("Département").select_option("01")
-    page.get_by_role("textbox", name="Partenaires (Optionnel)", exact=True).fill("Cap emploi, service de santé au travail")
+    page.get_by_role("textbox", name="Partenaires (Optionnel)", exact=True).fill(
+        "Cap emploi, service de santé au travail"
+    )
     page.locator("label[for=id_facilitators_0]").click()
     page.get_by_label("Intervenants des partenaires").fill("M. Bernard (Cap emploi)")
     check_page(page, "collectif-02-nouvelle-action")
