@@ -130,6 +130,16 @@ def test_social_worker_and_participant_journeys(page, browser, e2e_server):
         "link", name=f"Lien personnel de {first_person}"
     ).first.get_attribute("href")
 
+    # La page publique, avec JavaScript : axe-core sans aucune violation, erreur comprise.
+    context, public = public_page(browser, e2e_server, javascript=True)
+    public.goto(link)
+    expect(public.get_by_role("heading", name="Choisir une date")).to_be_visible()
+    check_public_page(public, "collectif-09a-lien-choix")
+    public.get_by_role("button", name="Je m'inscris").click()
+    expect(public.get_by_text("Choisissez l'une des dates proposées.")).to_be_visible()
+    check_public_page(public, "collectif-09b-lien-erreur")
+    context.close()
+
     # Le participant, sans compte ni JavaScript : inscription par son lien.
     context, public = public_page(browser, e2e_server, javascript=False)
     public.goto(link)
@@ -163,6 +173,9 @@ def test_social_worker_and_participant_journeys(page, browser, e2e_server):
         "Satisfaction — réunion d'information"
     )
     check_public_page(public, "collectif-13-questionnaire")
+    public.get_by_role("button", name="Envoyer mes réponses").click()
+    expect(public.get_by_text("Répondez au moins à une question.")).to_be_visible()
+    check_public_page(public, "collectif-13b-questionnaire-erreur")
     public.get_by_role(
         "group", name="Avez-vous apprécié d'être invité·e à cette réunion ?"
     ).get_by_text("Oui").click()
