@@ -181,7 +181,7 @@ def test_social_worker_and_participant_journeys(page, browser, e2e_server):
     ).get_by_text("Oui").click()
     public.get_by_role(
         "group", name="Les informations données étaient-elles claires ?"
-    ).get_by_text("5", exact=True).click()
+    ).get_by_text("5 — tout à fait", exact=True).click()
     public.get_by_role(
         "group", name="Connaissez-vous mieux vos droits et vos devoirs ?"
     ).get_by_text("Oui").click()

@@ -204,11 +204,11 @@ def test_questionnaire_results_exact(org, as01):
     by_text = {item["question"].text: item for item in result["questions"]}
     clarity = by_text["Clarté"]
     assert [(d["label"], d["count"], d["pct"]) for d in clarity["distribution"]] == [
-        ("1", 0, Decimal("0.0")),
+        ("1 — pas du tout", 0, Decimal("0.0")),
         ("2", 1, Decimal("33.3")),
         ("3", 0, Decimal("0.0")),
         ("4", 1, Decimal("33.3")),
-        ("5", 1, Decimal("33.3")),
+        ("5 — tout à fait", 1, Decimal("33.3")),
     ]
     assert (clarity["answered"], clarity["positive"], clarity["positive_pct"]) == (
         3,

@@ -355,3 +355,47 @@ def test_manager_builds_a_questionnaire(client, org):
 def test_nav_entry(client, as01):
     login_as(client, as01)
     assert 'href="/collectif/"' in client.get(reverse("collectif")).content.decode()
+
+
+def test_edit_session_capacity_promotes_or_refuses(client, frozen, session, people, as01):
+    regs = [services.register(actor=as01, session=session, person=p)[0] for p in people[:4]]
+    login_as(client, as01)
+    url = reverse("collectif-seance-modifier", args=[session.pk])
+    data = {
+        "date": "2026-03-10",
+        "start_time": "14:00",
+        "capacity": "1",
+        "partner_place": "Salle des fêtes",
+    }
+    refused = client.post(url, data)
+    assert "2 personnes sont déjà inscrites" in html_of(refused)
+    assert Session.objects.get().capacity == 2
+    data["capacity"] = "3"
+    assert client.post(url, data).status_code == 302
+    assert [Registration.objects.get(pk=r.pk).status for r in regs] == [
+        "INSCRIT",
+        "INSCRIT",
+        "INSCRIT",
+        "ATTENTE",
+    ]
+
+
+def test_paper_questionnaires_pdf(client, org, session, people, as01, frozen):
+    q, scale, yes = _survey(org, as01)
+    for p in people[:2]:
+        make_registration(session=session, person=p, actor=as01)
+    login_as(client, as01)
+    response = client.get(reverse("collectif-questionnaires-papier", args=[session.pk, q.pk]))
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 2
+    text = reader.pages[0].extract_text()
+    assert "Votre avis sur la réunion" in text and "DURAND" in text
+    assert "1 — pas du tout" in text and "5 — tout à fait" in text
+    front = UserFactory(organisation=org, front_line=True, departements=["01"])
+    login_as(client, front)
+    assert (
+        client.get(reverse("collectif-questionnaires-papier", args=[session.pk, q.pk])).status_code
+        == 404
+    )

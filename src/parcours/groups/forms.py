@@ -80,7 +80,7 @@ class SessionForm(Form):
 
     def clean_date(self):
         date = self.cleaned_data["date"]
-        if date < clock.today():
+        if date < clock.today() and date != self.initial.get("date"):
             raise forms.ValidationError("Une nouvelle séance ne peut pas être dans le passé.")
         return date
 

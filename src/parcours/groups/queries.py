@@ -246,7 +246,9 @@ def questionnaire_results(questionnaire: Questionnaire, *, today, **scope) -> di
 
 def _options(question: Question) -> list[tuple[int, str]]:
     if question.answer_type == rules.SCALE:
-        return [(v, str(v)) for v in range(1, question.scale_max + 1)]
+        last = question.scale_max
+        hints = {1: " — pas du tout", last: " — tout à fait"}
+        return [(v, f"{v}{hints.get(v, '')}") for v in range(1, last + 1)]
     if question.answer_type == rules.YES_NO:
         return [(rules.YES, "Oui"), (rules.NO, "Non")]
     return list(enumerate(question.choices))

@@ -145,6 +145,57 @@ def add_session(
     return session
 
 
+@transaction.atomic
+def update_session(
+    *,
+    actor,
+    session: Session,
+    date: datetime.date,
+    start_time: datetime.time,
+    capacity: int,
+    end_time: datetime.time | None = None,
+    site: Site | None = None,
+    partner_place: str = "",
+    video: bool = False,
+) -> tuple[Session, list[Registration]]:
+    """Modifie une séance ; des places en plus font monter la liste d'attente (renvoyée).
+
+    Moins de places que d'inscrits : refusé (personne n'est désinscrit en silence).
+    """
+    session = _locked_session(session)
+    errors = _session_errors(
+        session.action,
+        site=site,
+        partner_place=partner_place,
+        video=video,
+        capacity=capacity,
+        start_time=start_time,
+        end_time=end_time,
+    )
+    taken = _taken(session)
+    if capacity is not None and capacity < taken:
+        errors["capacity"] = (
+            f"{taken} personnes sont déjà inscrites : annulez des inscriptions avant de réduire "
+            "le nombre de places."
+        )
+    if errors:
+        raise BusinessError(errors)
+    before = {k: str(v) for k, v in audit.snapshot(session).items()}
+    session.date, session.start_time, session.end_time = date, start_time, end_time
+    session.capacity, session.site, session.video = capacity, site, video
+    session.partner_place = "" if video else partner_place.strip()
+    session.save()
+    after = {k: str(v) for k, v in audit.snapshot(session).items()}
+    audit.record(
+        actor=actor,
+        action="UPDATE",
+        obj=session,
+        summary="Séance modifiée",
+        changes=audit.diff(before, after),
+    )
+    return session, _promote(actor=actor, session=session)
+
+
 # ---------------------------------------------------------------- liens personnels
 
 

@@ -11,6 +11,12 @@ urlpatterns = [
     path("actions/<int:pk>/invitations/", views.invitations, name="collectif-invitations"),
     path("actions/<int:pk>/courriers/", views.invitation_letters, name="collectif-courriers"),
     path("seances/<int:pk>/", views.session_detail, name="collectif-seance"),
+    path("seances/<int:pk>/modifier/", views.session_edit, name="collectif-seance-modifier"),
+    path(
+        "seances/<int:pk>/questionnaires/<int:questionnaire_pk>.pdf",
+        views.paper_questionnaires,
+        name="collectif-questionnaires-papier",
+    ),
     path("seances/<int:pk>/inscrire/", views.session_register, name="collectif-inscrire"),
     path(
         "seances/<int:pk>/nouveau-participant/",

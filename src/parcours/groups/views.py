@@ -155,7 +155,73 @@ def session_new(request, pk):
         else:
             messages.success(request, "La séance est ajoutée.")
             return redirect("collectif-action", pk=action.pk)
-    return render(request, "groups/session_form.html", {"form": form, "action": action, "nav": NAV})
+    return render(
+        request,
+        "groups/session_form.html",
+        {"form": form, "action": action, "session": None, "nav": NAV},
+    )
+
+
+@login_required
+def session_edit(request, pk):
+    session = policies.get_session_or_404(request.user, pk)
+    action = session.action
+    _require(policies.can_manage_action(request.user, action))
+    initial = {
+        "date": session.date,
+        "start_time": session.start_time,
+        "end_time": session.end_time,
+        "capacity": session.capacity,
+        "video": session.video,
+        "site": session.site_id,
+        "partner_place": session.partner_place,
+    }
+    form = SessionForm(request.POST or None, action=action, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, promoted = services.update_session(
+                actor=request.user, session=session, **form.cleaned_data
+            )
+        except BusinessError as error:
+            apply_business_errors(form, error)
+        else:
+            messages.success(request, "La séance est modifiée.")
+            for registration in promoted:
+                messages.info(
+                    request,
+                    f"Place libérée : {registration.person} passe de la liste d'attente aux "
+                    "inscrits.",
+                )
+            return redirect("collectif-seance", pk=session.pk)
+    return render(
+        request,
+        "groups/session_form.html",
+        {"form": form, "action": action, "session": session, "nav": NAV},
+    )
+
+
+@login_required
+def paper_questionnaires(request, pk, questionnaire_pk):
+    """Questionnaires papier d'une séance : une page nominative par participant."""
+    session = policies.get_session_or_404(request.user, pk)
+    _require(policies.can_manage_action(request.user, session.action))
+    questionnaire = policies.get_questionnaire_or_404(request.user, questionnaire_pk)
+    registrations = [
+        r for r in queries.session_registrations(session) if r.status != rules.CANCELLED
+    ]
+    questions = [(q, queries.answer_options(q)) for q in questionnaire.questions.all()]
+    html = render_to_string(
+        "groups/pdf/questionnaire.html",
+        {
+            "session": session,
+            "action": session.action,
+            "questionnaire": questionnaire,
+            "questions": questions,
+            "registrations": registrations or [None],
+            "organisation": request.user.organisation,
+        },
+    )
+    return _pdf(html, f"questionnaire-{questionnaire.pk}-seance-{session.pk}.pdf")
 
 
 # ---------------------------------------------------------------- invitations
