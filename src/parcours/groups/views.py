@@ -327,10 +327,18 @@ def _pdf(html: str, filename: str) -> HttpResponse:
 
 def _session_context(request, session, **extra):
     action = session.action
+    registrations = queries.session_registrations(session)
+    invitation_of = dict(
+        policies.visible_invitations(request.user)
+        .filter(action=action, person_id__in=[r.person_id for r in registrations])
+        .values_list("person_id", "pk")
+    )
+    for registration in registrations:
+        registration.invitation_id = invitation_of.get(registration.person_id)
     context = {
         "session": session,
         "action": action,
-        "registrations": queries.session_registrations(session),
+        "registrations": registrations,
         "counts": queries.sessions_with_counts(
             policies.visible_sessions(request.user).filter(pk=session.pk)
         ).first(),
