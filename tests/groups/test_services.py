@@ -108,6 +108,17 @@ def test_info_meeting_one_session_at_a_time(frozen, action, session, people, as0
     assert first.status == rules.CANCELLED and second.status == rules.REGISTERED
 
 
+def test_changing_date_keeps_past_attendance(action, session, people, as01):
+    from tests.groups.factories import make_registration
+
+    attended = make_registration(session=session, person=people[0], actor=as01, present=True)
+    later = make_session(action=action, actor=as01, date=datetime.date(2026, 6, 2), capacity=5)
+    with clock.frozen(datetime.datetime(2026, 4, 1, 9, tzinfo=datetime.UTC)):
+        services.register(actor=as01, session=later, person=people[0])
+    attended.refresh_from_db()
+    assert (attended.status, attended.present) == (rules.REGISTERED, True)
+
+
 def test_no_registration_to_a_past_session(session, people, as01):
     with (
         clock.frozen(datetime.datetime(2026, 3, 11, 9, tzinfo=datetime.UTC)),

@@ -339,7 +339,10 @@ def register(
         source=Invitation.Source.INSCRIPTION if actor else Invitation.Source.LISTE,
     )
     active = Registration.objects.filter(
-        session__action=action, person=person, status__in=[rules.REGISTERED, rules.WAITING]
+        session__action=action,
+        person=person,
+        status__in=[rules.REGISTERED, rules.WAITING],
+        session__date__gte=clock.today(),
     ).exclude(session=session)
     if action.type == TypeCollectif.INFO_COLLECTIVE and active.exists():
         # Une réunion d'information : une seule séance à la fois ; changer de date annule l'autre.
