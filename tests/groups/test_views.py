@@ -399,3 +399,46 @@ def test_paper_questionnaires_pdf(client, org, session, people, as01, frozen):
         client.get(reverse("collectif-questionnaires-papier", args=[session.pk, q.pk])).status_code
         == 404
     )
+
+
+def test_public_cancel_frees_the_place(client, link, session, people, as01):
+    url, invitation = link
+    services.register(actor=as01, session=session, person=people[0])
+    client.post(url, {"seance": session.pk})
+    mine = Registration.objects.get(person=people[2])
+    services.register(actor=as01, session=session, person=people[3])  # liste d'attente
+    other = Registration.objects.get(person=people[0])
+    # Annuler l'inscription de quelqu'un d'autre par son propre lien : sans effet.
+    client.post(url, {"annuler": other.pk})
+    assert Registration.objects.get(pk=other.pk).status == "INSCRIT"
+    response = client.post(url, {"annuler": mine.pk})
+    assert response.status_code == 302
+    assert "Votre inscription est annulée." in html_of(client.get(response["Location"]))
+    assert dict(Registration.objects.values_list("person__last_name", "status")) == {
+        "Durand": "INSCRIT",
+        "Moreau": "ANNULE",
+        "Roux": "INSCRIT",
+    }
+
+
+def test_edit_action(client, frozen, action, as01):
+    login_as(client, as01)
+    url = reverse("collectif-action-modifier", args=[action.pk])
+    assert "Réunion d'information PDP" in html_of(client.get(url))
+    response = client.post(
+        url,
+        {
+            "type": "INFO_COLLECTIVE",
+            "programme": "PDP",
+            "title": "Nouvel intitulé",
+            "departement": "01",
+            "cofunders": "Conseil départemental",
+        },
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.title, action.cofunders, action.facilitators.count()) == (
+        "Nouvel intitulé",
+        "Conseil départemental",
+        0,
+    )

@@ -681,6 +681,16 @@ def public_link(request, token):
     action = invitation.action
     today = clock.today()
     error = ""
+    if request.method == "POST" and request.POST.get("annuler", "").isdigit():
+        mine = Registration.objects.filter(
+            session__action=action,
+            person=invitation.person,
+            session__date__gte=today,
+            pk=int(request.POST["annuler"]),
+        ).exclude(status=rules.CANCELLED)
+        for registration in mine:
+            services.cancel_registration(actor=None, registration=registration)
+        return redirect(f"{reverse('collectif-lien', args=[token])}?annulation=1")
     if request.method == "POST":
         session_id = request.POST.get("seance", "")
         session = action.sessions.filter(
@@ -727,6 +737,7 @@ def public_link(request, token):
             "error": error,
             "just_registered": request.GET.get("inscription") == "1",
             "thanks": request.GET.get("merci") == "1",
+            "cancelled": request.GET.get("annulation") == "1",
         },
         status=422 if error else 200,
     )
