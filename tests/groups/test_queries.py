@@ -134,11 +134,16 @@ def test_action_list_counts(world):
         for a in queries.actions_list(GroupAction.objects.filter(organisation=world["org"]), 2026)
     }
     assert rows == {
-        "Réunion d'information PDP": (3, 2),
-        "Mémoire": (3, 2),
+        "Réunion d'information PDP": (2, 2),
+        "Mémoire": (2, 2),
         "Santé": (2, 1),
         "PDP Rhône": (1, 1),
     }
+    rows_2025 = {
+        a.title: (a.n_sessions, a.n_present, a.first_date)
+        for a in queries.actions_list(GroupAction.objects.filter(organisation=world["org"]), 2025)
+    }
+    assert rows_2025 == {"Réunion d'information PDP": (1, 1, D(2025, 12, 31))}
 
 
 def _answer(questionnaire, invitation, raw, day):

@@ -105,21 +105,23 @@ def pdp_information_participants(*, organisation_id: int, year: int, departement
 # ---------------------------------------------------------------- pages
 
 
-def actions_list(actions, year: int | None = None):
-    """Les actions annotées : nombre de séances, première et dernière date, participants."""
-    qs = actions.annotate(
-        n_sessions=Count("sessions", distinct=True),
-        first_date=Min("sessions__date"),
-        last_date=Max("sessions__date"),
-        n_present=Count(
-            "sessions__registrations__person",
-            filter=Q(sessions__registrations__present=True),
-            distinct=True,
-        ),
+def actions_list(actions, year: int):
+    """Les actions ayant une séance dans l'année : séances, dates et participants de l'année."""
+    in_year = Q(sessions__date__year=year)
+    return (
+        actions.filter(Exists(Session.objects.filter(action=OuterRef("pk"), date__year=year)))
+        .annotate(
+            n_sessions=Count("sessions", filter=in_year, distinct=True),
+            first_date=Min("sessions__date", filter=in_year),
+            last_date=Max("sessions__date", filter=in_year),
+            n_present=Count(
+                "sessions__registrations__person",
+                filter=in_year & Q(sessions__registrations__present=True),
+                distinct=True,
+            ),
+        )
+        .order_by("-last_date", "-id")
     )
-    if year:
-        qs = qs.filter(Exists(Session.objects.filter(action=OuterRef("pk"), date__year=year)))
-    return qs.order_by("-last_date", "-id")
 
 
 def sessions_with_counts(sessions):
