@@ -442,3 +442,28 @@ def test_edit_action(client, frozen, action, as01):
         "Conseil départemental",
         0,
     )
+
+
+def test_questionnaire_reminder_letters(client, org, action, session, people, as01):
+    q, scale, yes = _survey(org, as01)
+    for i, p in enumerate(people):
+        make_registration(session=session, person=p, actor=as01, present=i < 3)
+    login_as(client, as01)
+    with clock.frozen(datetime.datetime(2026, 3, 12, 9, tzinfo=datetime.UTC)):
+        services.submit_response(
+            actor=as01,
+            questionnaire=q,
+            invitation=Invitation.objects.get(person=people[0]),
+            raw={f"q{yes.pk}": "1"},
+            source=Response.Source.PAPIER,
+        )
+        page = html_of(client.get(reverse("collectif-action", args=[action.pk])))
+        assert "2 personnes" in page  # présentes, sans réponse (l'absente n'est pas relancée)
+        pdf = client.post(reverse("collectif-relances", args=[action.pk, q.pk]))
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf.content))
+    texts = [page.extract_text() for page in reader.pages]
+    assert len(texts) == 2
+    assert "MOREAU" in texts[0] and "PETIT" in texts[1]
+    assert "Votre avis sur la réunion" in texts[0].replace("\n", " ")

@@ -276,3 +276,10 @@ def open_questionnaires(invitation: Invitation, today):
         if opens is not None and opens <= today:
             due.append(questionnaire)
     return due, done
+
+
+def unanswered(questionnaire: Questionnaire, *, action, today):
+    """Les invitations des personnes concernées par le questionnaire qui n'y ont pas répondu."""
+    return eligible_invitations(questionnaire, today=today, action=action).exclude(
+        Exists(Response.objects.filter(questionnaire=questionnaire, invitation=OuterRef("pk")))
+    )

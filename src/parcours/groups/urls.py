@@ -10,6 +10,11 @@ urlpatterns = [
     path("actions/<int:pk>/seances/nouvelle/", views.session_new, name="collectif-seance-nouvelle"),
     path("actions/<int:pk>/invitations/", views.invitations, name="collectif-invitations"),
     path("actions/<int:pk>/courriers/", views.invitation_letters, name="collectif-courriers"),
+    path(
+        "actions/<int:pk>/questionnaires/<int:questionnaire_pk>/relances/",
+        views.questionnaire_reminders,
+        name="collectif-relances",
+    ),
     path("seances/<int:pk>/", views.session_detail, name="collectif-seance"),
     path("seances/<int:pk>/modifier/", views.session_edit, name="collectif-seance-modifier"),
     path(

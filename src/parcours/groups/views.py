@@ -134,7 +134,12 @@ def action_detail(request, pk):
             "sessions": queries.sessions_with_counts(action.sessions.all()),
             "n_invitations": invitations.count(),
             "n_letters_due": invitations.filter(letter_printed_on__isnull=True).count(),
-            "questionnaires": services.applicable_questionnaires(action) if can_manage else [],
+            "questionnaires": [
+                (q, queries.unanswered(q, action=action, today=clock.today()).count())
+                for q in services.applicable_questionnaires(action)
+            ]
+            if can_manage
+            else [],
             "can_manage": can_manage,
             "today": clock.today(),
             "nav": NAV,
@@ -312,6 +317,36 @@ def invitation_letters(request, pk):
         },
     )
     return _pdf(html, f"invitations-action-{action.pk}.pdf")
+
+
+@login_required
+@require_POST
+def questionnaire_reminders(request, pk, questionnaire_pk):
+    """Courriers de relance (PDF) : le questionnaire à remplir par le lien personnel."""
+    action = policies.get_action_or_404(request.user, pk)
+    _require(policies.can_manage_action(request.user, action))
+    questionnaire = policies.get_questionnaire_or_404(request.user, questionnaire_pk)
+    rows = list(
+        queries.unanswered(questionnaire, action=action, today=clock.today())
+        .filter(pk__in=policies.visible_invitations(request.user).values("pk"))
+        .select_related("person__commune")
+        .order_by("person__last_name", "person__first_names")
+    )
+    if not rows:
+        messages.info(request, "Personne n'a de questionnaire en attente.")
+        return redirect("collectif-action", pk=action.pk)
+    html = render_to_string(
+        "groups/pdf/invitations.html",
+        {
+            "action": action,
+            "sessions": [],
+            "letters": [(i, personal_link(request, i)) for i in rows],
+            "today": clock.today(),
+            "organisation": request.user.organisation,
+            "questionnaire": questionnaire,
+        },
+    )
+    return _pdf(html, f"relances-questionnaire-{questionnaire.pk}.pdf")
 
 
 def _pdf(html: str, filename: str) -> HttpResponse:
