@@ -303,11 +303,15 @@ def test_paper_entry_and_results(client, org, action, session, people, as01):
         make_registration(session=session, person=p, actor=as01, present=i < 3)
     login_as(client, as01)
     with clock.frozen(datetime.datetime(2026, 3, 12, 9, tzinfo=datetime.UTC)):
+        session_page = html_of(client.get(reverse("collectif-seance", args=[session.pk])))
+        assert session_page.count("Saisir : Votre avis sur la réunion") == 3  # les présents
         for person, value in ((people[0], "1"), (people[1], "0")):
             invitation = Invitation.objects.get(person=person)
             url = reverse("collectif-saisie", args=[invitation.pk, q.pk])
-            response = client.post(url, {f"q{scale.pk}": "5", f"q{yes.pk}": value})
-            assert response.status_code == 302
+            response = client.post(
+                f"{url}?seance={session.pk}", {f"q{scale.pk}": "5", f"q{yes.pk}": value}
+            )
+            assert response["Location"] == reverse("collectif-seance", args=[session.pk])
         bad = client.post(
             reverse("collectif-saisie", args=[Invitation.objects.get(person=people[2]).pk, q.pk]),
             {f"q{scale.pk}": "9"},

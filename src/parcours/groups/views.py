@@ -642,6 +642,14 @@ def response_entry(request, pk, questionnaire_pk):
             apply_business_errors(form, error)
         else:
             messages.success(request, "Le questionnaire est enregistré.")
+            back = request.GET.get("seance", "")
+            if (
+                back.isdigit()
+                and policies.visible_sessions(request.user)
+                .filter(pk=int(back), action_id=invitation.action_id)
+                .exists()
+            ):
+                return redirect("collectif-seance", pk=int(back))
             return redirect("collectif-invitations", pk=invitation.action_id)
     return render(
         request,
