@@ -304,7 +304,7 @@ def test_paper_entry_and_results(client, org, action, session, people, as01):
     login_as(client, as01)
     with clock.frozen(datetime.datetime(2026, 3, 12, 9, tzinfo=datetime.UTC)):
         session_page = html_of(client.get(reverse("collectif-seance", args=[session.pk])))
-        assert session_page.count("Saisir : Votre avis sur la réunion") == 3  # les présents
+        assert session_page.count("Saisir le questionnaire papier") == 3  # les présents
         for person, value in ((people[0], "1"), (people[1], "0")):
             invitation = Invitation.objects.get(person=person)
             url = reverse("collectif-saisie", args=[invitation.pk, q.pk])
@@ -318,6 +318,8 @@ def test_paper_entry_and_results(client, org, action, session, people, as01):
         )
         assert bad.status_code == 422
         page = html_of(client.get(reverse("collectif-resultats"), {"annee": "2026"}))
+        session_page = html_of(client.get(reverse("collectif-seance", args=[session.pk])))
+        assert session_page.count("Saisir le questionnaire papier") == 1  # reste : la 3e
     assert set(Response.objects.values_list("source", flat=True)) == {"PAPIER"}
     assert "2 réponses sur 3 participants concernés : taux de réponse <strong>66,7 %" in page
     assert "<strong>50,0 %</strong> de réponses positives" in page

@@ -368,8 +368,20 @@ def _session_context(request, session, **extra):
         .filter(action=action, person_id__in=[r.person_id for r in registrations])
         .values_list("person_id", "pk")
     )
+    questionnaires = []
+    if policies.can_manage_action(request.user, action):
+        questionnaires = list(services.applicable_questionnaires(action))
+    waiting_answer = {
+        q.pk: set(
+            queries.unanswered(q, action=action, today=clock.today()).values_list("pk", flat=True)
+        )
+        for q in questionnaires
+    }
     for registration in registrations:
         registration.invitation_id = invitation_of.get(registration.person_id)
+        registration.due_questionnaires = [
+            q for q in questionnaires if registration.invitation_id in waiting_answer[q.pk]
+        ]
     context = {
         "session": session,
         "action": action,
@@ -382,6 +394,7 @@ def _session_context(request, session, **extra):
         "can_manage": policies.can_manage_action(request.user, action),
         "can_mark": policies.can_manage_action(request.user, action)
         and session.date <= clock.today(),
+        "questionnaires": questionnaires,
         "search": PersonSearchForm(),
         "new_form": NewParticipantForm(),
         "results": [],
