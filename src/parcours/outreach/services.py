@@ -1,10 +1,26 @@
 """Demandes de rendez-vous et rendez-vous : écritures avec audit."""
 
-from django.db import transaction
+from dataclasses import dataclass, field
 
-from parcours.core import audit, clock
+from django.db import transaction
+from django.utils import timezone
+
+from parcours.core import audit, clock, crypto
 from parcours.core.exceptions import BusinessError
-from parcours.outreach.models import Appointment, AppointmentRequest
+from parcours.core.models import AuditEntry
+from parcours.outreach import extract
+from parcours.outreach.models import (
+    Appointment,
+    AppointmentRequest,
+    TargetingEntry,
+    TargetingRule,
+    TargetingRun,
+)
+from parcours.people.models import Person
+from parcours.people.services import derive_search_keys, set_nir
+from parcours.rules import sick_leave_extract as extract_rules
+from parcours.rules import targeting
+from parcours.rules.sick_leave_extract import ExtractRow
 
 
 @transaction.atomic
@@ -98,3 +114,309 @@ def set_appointment_status(*, actor, appointment: Appointment, status: str) -> A
         summary="Rendez-vous mis à jour",
     )
     return appointment
+
+
+# --- Ciblage ------------------------------------------------------------------------------
+
+BATCH = 2000
+
+
+def targeting_rule(*, organisation, code: str = targeting.ARRET_LONG) -> TargetingRule:
+    """La règle ``code`` de l'organisme, créée avec les paramètres par défaut au besoin."""
+    spec = targeting.RULES[code]
+    rule, _ = TargetingRule.objects.get_or_create(
+        organisation=organisation,
+        code=code,
+        defaults={
+            "name": spec.label,
+            "programme": spec.programme,
+            "parameters": dict(spec.defaults),
+        },
+    )
+    return rule
+
+
+@transaction.atomic
+def update_targeting_rule(*, actor, rule: TargetingRule, parameters: dict) -> TargetingRule:
+    params, errors = targeting.clean_parameters(rule.code, parameters)
+    if errors:
+        raise BusinessError(errors)
+    before = audit.snapshot(rule)
+    rule.parameters = params
+    rule.save(update_fields=["parameters", "updated_at"])
+    audit.record_write(
+        actor=actor, obj=rule, before=before, person_id=None, summary="Règle de ciblage modifiée"
+    )
+    return rule
+
+
+@dataclass
+class _Counts:
+    lines: int = 0
+    valid: int = 0
+    rejected: int = 0
+    targeted: int = 0
+    already_known: int = 0
+    already_in_case: int = 0
+    new_people: int = 0
+    errors: list = field(default_factory=list)
+
+    def apply_to(self, run: TargetingRun) -> None:
+        for name in (
+            "lines",
+            "valid",
+            "rejected",
+            "targeted",
+            "already_known",
+            "already_in_case",
+            "new_people",
+            "errors",
+        ):
+            setattr(run, name, getattr(self, name))
+
+
+class AlreadyImported(Exception):
+    def __init__(self, previous: TargetingRun):
+        super().__init__("Fichier déjà importé")
+        self.previous = previous
+
+
+def previous_import(organisation, sha256: str) -> TargetingRun | None:
+    return TargetingRun.objects.filter(
+        organisation=organisation,
+        file_sha256=sha256,
+        dry_run=False,
+        status=TargetingRun.Status.TERMINE,
+    ).first()
+
+
+def run_sick_leave_extract(
+    *,
+    actor,
+    organisation,
+    path,
+    extraction_date,
+    dry_run: bool,
+    file_name: str = "",
+    run: TargetingRun | None = None,
+    on_progress=None,
+) -> TargetingRun:
+    """Importe un extrait d'arrêts de travail (formats.md §3) et applique la règle ``ARRET_LONG``.
+
+    Essai (``dry_run``) : rien n'est écrit (sauf ``run`` s'il est fourni, pour l'affichage).
+    Import réel : une seule transaction (tout ou rien) qui crée les personnes inconnues (NIR
+    par empreinte : jamais de doublon), une ligne ``TargetingEntry`` par personne ciblée et le
+    ciblage lui-même ; un fichier déjà importé ne change rien (état « déjà importé »).
+    ``HeaderError`` si le fichier est refusé (encodage, en-tête) : rien n'est écrit.
+    """
+    from pathlib import Path
+
+    path = Path(path)
+    rule = targeting_rule(organisation=organisation, code=targeting.ARRET_LONG)
+    params, errors = targeting.clean_parameters(rule.code, rule.parameters)
+    if errors:
+        raise BusinessError(errors)
+    sha256 = extract.fingerprint(path)
+    if run is None:
+        run = TargetingRun(
+            organisation=organisation,
+            created_by=actor if actor is not None and actor.pk else None,
+            file_name=file_name or path.name,
+            extraction_date=extraction_date,
+            dry_run=dry_run,
+        )
+    run.rule = rule
+    run.rule_code = rule.code
+    run.parameters = params
+    run.programme = rule.programme
+    run.file_sha256 = sha256
+    previous = previous_import(organisation, sha256)
+    write = not dry_run and previous is None
+    if write:
+        with transaction.atomic():
+            counts = _process(run, path, params, extraction_date, actor, True, on_progress)
+            counts.apply_to(run)
+            run.status = TargetingRun.Status.TERMINE
+            run.progress = 100
+            run.finished_at = clock.now()
+            run.message = ""
+            run.save()
+            audit.record(
+                actor=actor,
+                action=AuditEntry.Action.CREATE,
+                obj=run,
+                summary=(
+                    f"Ciblage n°{run.pk} : {run.targeted} personnes ciblées, "
+                    f"{run.new_people} fiches créées"
+                ),
+                changes={"resume": {k: v for k, v in run.summary().items() if k != "erreurs"}},
+            )
+        return run
+    counts = _process(run, path, params, extraction_date, actor, False, on_progress)
+    counts.apply_to(run)
+    run.progress = 100
+    run.finished_at = clock.now()
+    if previous is not None:
+        run.message = (
+            f"Ce fichier a déjà été importé le {timezone.localtime(previous.finished_at):%d/%m/%Y} "
+            f"(ciblage n°{previous.pk}) : "
+            + ("cet essai le relit sans rien écrire." if dry_run else "rien n'a été modifié.")
+        )
+    run.status = (
+        TargetingRun.Status.TERMINE
+        if dry_run or previous is None
+        else TargetingRun.Status.DEJA_IMPORTE
+    )
+    if run.pk is not None:
+        run.save()
+    return run
+
+
+def _process(run, path, params, extraction_date, actor, write, on_progress) -> _Counts:
+    from parcours.cases.models import Case
+    from parcours.core.models import Commune
+
+    counts = _Counts()
+    communes = dict(Commune.objects.values_list("code", "departement_id"))
+    seen: dict[str, int] = {}
+    batch: list[tuple[ExtractRow, str, str]] = []
+    organisation_id = run.organisation_id
+    if write:
+        run.status = TargetingRun.Status.EN_COURS
+        run.save()
+
+    def flush():
+        if not batch:
+            return
+        hashes = [h for _, h, _ in batch]
+        known = dict(
+            Person.objects.filter(
+                organisation_id=organisation_id, nir_hash__in=hashes, merged_into__isnull=True
+            ).values_list("nir_hash", "id")
+        )
+        in_case = set(
+            Case.objects.filter(
+                organisation_id=organisation_id,
+                person_id__in=list(known.values()),
+                programme=run.programme,
+                state=Case.State.OUVERT,
+            ).values_list("person_id", flat=True)
+        )
+        new_people: list[tuple[ExtractRow, str, Person]] = []
+        entries: list[TargetingEntry] = []
+        for row, hashed, departement in batch:
+            person_id = known.get(hashed)
+            if person_id is not None and person_id in in_case:
+                counts.already_in_case += 1
+                continue
+            counts.targeted += 1
+            if person_id is not None:
+                counts.already_known += 1
+                if write:
+                    entries.append(_entry(run, row, person_id, departement, True))
+            else:
+                counts.new_people += 1
+                if write:
+                    new_people.append((row, departement, _new_person(row, departement, actor, run)))
+        if write and new_people:
+            created = Person.objects.bulk_create([p for _, _, p in new_people], batch_size=500)
+            for (row, departement, _), person in zip(new_people, created, strict=True):
+                entries.append(_entry(run, row, person.pk, departement, False))
+        if write and entries:
+            TargetingEntry.objects.bulk_create(entries, batch_size=2000)
+            _audit_targets(run, entries, actor)
+        batch.clear()
+
+    reader = extract.Reader(path)
+    with reader:
+        positions, _extra = extract_rules.check_header(reader.header)
+        for line, values in reader.rows():
+            counts.lines += 1
+            row, problems = extract_rules.parse_row(
+                values, line, positions, communes, extraction_date
+            )
+            if row is not None:
+                hashed = crypto.blind_index(row.nir)
+                first = seen.get(hashed)
+                if first is not None:
+                    problems = [("nir", f"même NIR qu'à la ligne {first}")]
+                    row = None
+                else:
+                    seen[hashed] = line
+            if row is None:
+                counts.rejected += 1
+                counts.errors.extend(
+                    {"ligne": line, "colonne": column, "motif": reason}
+                    for column, reason in problems
+                )
+                continue
+            counts.valid += 1
+            departement = communes[row.commune]
+            facts = targeting.SickLeaveFacts(row.sick_leave_start, row.birth_date, departement)
+            if targeting.evaluate(run.rule_code, facts, extraction_date, params):
+                batch.append((row, hashed, departement))
+            if len(batch) >= BATCH:
+                flush()
+            if on_progress is not None and counts.lines % 5000 == 0:
+                on_progress(reader.fraction())
+        flush()
+    return counts
+
+
+def _new_person(row: ExtractRow, departement: str, actor, run) -> Person:
+    person = Person(
+        organisation_id=run.organisation_id,
+        last_name=row.last_name,
+        first_names=row.first_names,
+        sex=row.sex,
+        birth_date=row.birth_date,
+        address=row.address,
+        postal_code=row.postal_code,
+        commune_id=row.commune,
+        departement_id=departement,
+        phone=row.phone,
+        email=row.email,
+        status=Person.Status.ASSURE,
+        created_by=actor if actor is not None and actor.pk else None,
+    )
+    derive_search_keys(person)
+    set_nir(person, row.nir)
+    return person
+
+
+def _entry(run, row: ExtractRow, person_id: int, departement: str, known: bool):
+    return TargetingEntry(
+        organisation_id=run.organisation_id,
+        run=run,
+        person_id=person_id,
+        departement_id=departement,
+        line=row.line,
+        sick_leave_start=row.sick_leave_start,
+        risk=row.risk,
+        already_known=known,
+    )
+
+
+def _audit_targets(run, entries, actor) -> None:
+    """Une entrée d'audit par personne ciblée (création de fiche ou ciblage d'une connue)."""
+    at = clock.now()
+    actor_id = actor.pk if actor is not None and actor.pk else None
+    AuditEntry.objects.bulk_create(
+        (
+            AuditEntry(
+                organisation_id=run.organisation_id,
+                actor_id=actor_id,
+                at=at,
+                action=AuditEntry.Action.UPDATE if e.already_known else AuditEntry.Action.CREATE,
+                object_type="person",
+                object_id=str(e.person_id),
+                person_id=e.person_id,
+                summary=(
+                    f"Ciblage n°{run.pk} (ligne {e.line}) : "
+                    + ("personne déjà connue ciblée" if e.already_known else "fiche créée")
+                ),
+            )
+            for e in entries
+        ),
+        batch_size=2000,
+    )
