@@ -167,7 +167,7 @@ def test_rule_parameters_of_the_organisation_apply(call, org, sample):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("nir;nom\n".encode(), "Colonnes manquantes dans l'en-tête (ligne 1) : prenom, sexe"),
+        (b"nir;nom\n", "Colonnes manquantes dans l'en-tête (ligne 1) : prenom, sexe"),
         (
             "nir;nom;prenom;sexe;date_naissance;commune_insee;adresse;code_postal;"
             "date_debut_arret;risque;telephone;email\n1;Lefèvre\n".encode("latin-1"),

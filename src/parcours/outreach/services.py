@@ -1,8 +1,9 @@
 """Demandes de rendez-vous et rendez-vous : écritures avec audit."""
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from parcours.core import audit, clock, crypto
@@ -17,7 +18,8 @@ from parcours.outreach.models import (
     TargetingRun,
 )
 from parcours.people.models import Person
-from parcours.people.services import derive_search_keys, set_nir
+from parcours.people.services import derive_search_keys
+from parcours.rules import nir as nir_rules
 from parcours.rules import sick_leave_extract as extract_rules
 from parcours.rules import targeting
 from parcours.rules.sick_leave_extract import ExtractRow
@@ -302,8 +304,8 @@ def _process(run, path, params, extraction_date, actor, write, on_progress) -> _
                 state=Case.State.OUVERT,
             ).values_list("person_id", flat=True)
         )
-        new_people: list[tuple[ExtractRow, str, Person]] = []
-        entries: list[TargetingEntry] = []
+        new_people: list[tuple[ExtractRow, str, str]] = []
+        entries: list[tuple[ExtractRow, int, str, bool]] = []
         for row, hashed, departement in batch:
             person_id = known.get(hashed)
             if person_id is not None and person_id in in_case:
@@ -312,19 +314,22 @@ def _process(run, path, params, extraction_date, actor, write, on_progress) -> _
             counts.targeted += 1
             if person_id is not None:
                 counts.already_known += 1
-                if write:
-                    entries.append(_entry(run, row, person_id, departement, True))
+                entries.append((row, person_id, departement, True))
             else:
                 counts.new_people += 1
-                if write:
-                    new_people.append((row, departement, _new_person(row, departement, actor, run)))
+                new_people.append((row, hashed, departement))
         if write and new_people:
-            created = Person.objects.bulk_create([p for _, _, p in new_people], batch_size=500)
-            for (row, departement, _), person in zip(new_people, created, strict=True):
-                entries.append(_entry(run, row, person.pk, departement, False))
+            _insert_people(run, new_people, actor)
+            ids = dict(
+                Person.objects.filter(
+                    organisation_id=organisation_id,
+                    nir_hash__in=[h for _, h, _ in new_people],
+                    merged_into__isnull=True,
+                ).values_list("nir_hash", "id")
+            )
+            entries.extend((row, ids[h], dep, False) for row, h, dep in new_people)
         if write and entries:
-            TargetingEntry.objects.bulk_create(entries, batch_size=2000)
-            _audit_targets(run, entries, actor)
+            _insert_entries(run, entries, actor)
         batch.clear()
 
     reader = extract.Reader(path)
@@ -363,60 +368,100 @@ def _process(run, path, params, extraction_date, actor, write, on_progress) -> _
     return counts
 
 
-def _new_person(row: ExtractRow, departement: str, actor, run) -> Person:
-    person = Person(
-        organisation_id=run.organisation_id,
-        last_name=row.last_name,
-        first_names=row.first_names,
-        sex=row.sex,
-        birth_date=row.birth_date,
-        address=row.address,
-        postal_code=row.postal_code,
-        commune_id=row.commune,
-        departement_id=departement,
-        phone=row.phone,
-        email=row.email,
-        status=Person.Status.ASSURE,
-        created_by=actor if actor is not None and actor.pk else None,
-    )
-    derive_search_keys(person)
-    set_nir(person, row.nir)
-    return person
+def _fast_insert(model, names: list[str], rows: list[tuple]) -> None:
+    """INSERT multi-lignes sans instancier de modèles (l'ORM coûte 10× le SQL sur 100 000
+    lignes) ; dates, horodatages et JSON passent par la préparation de leur champ."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    prepare = [
+        f.get_db_prep_save
+        if isinstance(f, (models.DateField, models.JSONField, models.DecimalField))
+        else None
+        for f in fields
+    ]
+    quote = connection.ops.quote_name
+    size = max(1, min(500, 900 // len(fields)))
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # Noms de table et de colonnes du modèle ; les valeurs passent en paramètres.
+    columns = ", ".join(quote(f.column) for f in fields)
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            params = []
+            for row in chunk:
+                params.extend(
+                    value if conv is None else conv(value, connection)
+                    for conv, value in zip(prepare, row, strict=True)
+                )
+            cursor.execute(head + ", ".join([one] * len(chunk)), params)
 
 
-def _entry(run, row: ExtractRow, person_id: int, departement: str, known: bool):
-    return TargetingEntry(
-        organisation_id=run.organisation_id,
-        run=run,
-        person_id=person_id,
-        departement_id=departement,
-        line=row.line,
-        sick_leave_start=row.sick_leave_start,
-        risk=row.risk,
-        already_known=known,
-    )
+PERSON_COLUMNS = [
+    "organisation_id", "last_name", "birth_name", "first_names", "sex", "birth_date",
+    "address", "postal_code", "commune_id", "departement_id", "phone", "email",
+    "preferred_channel", "language", "status", "family_situation", "housing", "employment",
+    "legal_protection", "long_term_illness", "nir_encrypted", "nir_hash", "nir_masked",
+    "last_name_key", "birth_name_key", "first_name_key", "name_phonetic", "phone_digits",
+    "version", "created_at", "updated_at", "created_by_id",
+]  # fmt: skip
 
 
-def _audit_targets(run, entries, actor) -> None:
-    """Une entrée d'audit par personne ciblée (création de fiche ou ciblage d'une connue)."""
+def _insert_people(run, new_people, actor) -> None:
+    """Les fiches des personnes ciblées inconnues : mêmes clés de recherche et même
+    chiffrement du NIR que ``people.services.create_person``."""
+    now = clock.now()
+    actor_id = actor.pk if actor is not None and actor.pk else None
+    rows = []
+    for row, hashed, departement in new_people:
+        person = SimpleNamespace(
+            last_name=row.last_name, birth_name="", first_names=row.first_names, phone=row.phone
+        )
+        derive_search_keys(person)
+        rows.append(
+            (
+                run.organisation_id, row.last_name, "", row.first_names, row.sex,
+                row.birth_date, row.address, row.postal_code, row.commune, departement,
+                row.phone, row.email, "", "", Person.Status.ASSURE.value, "", "", "",
+                False, False, crypto.encrypt(row.nir), hashed, nir_rules.mask(row.nir),
+                person.last_name_key, person.birth_name_key, person.first_name_key,
+                person.name_phonetic, person.phone_digits, 1, now, now, actor_id,
+            )
+        )  # fmt: skip
+    _fast_insert(Person, PERSON_COLUMNS, rows)
+
+
+def _insert_entries(run, entries, actor) -> None:
+    """Une ligne par personne ciblée, et son entrée d'audit (création ou ciblage)."""
+    _fast_insert(
+        TargetingEntry,
+        [
+            "organisation_id", "run_id", "person_id", "departement_id", "line",
+            "sick_leave_start", "risk", "already_known",
+        ],
+        [
+            (run.organisation_id, run.pk, pid, dep, row.line, row.sick_leave_start, row.risk, k)
+            for row, pid, dep, k in entries
+        ],
+    )  # fmt: skip
     at = clock.now()
     actor_id = actor.pk if actor is not None and actor.pk else None
-    AuditEntry.objects.bulk_create(
-        (
-            AuditEntry(
-                organisation_id=run.organisation_id,
-                actor_id=actor_id,
-                at=at,
-                action=AuditEntry.Action.UPDATE if e.already_known else AuditEntry.Action.CREATE,
-                object_type="person",
-                object_id=str(e.person_id),
-                person_id=e.person_id,
-                summary=(
-                    f"Ciblage n°{run.pk} (ligne {e.line}) : "
-                    + ("personne déjà connue ciblée" if e.already_known else "fiche créée")
-                ),
+    _fast_insert(
+        AuditEntry,
+        [
+            "organisation_id", "actor_id", "at", "action", "object_type", "object_id",
+            "person_id", "summary", "changes",
+        ],
+        [
+            (
+                run.organisation_id, actor_id, at,
+                AuditEntry.Action.UPDATE.value if known else AuditEntry.Action.CREATE.value,
+                "person", str(pid), pid,
+                f"Ciblage n°{run.pk} (ligne {row.line}) : "
+                + ("personne déjà connue ciblée" if known else "fiche créée"),
+                {},
             )
-            for e in entries
-        ),
-        batch_size=2000,
-    )
+            for row, pid, _dep, known in entries
+        ],
+    )  # fmt: skip
