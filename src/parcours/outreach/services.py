@@ -9,10 +9,15 @@ from django.utils import timezone
 from parcours.core import audit, clock, crypto
 from parcours.core.exceptions import BusinessError
 from parcours.core.models import AuditEntry
+from parcours.core.nomenclatures import StatutOffre
 from parcours.outreach import extract
 from parcours.outreach.models import (
     Appointment,
     AppointmentRequest,
+    Campaign,
+    FrontLineContact,
+    Referral,
+    ServiceOffer,
     TargetingEntry,
     TargetingRule,
     TargetingRun,
@@ -20,8 +25,9 @@ from parcours.outreach.models import (
 from parcours.people.models import Person
 from parcours.people.services import derive_search_keys
 from parcours.rules import nir as nir_rules
+from parcours.rules import offers as offer_rules
+from parcours.rules import referral_workflow, targeting
 from parcours.rules import sick_leave_extract as extract_rules
-from parcours.rules import targeting
 from parcours.rules.sick_leave_extract import ExtractRow
 
 
@@ -465,3 +471,352 @@ def _insert_entries(run, entries, actor) -> None:
             for row, pid, _dep, known in entries
         ],
     )  # fmt: skip
+
+
+def fail_run(*, run_id: int, status: str, message: str) -> None:
+    """Un ciblage refusé ou en échec : rien d'autre n'a été écrit (transaction annulée)."""
+    TargetingRun.objects.filter(pk=run_id).update(
+        status=status, message=message, progress=100, finished_at=clock.now()
+    )
+
+
+def store_upload(*, uploaded, directory) -> tuple[str, str]:
+    """Enregistre un fichier envoyé, par morceaux (jamais entier en mémoire) : (chemin, nom)."""
+    import uuid
+    from pathlib import Path
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{uuid.uuid4().hex}.csv"
+    with open(path, "wb") as handle:
+        for chunk in uploaded.chunks():
+            handle.write(chunk)
+    return str(path), Path(uploaded.name).name[:255]
+
+
+@transaction.atomic
+def start_targeting_run(
+    *, actor, organisation, file_path: str, file_name: str, extraction_date, dry_run: bool
+) -> TargetingRun:
+    """Crée le ciblage (essai ou réel) et confie son exécution à une tâche de fond."""
+    from parcours.outreach.tasks import run_targeting
+
+    rule = targeting_rule(organisation=organisation)
+    run = TargetingRun.objects.create(
+        organisation=organisation,
+        rule=rule,
+        rule_code=rule.code,
+        parameters=rule.parameters,
+        programme=rule.programme,
+        dry_run=dry_run,
+        file_name=file_name,
+        file_path=file_path,
+        extraction_date=extraction_date,
+        created_by=actor,
+    )
+    audit.record_write(
+        actor=actor,
+        obj=run,
+        before=None,
+        person_id=None,
+        summary="Ciblage demandé (essai)" if dry_run else "Ciblage demandé (import réel)",
+    )
+    run_targeting.enqueue(run.pk)
+    run.refresh_from_db()
+    return run
+
+
+# --- Signalements -------------------------------------------------------------------------
+
+
+def _open_case_for(person, programme):
+    """L'accompagnement ouvert de la personne : celui du programme d'abord, sinon le plus
+    récent."""
+    from parcours.cases.models import Case
+
+    cases = Case.objects.filter(person=person, state=Case.State.OUVERT).order_by("-opened_on")
+    return cases.filter(programme=programme).first() or cases.first()
+
+
+@transaction.atomic
+def record_referral(
+    *,
+    actor,
+    person,
+    emitter: str,
+    received_on,
+    reason: str,
+    programme: str,
+    priority: str = Referral.Priority.NORMALE,
+    emitter_name: str = "",
+    emitter_address: str = "",
+) -> Referral:
+    """Enregistre un signalement. Si la personne a un accompagnement ouvert, il va à son AS
+    référente (pris en charge, rattaché à l'accompagnement) au lieu d'en ouvrir un autre."""
+    if received_on > clock.today():
+        raise BusinessError({"received_on": "La date de réception ne peut pas être dans le futur."})
+    referral = Referral(
+        organisation_id=person.organisation_id,
+        person=person,
+        emitter=emitter,
+        emitter_name=emitter_name,
+        emitter_address=emitter_address,
+        received_on=received_on,
+        reason=reason,
+        priority=priority,
+        programme=programme,
+        departement_id=person.departement_id,
+        created_by=actor,
+    )
+    case = _open_case_for(person, programme)
+    if case is not None and case.referent_id:
+        referral.case = case
+        referral.assigned_to_id = case.referent_id
+        referral.status = Referral.Status.PRIS_EN_CHARGE
+        referral.status_changed_on = clock.today()
+    referral.save()
+    audit.record_write(
+        actor=actor,
+        obj=referral,
+        before=None,
+        person_id=person.pk,
+        summary="Signalement enregistré"
+        + (" (transmis à l'AS de l'accompagnement en cours)" if referral.case_id else ""),
+    )
+    return referral
+
+
+@transaction.atomic
+def assign_referral(*, actor, referral: Referral, social_worker) -> Referral:
+    """Confie le signalement à une AS (prise en charge) ou le réattribue."""
+    if social_worker is None:
+        raise BusinessError({"social_worker": "Choisissez l'AS qui prend en charge."})
+    before = audit.snapshot(referral)
+    if referral.status == Referral.Status.RECU:
+        try:
+            referral_workflow.check_transition(
+                referral.status, Referral.Status.PRIS_EN_CHARGE, has_social_worker=True
+            )
+        except referral_workflow.TransitionError as error:
+            raise BusinessError(error.message) from None
+        referral.status = Referral.Status.PRIS_EN_CHARGE
+        referral.status_changed_on = clock.today()
+    elif referral.status != Referral.Status.PRIS_EN_CHARGE:
+        raise BusinessError("Seul un signalement reçu ou pris en charge peut être attribué.")
+    referral.assigned_to = social_worker
+    referral.save()
+    audit.record_write(
+        actor=actor,
+        obj=referral,
+        before=before,
+        person_id=referral.person_id,
+        summary=f"Signalement confié à {social_worker}",
+    )
+    return referral
+
+
+@transaction.atomic
+def set_referral_status(*, actor, referral: Referral, status: str) -> Referral:
+    try:
+        referral_workflow.check_transition(
+            referral.status, status, has_social_worker=referral.assigned_to_id is not None
+        )
+    except referral_workflow.TransitionError as error:
+        raise BusinessError({"status": error.message}) from None
+    before = audit.snapshot(referral)
+    referral.status = status
+    referral.status_changed_on = clock.today()
+    referral.save(update_fields=["status", "status_changed_on"])
+    audit.record_write(
+        actor=actor,
+        obj=referral,
+        before=before,
+        person_id=referral.person_id,
+        summary=f"Signalement : {Referral.Status(status).label.lower()}",
+    )
+    return referral
+
+
+@transaction.atomic
+def record_answer_to_emitter(*, actor, referral: Referral) -> Referral:
+    if not referral_workflow.can_answer_emitter(referral.status):
+        raise BusinessError("Répondez à l'émetteur une fois le signalement pris en charge.")
+    before = audit.snapshot(referral)
+    referral.answered_on = clock.today()
+    referral.save(update_fields=["answered_on"])
+    audit.record_write(
+        actor=actor,
+        obj=referral,
+        before=before,
+        person_id=referral.person_id,
+        summary="Réponse envoyée à l'émetteur du signalement",
+    )
+    return referral
+
+
+# --- Accueil ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_front_line_contact(
+    *,
+    actor,
+    channel: str,
+    reason: str,
+    answer: str,
+    departement_id: str,
+    person=None,
+    new_person: dict | None = None,
+    partner: str = "",
+    message: str = "",
+    recipient=None,
+    duration_minutes: int = 5,
+    site=None,
+) -> FrontLineContact:
+    """Un contact d'accueil ; ``new_person`` crée la fiche dans la même transaction."""
+    from parcours.people.services import create_person
+
+    errors = {}
+    if answer == FrontLineContact.Answer.ORIENTATION and not partner.strip():
+        errors["partner"] = "Indiquez le partenaire vers lequel la personne est orientée."
+    if answer == FrontLineContact.Answer.MESSAGE_AS and recipient is None:
+        errors["recipient"] = "Choisissez l'AS à qui transmettre le message."
+    if answer == FrontLineContact.Answer.RENDEZ_VOUS and person is None and not new_person:
+        errors["person"] = "Un rendez-vous se fixe pour une personne identifiée."
+    if errors:
+        raise BusinessError(errors)
+    if new_person:
+        person = create_person(
+            actor=actor, organisation_id=actor.organisation_id, data=new_person, nir=None
+        )
+    now = clock.now()
+    contact = FrontLineContact.objects.create(
+        organisation_id=actor.organisation_id,
+        at=now,
+        date=timezone.localdate(now),
+        departement_id=person.departement_id if person is not None else departement_id,
+        site=site if site is not None else getattr(actor, "site", None),
+        agent=actor,
+        person=person,
+        channel=channel,
+        reason=reason,
+        answer=answer,
+        partner=partner,
+        message=message,
+        recipient=recipient,
+        duration_minutes=duration_minutes,
+    )
+    audit.record_write(
+        actor=actor,
+        obj=contact,
+        before=None,
+        person_id=person.pk if person is not None else None,
+        summary="Contact d'accueil noté",
+    )
+    return contact
+
+
+# --- Campagnes et offres de service -------------------------------------------------------
+
+
+@transaction.atomic
+def create_campaign(
+    *,
+    actor,
+    name: str,
+    channel: str,
+    proposal: str,
+    programme: str,
+    people,
+    run: TargetingRun | None = None,
+    phone: str = "",
+    sent_on=None,
+) -> Campaign:
+    """Une campagne et une offre « envoyée » par personne (référence personnelle unique)."""
+    people = list(people)
+    if not people:
+        raise BusinessError("La campagne ne concerne aucune personne.")
+    sent_on = sent_on or clock.today()
+    campaign = Campaign.objects.create(
+        organisation_id=actor.organisation_id,
+        name=name,
+        run=run,
+        channel=channel,
+        proposal=proposal,
+        programme=programme,
+        phone=phone,
+        sent_on=sent_on,
+        created_by=actor,
+    )
+    offers = ServiceOffer.objects.bulk_create(
+        [
+            ServiceOffer(
+                organisation_id=actor.organisation_id,
+                campaign=campaign,
+                person=person,
+                reference=f"OS{campaign.pk:04d}-{i:05d}",
+                sent_on=sent_on,
+                channel=channel,
+                programme=programme,
+                departement_id=person.departement_id,
+            )
+            for i, person in enumerate(people, 1)
+        ]
+    )
+    audit.record_write(
+        actor=actor, obj=campaign, before=None, person_id=None, summary="Campagne créée"
+    )
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                organisation_id=actor.organisation_id,
+                actor=actor,
+                at=clock.now(),
+                action=AuditEntry.Action.CREATE,
+                object_type="serviceoffer",
+                object_id=str(offer.pk),
+                person_id=offer.person_id,
+                summary=f"Offre de service {offer.reference} (campagne n°{campaign.pk})",
+            )
+            for offer in offers
+        ]
+    )
+    return campaign
+
+
+@transaction.atomic
+def set_offer_status(*, actor, offer: ServiceOffer, status: str) -> ServiceOffer:
+    message = offer_rules.transition_error(offer.status, status)
+    if message:
+        raise BusinessError({"status": message})
+    before = audit.snapshot(offer)
+    offer.status = status
+    if status in {StatutOffre.ACCEPTEE, StatutOffre.REFUSEE}:
+        offer.answered_on = clock.today()
+    offer.save(update_fields=["status", "answered_on"])
+    audit.record_write(
+        actor=actor,
+        obj=offer,
+        before=before,
+        person_id=offer.person_id,
+        summary=f"Offre {offer.reference} : {StatutOffre(status).label.lower()}",
+    )
+    return offer
+
+
+@transaction.atomic
+def remind_offer(*, actor, offer: ServiceOffer) -> ServiceOffer:
+    if not offer_rules.can_remind(offer.status):
+        raise BusinessError("Une offre qui a reçu une réponse ne se relance pas.")
+    before = audit.snapshot(offer)
+    offer.reminders += 1
+    offer.last_reminder_on = clock.today()
+    offer.save(update_fields=["reminders", "last_reminder_on"])
+    audit.record_write(
+        actor=actor,
+        obj=offer,
+        before=before,
+        person_id=offer.person_id,
+        summary=f"Relance de l'offre {offer.reference}",
+    )
+    return offer
