@@ -326,7 +326,7 @@ def test_front_line_contact_with_new_person_then_booking(client, org, team):
     )
     contact = FrontLineContact.objects.get()
     person = Person.objects.get(last_name="Appelant")
-    assert response.url == reverse("rendez-vous-nouveau", args=[person.pk])
+    assert response.url == reverse("premier-creneau", args=[person.pk])
     assert (contact.person, contact.agent, contact.date, contact.departement_id) == (
         person,
         team["desk"],

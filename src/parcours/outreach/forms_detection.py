@@ -4,8 +4,8 @@ from django import forms
 
 from parcours.core import clock
 from parcours.core.forms import DateInput, Form
-from parcours.core.nomenclatures import Canal, Emetteur, Programme, Sexe
-from parcours.outreach.models import Campaign, FrontLineContact, Referral
+from parcours.core.nomenclatures import Canal, Emetteur, Mode, Programme, Sexe
+from parcours.outreach.models import Campaign, FrontLineContact, Permanence, Referral
 
 
 class ExtractUploadForm(Form):
@@ -214,3 +214,27 @@ class CampaignForm(Form):
         if self.run is None and not chosen:
             raise forms.ValidationError("Choisissez au moins une personne.")
         return chosen
+
+
+class PermanenceForm(Form):
+    staff = forms.ModelChoiceField(label="AS", queryset=None)
+    weekday = forms.TypedChoiceField(label="Jour", choices=Permanence.Weekday.choices, coerce=int)
+    start = forms.TimeField(
+        label="Début", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end = forms.TimeField(
+        label="Fin", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    slot_minutes = forms.IntegerField(
+        label="Durée d'un créneau (minutes)", min_value=10, max_value=240, initial=45
+    )
+    mode = forms.ChoiceField(
+        label="Mode",
+        choices=[(m, Mode(m).label) for m in ("RECEPTION_RDV", "PERMANENCE", "TELEPHONE", "VISIO")],
+    )
+    site = forms.ModelChoiceField(label="Lieu", queryset=None, required=False)
+
+    def __init__(self, *args, staff, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff
+        self.fields["site"].queryset = sites

@@ -74,6 +74,7 @@ class Appointment(models.Model):
         Site, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="lieu"
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.PREVU)
+    reminded_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -83,6 +84,40 @@ class Appointment(models.Model):
         verbose_name = "rendez-vous"
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["staff", "starts_at"], name="appointment_staff")]
+
+
+class Permanence(models.Model):
+    """Une plage hebdomadaire d'une AS (réception sur rendez-vous, permanence, téléphone…),
+    découpée en créneaux."""
+
+    class Weekday(models.IntegerChoices):
+        LUNDI = 0, "Lundi"
+        MARDI = 1, "Mardi"
+        MERCREDI = 2, "Mercredi"
+        JEUDI = 3, "Jeudi"
+        VENDREDI = 4, "Vendredi"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="permanences",
+        verbose_name="AS",
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="lieu"
+    )
+    mode = models.CharField("mode", max_length=30, choices=Mode, default=Mode.RECEPTION_RDV)
+    weekday = models.PositiveSmallIntegerField("jour", choices=Weekday)
+    start = models.TimeField("début")
+    end = models.TimeField("fin")
+    slot_minutes = models.PositiveSmallIntegerField("durée d'un créneau (minutes)", default=45)
+    valid_from = models.DateField("à partir du", null=True, blank=True)
+    valid_until = models.DateField("jusqu'au", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "plage de rendez-vous"
+        ordering = ["staff", "weekday", "start"]
 
 
 # --- Ciblage ------------------------------------------------------------------------------

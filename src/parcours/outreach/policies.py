@@ -6,6 +6,7 @@ from parcours.outreach.models import (
     AppointmentRequest,
     Campaign,
     FrontLineContact,
+    Permanence,
     Referral,
     ServiceOffer,
     TargetingEntry,
@@ -171,3 +172,13 @@ def get_offer_or_404(user, pk) -> ServiceOffer:
     from parcours.core.policies import _get_or_404
 
     return _get_or_404(visible_offers(user).select_related("person", "campaign"), pk)
+
+
+def visible_permanences(user):
+    """Plages de rendez-vous des AS de l'organisme (accueil, AS, responsables)."""
+    ctx = agent_context(user)
+    if not ctx.sees_people:
+        return Permanence.objects.none()
+    return Permanence.objects.filter(
+        organisation_id=ctx.organisation_id, staff__departements__code__in=ctx.departements
+    ).distinct()

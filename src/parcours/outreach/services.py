@@ -1,5 +1,6 @@
-"""Demandes de rendez-vous et rendez-vous : écritures avec audit."""
+"""Détection et premiers contacts : écritures avec audit."""
 
+import datetime
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -10,12 +11,13 @@ from parcours.core import audit, clock, crypto
 from parcours.core.exceptions import BusinessError
 from parcours.core.models import AuditEntry
 from parcours.core.nomenclatures import StatutOffre
-from parcours.outreach import extract
+from parcours.outreach import extract, reminders
 from parcours.outreach.models import (
     Appointment,
     AppointmentRequest,
     Campaign,
     FrontLineContact,
+    Permanence,
     Referral,
     ServiceOffer,
     TargetingEntry,
@@ -820,3 +822,118 @@ def remind_offer(*, actor, offer: ServiceOffer) -> ServiceOffer:
         summary=f"Relance de l'offre {offer.reference}",
     )
     return offer
+
+
+# --- Agenda -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_permanence(*, actor, staff, weekday, start, end, slot_minutes=45, mode, site=None):
+    if end <= start:
+        raise BusinessError({"end": "La fin doit suivre le début."})
+    if slot_minutes < 10:
+        raise BusinessError({"slot_minutes": "Un créneau dure au moins 10 minutes."})
+    permanence = Permanence.objects.create(
+        organisation_id=staff.organisation_id,
+        staff=staff,
+        site=site,
+        mode=mode,
+        weekday=weekday,
+        start=start,
+        end=end,
+        slot_minutes=slot_minutes,
+    )
+    # (les heures ne passent pas par audit.snapshot, qui ne sait pas sérialiser un time)
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        obj=permanence,
+        summary="Plage de rendez-vous ajoutée",
+        changes={
+            "staff": {"avant": None, "apres": staff.pk},
+            "weekday": {"avant": None, "apres": weekday},
+            "start": {"avant": None, "apres": start.isoformat()},
+            "end": {"avant": None, "apres": end.isoformat()},
+            "slot_minutes": {"avant": None, "apres": slot_minutes},
+        },
+    )
+    return permanence
+
+
+def send_reminders(*, actor, day, sender=None) -> int:
+    """Rappels des rendez-vous prévus le jour ``day`` qui n'en ont pas encore eu."""
+    from django.utils.formats import date_format
+
+    sender = sender or reminders.get_sender()
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    due = Appointment.objects.filter(
+        status=Appointment.Status.PREVU,
+        reminded_at__isnull=True,
+        starts_at__gte=start,
+        starts_at__lt=start + datetime.timedelta(days=1),
+    ).select_related("person", "site", "staff")
+    sent = 0
+    for appointment in due:
+        person = appointment.person
+        when = date_format(timezone.localtime(appointment.starts_at), "l j F à H\\hi")
+        where = f" ({appointment.site.name})" if appointment.site_id else ""
+        body = (
+            f"Bonjour, nous vous rappelons votre rendez-vous avec le service social le {when}"
+            f"{where}, avec {appointment.staff.get_full_name()}. En cas d'empêchement, "
+            "merci de nous prévenir."
+        )
+        if person.phone:
+            sender.send(
+                reminders.Message(
+                    "SMS", person.phone, "Rappel de rendez-vous", body, f"RDV{appointment.pk}"
+                )
+            )
+        elif person.email:
+            sender.send(
+                reminders.Message(
+                    "EMAIL", person.email, "Rappel de rendez-vous", body, f"RDV{appointment.pk}"
+                )
+            )
+        else:
+            continue
+        with transaction.atomic():
+            before = audit.snapshot(appointment)
+            appointment.reminded_at = clock.now()
+            appointment.save(update_fields=["reminded_at"])
+            audit.record_write(
+                actor=actor,
+                obj=appointment,
+                before=before,
+                person_id=person.pk,
+                summary="Rappel de rendez-vous envoyé",
+            )
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def appointment_took_place(*, actor, appointment: Appointment):
+    """« A eu lieu » : le rendez-vous est honoré et devient un entretien de l'accompagnement
+    ouvert de la personne (celui dont l'agent est référent d'abord)."""
+    from parcours.cases.models import Case
+    from parcours.cases.services import record_contact
+
+    cases = Case.objects.filter(person_id=appointment.person_id, state=Case.State.OUVERT)
+    case = (
+        cases.filter(referent_id=appointment.staff_id).first()
+        or cases.order_by("-opened_on").first()
+    )
+    if case is None:
+        raise BusinessError(
+            "La personne n'a pas d'accompagnement ouvert : ouvrez-en un pour y noter l'entretien."
+        )
+    set_appointment_status(actor=actor, appointment=appointment, status=Appointment.Status.HONORE)
+    return record_contact(
+        actor=actor,
+        case=case,
+        on=timezone.localdate(appointment.starts_at),
+        mode=appointment.mode,
+        duration_minutes=appointment.duration_minutes,
+        site=appointment.site,
+        staff=appointment.staff,
+    )

@@ -49,4 +49,9 @@ urlpatterns += [
         name="campagne-courriers",
     ),
     path("detection/offres/<int:pk>/", detection.offer_update, name="offre-etat"),
+    path("detection/agenda/", detection.agenda, name="agenda"),
+    path("personnes/<int:pk>/premier-creneau/", detection.first_slot, name="premier-creneau"),
+    path(
+        "rendez-vous/<int:pk>/a-eu-lieu/", detection.appointment_done, name="rendez-vous-a-eu-lieu"
+    ),
 ]

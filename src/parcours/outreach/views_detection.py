@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from parcours.cases.forms import social_workers
@@ -17,6 +18,7 @@ from parcours.core.forms import apply_business_errors
 from parcours.core.models import Departement, User
 from parcours.core.nomenclatures import StatutOffre
 from parcours.core.pagination import paginate
+from parcours.core.policies import visible_sites
 from parcours.core.roles import Role
 from parcours.outreach import letters, policies, queries, services
 from parcours.outreach.forms_detection import (
@@ -24,11 +26,19 @@ from parcours.outreach.forms_detection import (
     CampaignForm,
     ExtractUploadForm,
     FrontLineForm,
+    PermanenceForm,
     ReferralForm,
     RuleForm,
 )
-from parcours.outreach.models import FrontLineContact, Referral, TargetingRun
-from parcours.people.policies import visible_people
+from parcours.outreach.models import (
+    AppointmentRequest,
+    FrontLineContact,
+    Permanence,
+    Referral,
+    TargetingRun,
+)
+from parcours.people.policies import get_person_or_404, visible_people
+from parcours.rules import agenda as agenda_rules
 from parcours.rules import referral_workflow, targeting
 
 
@@ -432,7 +442,7 @@ def front_line_new(request):
         else:
             messages.success(request, "Le contact d'accueil est noté.")
             if contact.answer == FrontLineContact.Answer.RENDEZ_VOUS:
-                return redirect("rendez-vous-nouveau", pk=contact.person_id)
+                return redirect("premier-creneau", pk=contact.person_id)
             return redirect("accueil-contacts")
     if searching:
         form.errors.clear()
@@ -577,3 +587,174 @@ def offer_update(request, pk):
     except BusinessError as error:
         messages.error(request, next(iter(error.errors.values())))
     return redirect("campagne", pk=offer.campaign_id)
+
+
+# ---------------------------------------------------------------- agenda
+
+
+def _team_workers(request):
+    departements = sorted(request.agent.departements)
+    workers = User.objects.none()
+    for code in departements:
+        workers = workers | social_workers(request.user.organisation_id, code)
+    return workers.distinct().order_by("last_name", "first_name")
+
+
+@login_required
+def agenda(request):
+    if not policies.can_book(request.user):
+        raise Http404("Introuvable.")
+    today = clock.today()
+    workers = _team_workers(request)
+    chosen = request.GET.get("as", "")
+    staff = None
+    if chosen.isdigit():
+        staff = workers.filter(pk=int(chosen)).first()
+    if staff is None and request.agent.role == Role.AS:
+        staff = request.user
+    try:
+        monday = datetime.date.fromisoformat(request.GET.get("semaine", ""))
+    except ValueError:
+        monday = today
+    monday -= datetime.timedelta(days=monday.weekday())
+    appointments, slots, permanences = [], [], []
+    if staff is not None:
+        appointments = (
+            policies.visible_appointments(request.user)
+            .filter(
+                staff=staff,
+                starts_at__date__gte=monday,
+                starts_at__date__lt=monday + datetime.timedelta(days=7),
+            )
+            .select_related("person", "site")
+            .order_by("starts_at")
+        )
+        slots = queries.free_slots(request.user, [staff.pk], monday, 5, not_before=_now_naive())
+        permanences = policies.visible_permanences(request.user).filter(staff=staff)
+    can_edit_plages = staff is not None and (
+        request.agent.role == Role.MANAGER or staff.pk == request.user.pk
+    )
+    form = None
+    if can_edit_plages:
+        form = PermanenceForm(
+            request.POST or None,
+            staff=workers if request.agent.role == Role.MANAGER else workers.filter(pk=staff.pk),
+            sites=visible_sites(request.user).filter(active=True),
+            initial={"staff": staff.pk},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.add_permanence(actor=request.user, **form.cleaned_data)
+            except BusinessError as error:
+                apply_business_errors(form, error)
+            else:
+                messages.success(request, "La plage de rendez-vous est ajoutée.")
+                return redirect(f"{request.path}?as={form.cleaned_data['staff'].pk}")
+    elif request.method == "POST":
+        raise Http404("Introuvable.")
+    return render(
+        request,
+        "outreach/agenda.html",
+        {
+            "workers": workers,
+            "staff": staff,
+            "monday": monday,
+            "previous_week": monday - datetime.timedelta(days=7),
+            "next_week": monday + datetime.timedelta(days=7),
+            "appointments": appointments,
+            "slots": slots,
+            "permanences": permanences,
+            "form": form,
+            "requests": queries.requests_with_standard(request.user, today, assigned_to=staff),
+            "nav": "detection",
+        },
+    )
+
+
+def _now_naive():
+    from django.utils import timezone
+
+    return timezone.localtime(clock.now()).replace(tzinfo=None)
+
+
+@login_required
+def first_slot(request, pk):
+    person = get_person_or_404(request.user, pk)
+    if not policies.can_book(request.user):
+        raise Http404("Introuvable.")
+    today = clock.today()
+    staff_ids = queries.right_social_workers(person)
+    pending = (
+        policies.visible_requests(request.user)
+        .filter(person=person, status=AppointmentRequest.Status.EN_ATTENTE)
+        .order_by("received_on")
+        .first()
+    )
+    deadline = agenda_rules.deadline(pending.received_on if pending else today)
+    if request.method == "POST":
+        try:
+            starts = datetime.datetime.fromisoformat(request.POST.get("debut", ""))
+            permanence = policies.visible_permanences(request.user).get(
+                pk=int(request.POST.get("plage", "0"))
+            )
+        except (ValueError, Permanence.DoesNotExist):
+            raise Http404("Introuvable.") from None
+        free = {
+            (s, p.pk)
+            for s, _e, p in queries.free_slots(
+                request.user, [permanence.staff_id], starts.date(), 1, _now_naive()
+            )
+        }
+        if (starts, permanence.pk) not in free:
+            messages.error(request, "Ce créneau vient d'être pris : choisissez-en un autre.")
+            return redirect("premier-creneau", pk=person.pk)
+        from django.utils import timezone
+
+        try:
+            services.book_appointment(
+                actor=request.user,
+                person=person,
+                staff=permanence.staff,
+                starts_at=timezone.make_aware(starts),
+                mode=permanence.mode,
+                duration_minutes=permanence.slot_minutes,
+                site=permanence.site,
+                request=pending,
+            )
+        except BusinessError as error:
+            messages.error(request, next(iter(error.errors.values())))
+            return redirect("premier-creneau", pk=person.pk)
+        messages.success(
+            request,
+            f"Rendez-vous fixé le {starts:%d/%m/%Y à %H:%M} avec {permanence.staff}.",
+        )
+        return redirect("personne", pk=person.pk)
+    slots = queries.free_slots(request.user, staff_ids, today, 60, not_before=_now_naive())[:8]
+    return render(
+        request,
+        "outreach/premier_creneau.html",
+        {
+            "person": person,
+            "slots": [(s, e, p, s.date() <= deadline) for s, e, p in slots],
+            "pending": pending,
+            "deadline": deadline,
+            "nav": "personnes",
+        },
+    )
+
+
+@login_required
+@require_POST
+def appointment_done(request, pk):
+    appointment = policies.get_appointment_or_404(request.user, pk)
+    if not policies.can_update_appointment(request.user, appointment) or not (
+        request.agent.sees_cases
+    ):
+        raise Http404("Introuvable.")
+    try:
+        services.appointment_took_place(actor=request.user, appointment=appointment)
+    except BusinessError as error:
+        messages.error(request, next(iter(error.errors.values())))
+    else:
+        messages.success(request, "Rendez-vous honoré : l'entretien est ajouté à l'accompagnement.")
+    return redirect(f"{reverse('agenda')}?as={appointment.staff_id}")
