@@ -50,6 +50,7 @@ class Command(BaseCommand):
                 return
             demo_data.reset(code)
         summary = demo_data.generate(code=code, people=options["personnes"], seed=options["seed"])
+        __import__("parcours.outreach.demo").outreach.demo.generate(code=code, seed=options["seed"])
         self.stdout.write(
             f"Démonstration {code} prête en {summary.seconds:.1f} s : {summary.people} personnes, "
             f"{summary.cases} accompagnements ({summary.closed} clos), {summary.contacts} "
