@@ -8,6 +8,16 @@ from parcours.rules import nir as nir_rules
 from parcours.rules.sick_leave_extract import COLUMNS
 
 HEADER = ";".join(COLUMNS)
+POSTAL_CODES = {
+    "01053": "01000",
+    "01283": "01100",
+    "69123": "69003",
+    "69266": "69100",
+    "69029": "69500",
+    "69259": "69200",
+    "38185": "38000",
+    "42218": "42000",
+}
 
 
 def generate_extract(
@@ -35,9 +45,9 @@ def generate_extract(
                         rng.choice(["Claire", "Jean", "Léa", "Marc", "Zoé"]),
                         sex,
                         birth.isoformat(),
-                        rng.choice(communes),
+                        commune := rng.choice(communes),
                         f"{rng.randrange(1, 200)} rue de la République",
-                        "69003",
+                        POSTAL_CODES.get(commune, ""),
                         start.isoformat(),
                         rng.choice(["MALADIE", "MALADIE", "AT_MP"]),
                         f"06{rng.randrange(10**8):08d}",

@@ -20,6 +20,6 @@ def sender_block(user) -> dict:
     return {
         "organisation": user.organisation,
         "site": site,
-        "site_commune": site.commune if site is not None and site.commune_id else None,
+        "site_commune": site.commune.name if site is not None and site.commune_id else "",
         "agent": user,
     }
