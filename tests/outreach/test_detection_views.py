@@ -42,6 +42,7 @@ def team(org):
     return {
         "as": UserFactory(organisation=org, social_worker=True, departements=["01"]),
         "desk": UserFactory(organisation=org, front_line=True, departements=["01"], site=site),
+        "secretary": UserFactory(organisation=org, secretary=True, departements=["01"]),
         "manager": UserFactory(organisation=org, manager=True, departements=["01"], site=site),
         "manager69": UserFactory(organisation=org, manager=True, departements=["69"]),
         "steering": UserFactory(organisation=org, steering=True, departements=["01"]),
@@ -171,7 +172,7 @@ def test_rule_form(client, org, team):
     }
 
 
-@pytest.mark.parametrize("role", ["as", "desk", "steering", "admin", "manager69"])
+@pytest.mark.parametrize("role", ["as", "desk", "secretary", "steering", "admin", "manager69"])
 def test_targeting_pages_are_for_managers_only(client, org, team, tmp_path, role):
     run = services.run_sick_leave_extract(
         actor=team["manager"],
@@ -280,7 +281,7 @@ def test_referral_form_search_then_errors(client, org, team):
     assert Referral.objects.count() == 0
 
 
-@pytest.mark.parametrize("role", ["desk", "steering", "admin", "manager69"])
+@pytest.mark.parametrize("role", ["desk", "secretary", "steering", "admin", "manager69"])
 def test_referral_out_of_scope_404(client, org, team, role):
     person = make_person(org=org, actor=team["as"])
     referral = services.record_referral(
@@ -378,13 +379,13 @@ def test_front_line_out_of_scope(client, org, team, role):
     assert client.get(reverse("detection")).status_code == 404
 
 
-@pytest.mark.parametrize("role", ["as", "desk", "manager"])
+@pytest.mark.parametrize("role", ["as", "desk", "secretary", "manager"])
 def test_detection_home_by_role(client, org, team, role):
     login_as(client, team[role])
     page = client.get(reverse("detection")).content.decode()
     assert "Contacts d" in page
     assert ("Ciblages" in page) is (role == "manager")
-    assert ("Signalements" in page) is (role != "desk")
+    assert ("Signalements" in page) is (role in {"as", "manager"})
 
 
 # ---------------------------------------------------------------- campagnes

@@ -624,6 +624,14 @@ def assign_referral(*, actor, referral: Referral, social_worker) -> Referral:
     """Confie le signalement à une AS (prise en charge) ou le réattribue."""
     if social_worker is None:
         raise BusinessError({"social_worker": "Choisissez l'AS qui prend en charge."})
+    if (
+        social_worker.organisation_id != referral.organisation_id
+        or social_worker.function != "AS"
+        or not social_worker.departements.filter(code=referral.departement_id).exists()
+    ):
+        raise BusinessError(
+            {"social_worker": "Choisissez une AS qui intervient dans le département."}
+        )
     before = audit.snapshot(referral)
     if referral.status == Referral.Status.RECU:
         try:

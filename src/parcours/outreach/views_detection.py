@@ -666,6 +666,7 @@ def agenda(request):
             "permanences": permanences,
             "form": form,
             "requests": queries.requests_with_standard(request.user, today, assigned_to=staff),
+            "now": clock.now(),
             "nav": "detection",
         },
     )
