@@ -228,3 +228,27 @@ def test_reminder_command_writes_files_by_default(call, settings, tmp_path, org,
     appointment.refresh_from_db()
     assert appointment.reminded_at is not None
     assert call("envoyer-rappels").strip() == "0 rappel envoyé pour le 16/06/2026."
+
+
+def test_first_free_slot_at_a_site(client, org, team):
+    other_site = SiteFactory(organisation=org, departement_id="01", name="Permanence Belley")
+    colleague = UserFactory(organisation=org, social_worker=True, departements=["01"])
+    services.add_permanence(
+        actor=colleague,
+        staff=colleague,
+        weekday=4,  # vendredi
+        start=datetime.time(14, 0),
+        end=datetime.time(15, 0),
+        slot_minutes=60,
+        mode="PERMANENCE",
+        site=other_site,
+    )
+    person = make_person(org=org, actor=team["desk"])
+    make_case(person=person, referent=team["as"])
+    login_as(client, team["desk"])
+    page = unescape(client.get(reverse("premier-creneau", args=[person.pk])).content.decode())
+    assert "vendredi" not in page  # l'AS de la personne n'a pas de plage le vendredi
+    url = reverse("premier-creneau", args=[person.pk]) + f"?lieu={other_site.pk}"
+    page = unescape(client.get(url).content.decode())
+    assert "à Permanence Belley" in page
+    assert "vendredi 19/06/2026 14:00" in page and "mardi" not in page

@@ -431,3 +431,26 @@ def test_hand_made_campaign_and_funnel_from_records(client, org, team):
     assert "personnes aidées dans les 90 jours" in unescape(page)
     pdf = client.get(reverse("campagne-courriers", args=[campaign.pk]))
     assert len(PdfReader(io.BytesIO(pdf.content)).pages) == 3
+
+
+def test_answer_to_emitter_by_email(client, org, team, settings, tmp_path):
+    import json
+
+    settings.PARCOURS_REMINDER_DIR = tmp_path / "envois"
+    person = make_person(org=org, actor=team["as"], last_name="Courriel")
+    make_case(person=person, referent=team["as"])
+    login_as(client, team["as"])
+    client.post(
+        reverse("signalement-nouveau"),
+        referral_post(person, emitter_address="signalements@ch-bourg.example"),
+    )
+    referral = Referral.objects.get()
+    page = unescape(client.get(reverse("signalement", args=[referral.pk])).content.decode())
+    assert "Répondre par courriel à signalements@ch-bourg.example" in page
+    client.post(reverse("signalement-repondu", args=[referral.pk]), {"courriel": "1"})
+    referral.refresh_from_db()
+    assert referral.answered_on == datetime.date(2026, 6, 15)
+    sent = json.loads((tmp_path / "envois" / f"S{referral.pk}-email.json").read_text())
+    assert sent["to"] == "signalements@ch-bourg.example"
+    assert "a pris la situation en charge" in sent["body"]
+    assert "COURRIEL" in sent["body"]  # nom de la personne, connu de l'émetteur

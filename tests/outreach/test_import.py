@@ -240,3 +240,25 @@ def test_thousand_rows_bulk(call, org, tmp_path):
     assert Person.objects.filter(organisation=org).count() == real["nouvelles_personnes"]
     assert TargetingEntry.objects.count() == real["cibles"]
     assert real["cibles"] == real["deja_connus"] + real["nouvelles_personnes"]
+
+
+def test_crlf_line_endings_and_blank_lines(call, org, tmp_path):
+    path = tmp_path / "windows.csv"
+    header = ";".join(
+        ["nir", "nom", "prenom", "sexe", "date_naissance", "commune_insee", "adresse",
+         "code_postal", "date_debut_arret", "risque", "telephone", "email"]
+    )  # fmt: skip
+    text = "\r\n".join([header, extract_row(1), "", extract_row(2, sexe="Z")]) + "\r\n"
+    path.write_bytes(("\ufeff" + text).encode())
+    summary, _ = run_cli(call, path, "--essai")
+    assert (summary["lignes"], summary["valides"]) == (2, 1)
+    assert summary["erreurs"] == [
+        {"ligne": 4, "colonne": "sexe", "motif": "code sexe « Z » inconnu (attendu : F ou M)"}
+    ]
+
+
+def test_utf16_file_refused_at_line_1(call, org, tmp_path):
+    path = tmp_path / "utf16.csv"
+    path.write_bytes("nir;nom\n".encode("utf-16"))
+    with pytest.raises(CommandError, match="caractère illisible ligne 1"):
+        run_cli(call, path)

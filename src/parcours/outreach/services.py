@@ -976,3 +976,24 @@ def appointment_took_place(*, actor, appointment: Appointment):
         site=appointment.site,
         staff=appointment.staff,
     )
+
+
+def send_answer_email(*, actor, referral: Referral, sender=None) -> Referral:
+    """Répond à l'émetteur par courriel (adresse de réponse), par l'expéditeur configuré."""
+    from django.template.loader import render_to_string
+
+    address = referral.emitter_address.strip()
+    if "@" not in address:
+        raise BusinessError("L'émetteur n'a pas d'adresse de courriel.")
+    if not referral_workflow.can_answer_emitter(referral.status):
+        raise BusinessError("Répondez à l'émetteur une fois le signalement pris en charge.")
+    body = render_to_string(
+        "outreach/reponse_signalement.txt",
+        {"referral": referral, "organisation": referral.person.organisation},
+    )
+    (sender or reminders.get_sender()).send(
+        reminders.Message(
+            "EMAIL", address, "Suite donnée à votre signalement", body, f"S{referral.pk}"
+        )
+    )
+    return record_answer_to_emitter(actor=actor, referral=referral)

@@ -363,12 +363,21 @@ def referral_answered(request, pk):
     referral = policies.get_referral_or_404(request.user, pk)
     if not policies.can_update_referral(request.user, referral):
         raise Http404("Introuvable.")
+    by_email = request.POST.get("courriel") == "1"
     try:
-        services.record_answer_to_emitter(actor=request.user, referral=referral)
+        if by_email:
+            services.send_answer_email(actor=request.user, referral=referral)
+        else:
+            services.record_answer_to_emitter(actor=request.user, referral=referral)
     except BusinessError as error:
         messages.error(request, next(iter(error.errors.values())))
     else:
-        messages.success(request, "La réponse à l'émetteur est notée.")
+        messages.success(
+            request,
+            "La réponse est envoyée par courriel à l'émetteur."
+            if by_email
+            else "La réponse à l'émetteur est notée.",
+        )
     return redirect("signalement", pk=referral.pk)
 
 
@@ -730,12 +739,29 @@ def first_slot(request, pk):
             f"Rendez-vous fixé le {starts:%d/%m/%Y à %H:%M} avec {permanence.staff}.",
         )
         return redirect("personne", pk=person.pk)
-    slots = queries.free_slots(request.user, staff_ids, today, 60, not_before=_now_naive())[:8]
+    # « L'AS de la personne », ou toutes les AS qui tiennent des plages dans un lieu choisi.
+    sites = visible_sites(request.user).filter(active=True, departement_id=person.departement_id)
+    site = None
+    if request.GET.get("lieu", "").isdigit():
+        site = sites.filter(pk=int(request.GET["lieu"])).first()
+    if site is not None:
+        staff_ids = list(
+            policies.visible_permanences(request.user)
+            .filter(site=site)
+            .values_list("staff_id", flat=True)
+            .distinct()
+        )
+    slots = queries.free_slots(request.user, staff_ids, today, 60, not_before=_now_naive())
+    if site is not None:
+        slots = [slot for slot in slots if slot[2].site_id == site.pk]
+    slots = slots[:8]
     return render(
         request,
         "outreach/premier_creneau.html",
         {
             "person": person,
+            "sites": sites,
+            "site": site,
             "slots": [(s, e, p, s.date() <= deadline) for s, e, p in slots],
             "pending": pending,
             "deadline": deadline,
