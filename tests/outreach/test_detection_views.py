@@ -454,3 +454,28 @@ def test_answer_to_emitter_by_email(client, org, team, settings, tmp_path):
     assert sent["to"] == "signalements@ch-bourg.example"
     assert "a pris la situation en charge" in sent["body"]
     assert "COURRIEL" in sent["body"]  # nom de la personne, connu de l'émetteur
+
+
+def test_progress_partial_polls_while_running(client, org, team):
+    rule = services.targeting_rule(organisation=org)
+    run = TargetingRun.objects.create(
+        organisation=org,
+        rule=rule,
+        rule_code=rule.code,
+        parameters=rule.parameters,
+        programme=rule.programme,
+        dry_run=True,
+        file_name="gros.csv",
+        extraction_date=datetime.date(2026, 6, 1),
+        status=TargetingRun.Status.EN_COURS,
+        progress=42,
+        created_by=team["manager"],
+    )
+    login_as(client, team["manager"])
+    partial = unescape(client.get(reverse("ciblage-avancement", args=[run.pk])).content.decode())
+    assert f'hx-get="{reverse("ciblage-avancement", args=[run.pk])}"' in partial
+    assert 'hx-trigger="every 1s"' in partial
+    assert '<progress id="progression" max="100" value="42">' in partial
+    assert "Lecture du fichier : 42 %" in partial
+    page = client.get(reverse("ciblage", args=[run.pk])).content.decode()
+    assert 'id="etat-ciblage"' in page and "Lancer l&#x27;import réel" not in page
