@@ -479,3 +479,45 @@ def test_progress_partial_polls_while_running(client, org, team):
     assert "Lecture du fichier : 42 %" in partial
     page = client.get(reverse("ciblage", args=[run.pk])).content.decode()
     assert 'id="etat-ciblage"' in page and "Lancer l&#x27;import réel" not in page
+
+
+def test_person_calls_back_with_offer_reference(client, org, team):
+    person = make_person(org=org, actor=team["as"], last_name="Rappel")
+    campaign = services.create_campaign(
+        actor=team["manager"],
+        name="Test",
+        channel="COURRIER",
+        proposal="RENDEZ_VOUS",
+        programme="PDP",
+        people=[person],
+    )
+    offer = campaign.offers.get()
+    login_as(client, team["desk"])
+    post = {
+        "channel": "TELEPHONE",
+        "departement": "01",
+        "reason": "Répond au courrier",
+        "answer": "RENDEZ_VOUS",
+        "duration_minutes": "3",
+        "action": "enregistrer",
+    }
+    page = unescape(
+        client.post(
+            reverse("accueil-contact-nouveau"), {**post, "offer_reference": "OS9999-00001"}
+        ).content.decode()
+    )
+    assert "Aucune offre de service de vos départements n'a cette référence." in page
+    page = unescape(
+        client.post(
+            reverse("accueil-contact-nouveau"),
+            {**post, "offer_reference": offer.reference.lower(), "action": "chercher"},
+        ).content.decode()
+    )
+    assert f"Offre de service {offer.reference}" in page and "RAPPEL Claire" in page
+    response = client.post(
+        reverse("accueil-contact-nouveau"), {**post, "offer_reference": offer.reference}
+    )
+    assert response.url == reverse("premier-creneau", args=[person.pk])
+    offer.refresh_from_db()
+    assert (offer.status, offer.answered_on) == ("ACCEPTEE", datetime.date(2026, 6, 15))
+    assert FrontLineContact.objects.get().person == person

@@ -121,6 +121,11 @@ class FrontLineForm(PersonPickerMixin, Form):
         widget=forms.RadioSelect,
         initial=FrontLineContact.Channel.TELEPHONE,
     )
+    offer_reference = forms.CharField(
+        label="Référence d'un courrier d'offre de service (si la personne l'a)",
+        required=False,
+        max_length=20,
+    )
     q = forms.CharField(
         label="Rechercher la personne (nom, prénom, date de naissance, téléphone)",
         required=False,

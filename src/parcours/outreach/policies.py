@@ -182,3 +182,20 @@ def visible_permanences(user):
     return Permanence.objects.filter(
         organisation_id=ctx.organisation_id, staff__departements__code__in=ctx.departements
     ).distinct()
+
+
+def offer_by_reference(user, reference: str) -> ServiceOffer | None:
+    """L'offre de service dont la personne donne la référence (accueil, AS, responsables de
+    son département) ; ``None`` si elle n'existe pas dans le périmètre."""
+    ctx = agent_context(user)
+    if not ctx.sees_people or not reference:
+        return None
+    return (
+        ServiceOffer.objects.filter(
+            organisation_id=ctx.organisation_id,
+            departement_id__in=ctx.departements,
+            reference=reference,
+        )
+        .select_related("person")
+        .first()
+    )

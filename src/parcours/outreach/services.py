@@ -713,10 +713,17 @@ def record_front_line_contact(
     recipient=None,
     duration_minutes: int = 5,
     site=None,
+    offer: ServiceOffer | None = None,
 ) -> FrontLineContact:
-    """Un contact d'accueil ; ``new_person`` crée la fiche dans la même transaction."""
+    """Un contact d'accueil ; ``new_person`` crée la fiche dans la même transaction.
+
+    Avec ``offer`` (la personne rappelle avec la référence de son courrier), le contact porte
+    sur la personne de l'offre, et un rendez-vous fixé rend l'offre « acceptée ».
+    """
     from parcours.people.services import create_person
 
+    if offer is not None:
+        person, new_person = offer.person, None
     errors = {}
     if answer == FrontLineContact.Answer.ORIENTATION and not partner.strip():
         errors["partner"] = "Indiquez le partenaire vers lequel la personne est orientée."
@@ -752,8 +759,15 @@ def record_front_line_contact(
         obj=contact,
         before=None,
         person_id=person.pk if person is not None else None,
-        summary="Contact d'accueil noté",
+        summary="Contact d'accueil noté"
+        + (f" (offre de service {offer.reference})" if offer is not None else ""),
     )
+    if (
+        offer is not None
+        and answer == FrontLineContact.Answer.RENDEZ_VOUS
+        and offer_rules.transition_error(offer.status, StatutOffre.ACCEPTEE) is None
+    ):
+        set_offer_status(actor=actor, offer=offer, status=StatutOffre.ACCEPTEE)
     return contact
 
 

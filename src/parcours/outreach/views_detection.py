@@ -428,12 +428,27 @@ def front_line_new(request):
     chosen = request.POST.get("person") if request.method == "POST" else request.GET.get("personne")
     if chosen and chosen.isdigit():
         selected = visible_people(request.user).filter(pk=int(chosen)).first()
+    # La personne rappelle avec la référence de son courrier : l'offre désigne la personne.
+    reference = request.POST.get("offer_reference", "").strip().upper()
+    offer = policies.offer_by_reference(request.user, reference) if reference else None
+    if offer is not None:
+        selected = offer.person
     form.setup_person(candidates=candidates, selected=selected)
+    if offer is not None:
+        form.data = form.data.copy()
+        form.data["person"] = str(offer.person_id)
     searching = request.method == "POST" and request.POST.get("action") == "chercher"
-    if request.method == "POST" and not searching and form.is_valid():
+    valid = request.method == "POST" and not searching and form.is_valid()
+    if valid and reference and offer is None:
+        form.add_error(
+            "offer_reference", "Aucune offre de service de vos départements n'a cette référence."
+        )
+        valid = False
+    if valid:
         data = form.cleaned_data
         try:
             contact = services.record_front_line_contact(
+                offer=offer,
                 actor=request.user,
                 channel=data["channel"],
                 reason=data["reason"],
@@ -458,7 +473,7 @@ def front_line_new(request):
     return render(
         request,
         "outreach/accueil_nouveau.html",
-        {"form": form, "searched": bool(q), "nav": "detection"},
+        {"form": form, "searched": bool(q), "offer": offer, "nav": "detection"},
     )
 
 
