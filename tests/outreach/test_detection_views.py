@@ -521,3 +521,45 @@ def test_person_calls_back_with_offer_reference(client, org, team):
     offer.refresh_from_db()
     assert (offer.status, offer.answered_on) == ("ACCEPTEE", datetime.date(2026, 6, 15))
     assert FrontLineContact.objects.get().person == person
+
+
+def test_sms_campaign_keeps_reachable_people_and_sends(org, team):
+    reachable = make_person(org=org, actor=team["as"], last_name="Joignable", phone="0611223344")
+    make_person(org=org, actor=team["as"], last_name="Injoignable")
+
+    class Memory:
+        def __init__(self):
+            self.sent = []
+
+        def send(self, message):
+            self.sent.append(message)
+
+    memory = Memory()
+    campaign = services.create_campaign(
+        actor=team["manager"],
+        name="SMS",
+        channel="SMS",
+        proposal="APPEL",
+        programme="PDP",
+        phone="36 46",
+        people=Person.objects.filter(organisation=org),
+        sender=memory,
+    )
+    offer = campaign.offers.get()
+    assert offer.person == reachable
+    assert [(m.channel, m.to, m.reference) for m in memory.sent] == [
+        ("SMS", "0611223344", offer.reference)
+    ]
+    assert "au 36 46" in memory.sent[0].body and offer.reference in memory.sent[0].body
+    from parcours.core.exceptions import BusinessError
+
+    with pytest.raises(BusinessError, match="joignable par ce canal"):
+        services.create_campaign(
+            actor=team["manager"],
+            name="Courriel",
+            channel="EMAIL",
+            proposal="APPEL",
+            programme="PDP",
+            people=Person.objects.filter(organisation=org),
+            sender=memory,
+        )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from parcours.core import audit, clock, crypto
 from parcours.core.exceptions import BusinessError
 from parcours.core.models import AuditEntry
-from parcours.core.nomenclatures import StatutOffre
+from parcours.core.nomenclatures import Canal, StatutOffre
 from parcours.outreach import extract, reminders
 from parcours.outreach.models import (
     Appointment,
@@ -786,11 +786,24 @@ def create_campaign(
     run: TargetingRun | None = None,
     phone: str = "",
     sent_on=None,
+    sender=None,
 ) -> Campaign:
-    """Une campagne et une offre « envoyée » par personne (référence personnelle unique)."""
+    """Une campagne et une offre « envoyée » par personne (référence personnelle unique).
+
+    Courriel et SMS : seules les personnes qui ont un courriel (un téléphone) sont retenues et
+    le message part par l'expéditeur configuré (``outreach.reminders``) ; courrier : les lettres
+    sont le PDF de la campagne ; téléphone : la liste d'appels est la page de la campagne.
+    """
     people = list(people)
+    if channel == Canal.EMAIL:
+        people = [p for p in people if p.email]
+    elif channel == Canal.SMS:
+        people = [p for p in people if p.phone]
     if not people:
-        raise BusinessError("La campagne ne concerne aucune personne.")
+        raise BusinessError(
+            "La campagne ne concerne aucune personne"
+            + (" joignable par ce canal." if channel in {Canal.EMAIL, Canal.SMS} else ".")
+        )
     sent_on = sent_on or clock.today()
     campaign = Campaign.objects.create(
         organisation_id=actor.organisation_id,
@@ -821,6 +834,8 @@ def create_campaign(
     audit.record_write(
         actor=actor, obj=campaign, before=None, person_id=None, summary="Campagne créée"
     )
+    if channel in {Canal.EMAIL, Canal.SMS}:
+        _send_offers(campaign, offers, sender or reminders.get_sender())
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(
@@ -1011,3 +1026,26 @@ def send_answer_email(*, actor, referral: Referral, sender=None) -> Referral:
         )
     )
     return record_answer_to_emitter(actor=actor, referral=referral)
+
+
+def _send_offers(campaign: Campaign, offers, sender) -> None:
+    by_id = {o.pk: o for o in offers}
+    people = Person.objects.in_bulk([o.person_id for o in offers])
+    for offer in by_id.values():
+        person = people[offer.person_id]
+        if campaign.proposal == Campaign.Proposal.RENDEZ_VOUS:
+            ask = "vous propose un rendez-vous pour faire le point avec vous"
+        else:
+            ask = "peut vous aider"
+        body = (
+            f"Bonjour, le service social de {campaign.organisation.name} {ask}. "
+            f"C'est gratuit et confidentiel. Appelez-nous"
+            + (f" au {campaign.phone}" if campaign.phone else "")
+            + f" en donnant la référence {offer.reference}."
+        )
+        to = person.email if campaign.channel == Canal.EMAIL else person.phone
+        sender.send(
+            reminders.Message(
+                campaign.channel, to, "Le service social peut vous aider", body, offer.reference
+            )
+        )

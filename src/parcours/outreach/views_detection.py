@@ -529,7 +529,17 @@ def campaign_new(request):
         except BusinessError as error:
             apply_business_errors(form, error)
         else:
-            messages.success(request, f"Campagne créée : {len(people)} offres de service.")
+            sent = campaign.offers.count()
+            left = len(people) - sent
+            messages.success(
+                request,
+                f"Campagne créée : {sent} offres de service."
+                + (
+                    f" {left} personnes sans coordonnées pour ce canal ont été écartées."
+                    if left
+                    else ""
+                ),
+            )
             return redirect("campagne", pk=campaign.pk)
     if searching:
         form.errors.clear()
