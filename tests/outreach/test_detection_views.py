@@ -563,3 +563,36 @@ def test_sms_campaign_keeps_reachable_people_and_sends(org, team):
             people=Person.objects.filter(organisation=org),
             sender=memory,
         )
+
+
+def test_campaign_reminders_mark_overdue_and_print_letters(client, org, team):
+    people = [
+        make_person(org=org, actor=team["as"], last_name=f"Relance{i}", first_names="Anne")
+        for i in range(3)
+    ]
+    campaign = services.create_campaign(
+        actor=team["manager"],
+        name="Relances",
+        channel="COURRIER",
+        proposal="RENDEZ_VOUS",
+        programme="PDP",
+        people=people,
+        sent_on=datetime.date(2026, 5, 1),  # il y a 45 jours
+    )
+    offers = {o.person_id: o for o in campaign.offers.all()}
+    services.set_offer_status(actor=team["manager"], offer=offers[people[0].pk], status="ACCEPTEE")
+    login_as(client, team["manager"])
+    client.post(reverse("campagne-relance", args=[campaign.pk]))
+    statuses = dict(campaign.offers.values_list("person__last_name", "status"))
+    assert statuses == {
+        "Relance0": "ACCEPTEE",
+        "Relance1": "SANS_REPONSE",
+        "Relance2": "SANS_REPONSE",
+    }
+    assert sorted(campaign.offers.values_list("reminders", flat=True)) == [0, 1, 1]
+    pdf = client.get(reverse("campagne-courriers", args=[campaign.pk]) + "?relance=1")
+    reader = PdfReader(io.BytesIO(pdf.content))
+    assert len(reader.pages) == 2
+    assert "Sans nouvelles de votre part" in reader.pages[0].extract_text()
+    login_as(client, team["as"])
+    assert client.post(reverse("campagne-relance", args=[campaign.pk])).status_code == 404

@@ -65,3 +65,16 @@ def test_funnel_is_monotone(items):
     assert result["envoyees"] == len(records)
     assert result["envoyees"] >= result["repondues"] >= result["acceptees"]
     assert result["aidees"] <= result["envoyees"]
+
+
+@pytest.mark.parametrize(
+    ("state", "today", "overdue"),
+    [
+        ("ENVOYEE", date(2026, 3, 30), False),  # 29 jours
+        ("ENVOYEE", date(2026, 3, 31), True),  # 30 jours
+        ("SANS_REPONSE", date(2026, 6, 1), False),  # déjà sans réponse
+        ("ACCEPTEE", date(2026, 6, 1), False),
+    ],
+)
+def test_overdue_after_30_days(state, today, overdue):
+    assert offers.is_overdue(state, SENT, today) is overdue

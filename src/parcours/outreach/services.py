@@ -1049,3 +1049,19 @@ def _send_offers(campaign: Campaign, offers, sender) -> None:
                 campaign.channel, to, "Le service social peut vous aider", body, offer.reference
             )
         )
+
+
+@transaction.atomic
+def remind_campaign(*, actor, campaign: Campaign, offers, sender=None) -> int:
+    """Relance les offres sans réponse de ``offers`` (déjà filtrées par les droits de l'agent) :
+    les offres envoyées depuis 30 jours passent d'abord « sans réponse » ; courriel et SMS
+    repartent par l'expéditeur ; pour le courrier, la relance est notée (nouveau PDF)."""
+    today = clock.today()
+    to_remind = [o for o in offers if offer_rules.can_remind(o.status)]
+    for offer in to_remind:
+        if offer_rules.is_overdue(offer.status, offer.sent_on, today):
+            set_offer_status(actor=actor, offer=offer, status=StatutOffre.SANS_REPONSE)
+        remind_offer(actor=actor, offer=offer)
+    if campaign.channel in {Canal.EMAIL, Canal.SMS} and to_remind:
+        _send_offers(campaign, to_remind, sender or reminders.get_sender())
+    return len(to_remind)

@@ -48,6 +48,9 @@ urlpatterns += [
         detection.campaign_letters,
         name="campagne-courriers",
     ),
+    path(
+        "detection/campagnes/<int:pk>/relance/", detection.campaign_remind, name="campagne-relance"
+    ),
     path("detection/offres/<int:pk>/", detection.offer_update, name="offre-etat"),
     path("detection/agenda/", detection.agenda, name="agenda"),
     path("personnes/<int:pk>/premier-creneau/", detection.first_slot, name="premier-creneau"),

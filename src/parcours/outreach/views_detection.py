@@ -588,10 +588,14 @@ def campaign_letters(request, pk):
         .select_related("person", "person__commune")
         .order_by("person__last_name_key", "id")
     )
+    reminder = request.GET.get("relance") == "1"
+    if reminder:
+        offers = offers.filter(status__in=[StatutOffre.ENVOYEE, StatutOffre.SANS_REPONSE])
     pdf = letters.render_pdf(
         "outreach/pdf/lettres_campagne.html",
         {
             "campaign": campaign,
+            "reminder": reminder,
             "offers": offers,
             "sender": letters.sender_block(request.user),
             "today": clock.today(),
@@ -600,6 +604,18 @@ def campaign_letters(request, pk):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="campagne-{campaign.pk}-courriers.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def campaign_remind(request, pk):
+    campaign = policies.get_campaign_or_404(request.user, pk)
+    offers = policies.visible_offers(request.user).filter(campaign=campaign)
+    count = services.remind_campaign(actor=request.user, campaign=campaign, offers=list(offers))
+    messages.success(
+        request, f"{count} offre{'s' if count > 1 else ''} relancée{'s' if count > 1 else ''}."
+    )
+    return redirect("campagne", pk=campaign.pk)
 
 
 @login_required

@@ -21,6 +21,8 @@ from datetime import date
 
 __all__ = [
     "HELPED_WITHIN_DAYS",
+    "NO_ANSWER_AFTER_DAYS",
+    "is_overdue",
     "TRANSITIONS",
     "OfferFacts",
     "can_remind",
@@ -30,6 +32,7 @@ __all__ = [
 ]
 
 HELPED_WITHIN_DAYS = 90
+NO_ANSWER_AFTER_DAYS = 30
 ENVOYEE, SANS_REPONSE, REFUSEE, ACCEPTEE = "ENVOYEE", "SANS_REPONSE", "REFUSEE", "ACCEPTEE"
 LABELS = {
     ENVOYEE: "Envoyée",
@@ -59,6 +62,12 @@ def transition_error(state: str, target: str) -> str | None:
     if target not in TRANSITIONS[state]:
         return f"Une offre « {LABELS[state]} » ne peut pas passer à « {LABELS[target]} »."
     return None
+
+
+def is_overdue(state: str, sent_on: date, today: date, days: int = NO_ANSWER_AFTER_DAYS) -> bool:
+    """An offer still ``ENVOYEE`` becomes ``SANS_REPONSE`` when ``(today - sent_on).days >= 30``:
+    sent 1 March -> without answer from 31 March (not on 30 March)."""
+    return state == ENVOYEE and (today - sent_on).days >= days
 
 
 def can_remind(state: str) -> bool:
