@@ -340,6 +340,120 @@ def run():
         measure("fiche d'une personne", person_page, person_sample),
     ]
     write_report(results, people_count, connection.vendor)
+    measure_targeting_import()
+
+
+TARGETING_ROWS = int(os.environ.get("PARCOURS_BENCH_EXTRACT_ROWS", "100000"))
+TARGETING_ORG = "bench-ciblage"
+
+
+def _targeting_child(mode: str, path: str) -> None:
+    """Processus fils : un import, puis temps et pic de mémoire (RSS) en JSON sur stdout."""
+    import json
+    import resource
+
+    setup_django()
+    from parcours.core.models import Organisation
+    from parcours.outreach import services
+
+    org = Organisation.objects.get(code=TARGETING_ORG)
+    t0 = time.perf_counter()
+    run = services.run_sick_leave_extract(
+        actor=None,
+        organisation=org,
+        path=path,
+        extraction_date=datetime.date(2026, 6, 1),
+        dry_run=mode == "essai",
+    )
+    seconds = time.perf_counter() - t0
+    # VmHWM : pic de mémoire résidente de CE programme (ru_maxrss garde celui du parent
+    # d'avant exec sous Linux).
+    status = Path("/proc/self/status")
+    if status.exists():
+        line = next(x for x in status.read_text().splitlines() if x.startswith("VmHWM:"))
+        peak_mb = int(line.split()[1]) / 1024
+    else:
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"s": seconds, "mb": peak_mb, "resume": {**run.summary(), "erreurs": 0}}))
+
+
+def measure_targeting_import():
+    """Import d'un extrait d'arrêts de 100 000 lignes : essai puis import réel (< 20 s, < 500 Mo).
+
+    Chaque import tourne dans un processus à part (pic de mémoire résident mesuré par
+    ``resource``) ; l'organisme de mesure est vidé avant, pour que l'import réel crée les fiches.
+    """
+    import json
+    import subprocess
+
+    setup_django()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from parcours.core.models import Organisation
+    from parcours.core.reference import load_reference
+    from parcours.outreach.demo import generate_extract
+    from parcours.outreach.models import TargetingEntry, TargetingRule, TargetingRun
+    from parcours.people.models import Person
+
+    call_command("migrate", verbosity=0)
+    if not Organisation.objects.exists():
+        load_reference()
+    org, _ = Organisation.objects.get_or_create(
+        code=TARGETING_ORG, defaults={"name": "Banc d'essai du ciblage"}
+    )
+    with transaction.atomic():
+        TargetingEntry.objects.filter(organisation=org).delete()
+        TargetingRun.objects.filter(organisation=org).delete()
+        TargetingRule.objects.filter(organisation=org).delete()
+        Person.objects.filter(organisation=org).delete()
+    path = ROOT / "var" / "bench-extrait-arrets.csv"
+    generate_extract(path, TARGETING_ROWS, seed=SEED)
+    rows = []
+    for mode, label in (("essai", "essai (rien n'est écrit)"), ("reel", "import réel")):
+        out = subprocess.run(  # noqa: S603 (notre propre module)
+            [sys.executable, "-m", "parcours.bench", "_ciblage", mode, str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=os.environ | {"PYTHONPATH": str(ROOT)},
+        )
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        rows.append((label, result))
+    vendor = connection.vendor
+    count = f"{TARGETING_ROWS:,}".replace(",", " ")
+    summary = rows[-1][1]["resume"]
+    lines = [
+        f"### Import de l'extrait d'arrêts — {vendor}, {count} lignes "
+        f"({datetime.date.today():%Y-%m-%d})",
+        "",
+        f"Machine : {platform.machine()}, {os.cpu_count()} cœurs, Python "
+        f"{platform.python_version()}. Import réel : {summary['cibles']} cibles, "
+        f"{summary['nouvelles_personnes']} fiches créées, "
+        f"{summary['deja_en_accompagnement']} déjà en accompagnement.",
+        "",
+        "| mesure | durée (s) | cible (s) | mémoire max (Mo) | cible (Mo) | atteinte |",
+        "|---|---|---|---|---|---|",
+        *(
+            f"| {label} | {r['s']:.1f} | < 20 | {r['mb']:.0f} | < 500 | "
+            f"{'oui' if r['s'] < 20 and r['mb'] < 500 else 'NON'} |"
+            for label, r in rows
+        ),
+        "",
+    ]
+    table = "\n".join(lines)
+    print(table)
+    report = ROOT / "docs" / "benchmarks.md"
+    marker = f"<!-- bench:ciblage:{vendor} -->"
+    content = report.read_text()
+    block = f"{marker}\n{table}{marker}\n"
+    if marker in content:
+        before, _, rest = content.partition(marker)
+        _, _, after = rest.partition(marker + "\n")
+        content = before + block + after
+    else:
+        content = content.rstrip("\n") + "\n\n" + block
+    report.write_text(content)
 
 
 INTRO = """# Mesures de performance
@@ -394,4 +508,8 @@ def write_report(results, people_count, vendor):
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["_ciblage"]:
+        sys.exit(_targeting_child(sys.argv[2], sys.argv[3]))
+    if sys.argv[1:2] == ["ciblage"]:  # seulement la mesure de l'import (base légère)
+        sys.exit(measure_targeting_import())
     sys.exit(run())

@@ -1,7 +1,17 @@
 """Demandes de rendez-vous et rendez-vous : mêmes périmètres que les personnes."""
 
 from parcours.core.roles import Role, agent_context
-from parcours.outreach.models import Appointment, AppointmentRequest
+from parcours.outreach.models import (
+    Appointment,
+    AppointmentRequest,
+    Campaign,
+    FrontLineContact,
+    Permanence,
+    Referral,
+    ServiceOffer,
+    TargetingEntry,
+    TargetingRun,
+)
 
 
 def visible_requests(user):
@@ -37,3 +47,155 @@ def can_update_appointment(user, appointment: Appointment) -> bool:
     """Marquer honoré, manqué ou annulé : l'agent du rendez-vous, l'accueil, un responsable."""
     ctx = agent_context(user)
     return ctx.role in {Role.FRONT_LINE, Role.MANAGER} or appointment.staff_id == ctx.user_id
+
+
+# --- Détection : ciblages, signalements, accueil, campagnes ---------------------------------
+#
+# - ciblages et campagnes : les responsables de l'organisme (un fichier couvre tout
+#   l'organisme) ; les personnes ciblées ne sont listées que dans leurs départements ;
+# - signalements : AS et responsables de leurs départements ; l'accueil ne les voit pas (le
+#   motif d'un signalement relève du contenu de l'accompagnement) ;
+# - contacts d'accueil : accueil, AS et responsables de leurs départements ;
+# - pilotage et administrateurs : aucun de ces objets (chiffres agrégés seulement) ;
+# - hors périmètre : 404.
+
+
+def sees_detection(user) -> bool:
+    """L'entrée « Détection » du menu : AS, accueil, responsables."""
+    return agent_context(user).role in {Role.AS, Role.FRONT_LINE, Role.MANAGER}
+
+
+def can_manage_targeting(user) -> bool:
+    """Importer un extrait, régler la règle, lancer une campagne : un responsable."""
+    return agent_context(user).role == Role.MANAGER
+
+
+def visible_runs(user):
+    ctx = agent_context(user)
+    if ctx.role != Role.MANAGER:
+        return TargetingRun.objects.none()
+    return TargetingRun.objects.filter(organisation_id=ctx.organisation_id)
+
+
+def get_run_or_404(user, pk) -> TargetingRun:
+    from parcours.core.policies import _get_or_404
+
+    return _get_or_404(visible_runs(user).select_related("rule", "created_by"), pk)
+
+
+def visible_entries(user, run: TargetingRun):
+    """Les personnes ciblées par ``run`` qui résident dans les départements de l'agent."""
+    ctx = agent_context(user)
+    if ctx.role != Role.MANAGER or run.organisation_id != ctx.organisation_id:
+        return TargetingEntry.objects.none()
+    return TargetingEntry.objects.filter(run=run, departement_id__in=ctx.departements)
+
+
+def visible_referrals(user):
+    ctx = agent_context(user)
+    if ctx.role not in {Role.AS, Role.MANAGER}:
+        return Referral.objects.none()
+    return Referral.objects.filter(
+        organisation_id=ctx.organisation_id, departement_id__in=ctx.departements
+    )
+
+
+def get_referral_or_404(user, pk) -> Referral:
+    from parcours.core.policies import _get_or_404
+
+    return _get_or_404(
+        visible_referrals(user).select_related("person", "assigned_to", "departement"), pk
+    )
+
+
+def can_record_referral(user) -> bool:
+    """Enregistrer un signalement : AS et responsables."""
+    return agent_context(user).role in {Role.AS, Role.MANAGER}
+
+
+def can_assign_referral(user, referral: Referral) -> bool:
+    """Attribuer (ou réattribuer) un signalement : un responsable de son département."""
+    ctx = agent_context(user)
+    return ctx.role == Role.MANAGER and referral.departement_id in ctx.departements
+
+
+def can_update_referral(user, referral: Referral) -> bool:
+    """Faire avancer un signalement : l'AS à qui il est attribué, ou un responsable."""
+    ctx = agent_context(user)
+    if referral.organisation_id != ctx.organisation_id:
+        return False
+    if referral.departement_id not in ctx.departements:
+        return False
+    return ctx.role == Role.MANAGER or (
+        ctx.role == Role.AS and referral.assigned_to_id in {None, ctx.user_id}
+    )
+
+
+def visible_front_line_contacts(user):
+    ctx = agent_context(user)
+    if not ctx.sees_people:
+        return FrontLineContact.objects.none()
+    return FrontLineContact.objects.filter(
+        organisation_id=ctx.organisation_id, departement_id__in=ctx.departements
+    )
+
+
+def can_record_front_line_contact(user) -> bool:
+    """Noter un contact d'accueil : accueil (CSAM, secrétaires), AS et responsables."""
+    return agent_context(user).sees_people
+
+
+def visible_campaigns(user):
+    ctx = agent_context(user)
+    if ctx.role != Role.MANAGER:
+        return Campaign.objects.none()
+    return Campaign.objects.filter(organisation_id=ctx.organisation_id)
+
+
+def get_campaign_or_404(user, pk) -> Campaign:
+    from parcours.core.policies import _get_or_404
+
+    return _get_or_404(visible_campaigns(user), pk)
+
+
+def visible_offers(user):
+    """Offres de service : responsables et AS, dans leurs départements."""
+    ctx = agent_context(user)
+    if ctx.role not in {Role.AS, Role.MANAGER}:
+        return ServiceOffer.objects.none()
+    return ServiceOffer.objects.filter(
+        organisation_id=ctx.organisation_id, departement_id__in=ctx.departements
+    )
+
+
+def get_offer_or_404(user, pk) -> ServiceOffer:
+    from parcours.core.policies import _get_or_404
+
+    return _get_or_404(visible_offers(user).select_related("person", "campaign"), pk)
+
+
+def visible_permanences(user):
+    """Plages de rendez-vous des AS de l'organisme (accueil, AS, responsables)."""
+    ctx = agent_context(user)
+    if not ctx.sees_people:
+        return Permanence.objects.none()
+    return Permanence.objects.filter(
+        organisation_id=ctx.organisation_id, staff__departements__code__in=ctx.departements
+    ).distinct()
+
+
+def offer_by_reference(user, reference: str) -> ServiceOffer | None:
+    """L'offre de service dont la personne donne la référence (accueil, AS, responsables de
+    son département) ; ``None`` si elle n'existe pas dans le périmètre."""
+    ctx = agent_context(user)
+    if not ctx.sees_people or not reference:
+        return None
+    return (
+        ServiceOffer.objects.filter(
+            organisation_id=ctx.organisation_id,
+            departement_id__in=ctx.departements,
+            reference=reference,
+        )
+        .select_related("person")
+        .first()
+    )

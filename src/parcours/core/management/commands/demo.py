@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from parcours.core import demo_data
 from parcours.groups import demo as groups_demo
+from parcours.outreach import demo as outreach_demo
 
 
 class Command(BaseCommand):
@@ -52,6 +53,7 @@ class Command(BaseCommand):
             demo_data.reset(code)
         summary = demo_data.generate(code=code, people=options["personnes"], seed=options["seed"])
         groups_demo.generate(code=code, seed=options["seed"])
+        outreach_demo.generate(code=code, seed=options["seed"])
         self.stdout.write(
             f"Démonstration {code} prête en {summary.seconds:.1f} s : {summary.people} personnes, "
             f"{summary.cases} accompagnements ({summary.closed} clos), {summary.contacts} "

@@ -1,0 +1,203 @@
+"""Lectures du module de détection (agrégées en SQL)."""
+
+from django.db.models import Count
+
+from parcours.core import clock
+from parcours.core.roles import Role, agent_context
+from parcours.outreach import policies
+from parcours.outreach.models import Referral
+from parcours.rules import offers as offer_rules
+
+
+def detection_figures(user) -> dict:
+    ctx = agent_context(user)
+    today = clock.today()
+    figures = {"role": ctx.role, "today": today}
+    contacts = policies.visible_front_line_contacts(user).filter(date=today)
+    figures["front_line_today"] = contacts.count()
+    if ctx.role in {Role.AS, Role.MANAGER}:
+        referrals = policies.visible_referrals(user)
+        figures["unassigned_referrals"] = referrals.filter(
+            status=Referral.Status.RECU, assigned_to__isnull=True
+        ).count()
+        figures["my_referrals"] = referrals.filter(
+            assigned_to_id=ctx.user_id,
+            status__in=[Referral.Status.RECU, Referral.Status.PRIS_EN_CHARGE],
+        ).count()
+    if ctx.role == Role.MANAGER:
+        figures["runs"] = policies.visible_runs(user).count()
+        figures["campaigns"] = policies.visible_campaigns(user).count()
+    return figures
+
+
+def referral_counts_by_status(user) -> dict:
+    return dict(
+        policies.visible_referrals(user)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+
+
+def front_line_counts(user, since, until) -> dict:
+    """Contacts d'accueil comptés par jour, par lieu et par agent (SQL), et par canal."""
+    contacts = policies.visible_front_line_contacts(user).filter(date__gte=since, date__lte=until)
+    by_day = list(contacts.values("date").annotate(n=Count("id")).order_by("-date"))
+    by_site = list(
+        contacts.values("site__name").annotate(n=Count("id")).order_by("-n", "site__name")
+    )
+    by_agent = list(
+        contacts.values("agent__first_name", "agent__last_name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "agent__last_name")
+    )
+    by_channel = dict(
+        contacts.values_list("channel").annotate(n=Count("id")).values_list("channel", "n")
+    )
+    by_answer = dict(
+        contacts.values_list("answer").annotate(n=Count("id")).values_list("answer", "n")
+    )
+    return {
+        "total": contacts.count(),
+        "by_day": by_day,
+        "by_site": by_site,
+        "by_agent": by_agent,
+        "by_channel": by_channel,
+        "by_answer": by_answer,
+    }
+
+
+def campaign_funnel(user, campaign) -> dict:
+    """L'entonnoir de la campagne (offres de l'agent visibles), compté par rules.offers.
+
+    Une ligne par offre (valeurs, pas d'objets) : état, date d'envoi et premier entretien de la
+    personne à partir de l'envoi (sous-requête SQL).
+    """
+    from django.db.models import Min, OuterRef, Subquery
+
+    from parcours.cases.models import Contact
+
+    first_contact = (
+        Contact.objects.filter(case__person_id=OuterRef("person_id"), on__gte=OuterRef("sent_on"))
+        .values("case__person_id")
+        .annotate(first=Min("on"))
+        .values("first")[:1]
+    )
+    rows = (
+        policies.visible_offers(user)
+        .filter(campaign=campaign)
+        .annotate(helped_on=Subquery(first_contact))
+        .values_list("status", "sent_on", "helped_on")
+    )
+    return offer_rules.funnel(offer_rules.OfferFacts(*row) for row in rows)
+
+
+# --- Agenda -------------------------------------------------------------------------------
+
+
+def _local_naive(value):
+    from django.utils import timezone
+
+    return timezone.localtime(value).replace(tzinfo=None)
+
+
+def free_slots(user, staff_ids, first_day, days, not_before=None):
+    """Créneaux libres des AS ``staff_ids`` (plages hebdomadaires moins rendez-vous pris)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from parcours.outreach.models import Appointment, Permanence
+    from parcours.rules import agenda
+
+    permanences = {
+        p.pk: p
+        for p in Permanence.objects.filter(
+            organisation_id=agent_context(user).organisation_id, staff_id__in=staff_ids
+        ).select_related("staff", "site")
+    }
+    start = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
+    booked_by_staff: dict[int, list] = {}
+    for staff_id, starts_at, minutes in Appointment.objects.filter(
+        staff_id__in=staff_ids,
+        starts_at__gte=start,
+        starts_at__lt=start + datetime.timedelta(days=days + 1),
+        status__in=[Appointment.Status.PREVU, Appointment.Status.HONORE],
+    ).values_list("staff_id", "starts_at", "duration_minutes"):
+        begin = _local_naive(starts_at)
+        booked_by_staff.setdefault(staff_id, []).append(
+            (begin, begin + datetime.timedelta(minutes=minutes))
+        )
+    slots = []
+    for staff_id in staff_ids:
+        mine = [
+            agenda.Availability(
+                p.pk, p.weekday, p.start, p.end, p.slot_minutes, p.valid_from, p.valid_until
+            )
+            for p in permanences.values()
+            if p.staff_id == staff_id
+        ]
+        slots += agenda.free_slots(
+            mine, booked_by_staff.get(staff_id, []), first_day, days, not_before
+        )
+    slots.sort(key=lambda s: (s[0], s[2]))
+    return [(s, e, permanences[key]) for s, e, key in slots]
+
+
+def right_social_workers(person) -> list[int]:
+    """L'AS qui doit recevoir la personne : référente d'un accompagnement ouvert, sinon l'AS du
+    secteur de sa commune, sinon toutes les AS du département."""
+    from parcours.cases.forms import social_workers
+    from parcours.cases.models import Case
+    from parcours.core.models import Sector
+
+    referent = (
+        Case.objects.filter(person=person, state=Case.State.OUVERT, referent__isnull=False)
+        .order_by("-opened_on")
+        .values_list("referent_id", flat=True)
+        .first()
+    )
+    if referent:
+        return [referent]
+    if person.commune_id:
+        sector_as = (
+            Sector.objects.filter(
+                organisation_id=person.organisation_id,
+                communes=person.commune_id,
+                social_worker__isnull=False,
+            )
+            .values_list("social_worker_id", flat=True)
+            .first()
+        )
+        if sector_as:
+            return [sector_as]
+    return list(
+        social_workers(person.organisation_id, person.departement_id).values_list("id", flat=True)
+    )
+
+
+def requests_with_standard(user, today, assigned_to=None):
+    """Demandes en attente des départements de l'agent avec leur situation / norme des 15 jours."""
+    from parcours.outreach.models import AppointmentRequest
+    from parcours.rules import agenda
+
+    pending = (
+        policies.visible_requests(user)
+        .filter(status=AppointmentRequest.Status.EN_ATTENTE)
+        .select_related("person", "assigned_to")
+        .order_by("received_on", "id")
+    )
+    if assigned_to is not None:
+        pending = pending.filter(assigned_to=assigned_to)
+    rows = []
+    for r in pending[:100]:
+        status = agenda.standard_status(r.received_on, today)
+        rows.append(
+            {
+                "request": r,
+                "status": status,
+                "label": agenda.STATUS_LABELS[status],
+                "deadline": agenda.deadline(r.received_on),
+            }
+        )
+    return rows

@@ -1,0 +1,56 @@
+"""Tâches de fond (django-tasks) : un ciblage lancé depuis le web, avec sa progression."""
+
+import logging
+
+from django_tasks import task
+
+from parcours.outreach import services
+from parcours.outreach.models import TargetingRun
+from parcours.rules.sick_leave_extract import HeaderError
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def run_targeting(run_id: int) -> str:
+    run = TargetingRun.objects.select_related("organisation", "created_by").get(pk=run_id)
+    if run.is_finished:
+        return run.status
+    TargetingRun.objects.filter(pk=run_id).update(status=TargetingRun.Status.EN_COURS)
+
+    # Essai : 0 à 95 % pendant la lecture. Import réel : une première lecture sans écriture
+    # fait avancer la barre jusqu'à 50 % (hors transaction, donc visible), puis l'écriture se
+    # fait d'un bloc dans une transaction (tout ou rien) et la barre passe à 100 %.
+    share = 95 if run.dry_run else 50
+
+    def progress(fraction: float) -> None:
+        TargetingRun.objects.filter(pk=run_id).update(progress=int(fraction * share))
+
+    common = {
+        "actor": run.created_by,
+        "organisation": run.organisation,
+        "path": run.file_path,
+        "extraction_date": run.extraction_date,
+        "file_name": run.file_name,
+    }
+    try:
+        if not run.dry_run:
+            services.run_sick_leave_extract(dry_run=True, on_progress=progress, **common)
+            progress(1.0)
+        services.run_sick_leave_extract(
+            dry_run=run.dry_run,
+            run=run,
+            on_progress=progress if run.dry_run else None,
+            **common,
+        )
+    except HeaderError as error:
+        services.fail_run(run_id=run_id, status=TargetingRun.Status.REFUSE, message=error.message)
+    except Exception:
+        logger.exception("Échec du ciblage %s", run_id)
+        services.fail_run(
+            run_id=run_id,
+            status=TargetingRun.Status.ECHEC,
+            message="L'import a échoué : rien n'a été enregistré. Réessayez ou prévenez "
+            "l'administrateur.",
+        )
+    return TargetingRun.objects.get(pk=run_id).status
