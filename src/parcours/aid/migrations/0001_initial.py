@@ -6,275 +6,932 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_audit_append_only'),
-        ('people', '0004_person_merged_into'),
+        ("core", "0002_audit_append_only"),
+        ("people", "0004_person_merged_into"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Aid',
+            name="Aid",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(help_text="Stable d'une version à l'autre.", max_length=40, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='intitulé')),
-                ('source', models.CharField(blank=True, max_length=100, verbose_name='financeur')),
-                ('form', models.CharField(choices=[('SUBVENTION', 'Aide non remboursable'), ('PRET', 'Prêt')], default='SUBVENTION', max_length=10, verbose_name='forme')),
-                ('conditions', models.JSONField(blank=True, default=dict, verbose_name="conditions d'attribution")),
-                ('amount_rule', models.JSONField(default=dict, verbose_name='règle de montant')),
-                ('documents', models.JSONField(blank=True, default=list, verbose_name='pièces justificatives')),
-                ('budget_code', models.CharField(blank=True, max_length=40, verbose_name='ligne budgétaire')),
-                ('delegation_ceiling', models.DecimalField(blank=True, decimal_places=2, help_text='Au-delà, la commission décide. Vide : toujours en commission.', max_digits=10, null=True, verbose_name='plafond de délégation au responsable (€)')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Stable d'une version à l'autre.",
+                        max_length=40,
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="intitulé")),
+                ("source", models.CharField(blank=True, max_length=100, verbose_name="financeur")),
+                (
+                    "form",
+                    models.CharField(
+                        choices=[("SUBVENTION", "Aide non remboursable"), ("PRET", "Prêt")],
+                        default="SUBVENTION",
+                        max_length=10,
+                        verbose_name="forme",
+                    ),
+                ),
+                (
+                    "conditions",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="conditions d'attribution"
+                    ),
+                ),
+                ("amount_rule", models.JSONField(default=dict, verbose_name="règle de montant")),
+                (
+                    "documents",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="pièces justificatives"
+                    ),
+                ),
+                (
+                    "budget_code",
+                    models.CharField(blank=True, max_length=40, verbose_name="ligne budgétaire"),
+                ),
+                (
+                    "delegation_ceiling",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Au-delà, la commission décide. Vide : toujours en commission.",
+                        max_digits=10,
+                        null=True,
+                        verbose_name="plafond de délégation au responsable (€)",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'aide',
-                'ordering': ['name'],
+                "verbose_name": "aide",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CommissionSession',
+            name="CommissionSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='date de la séance')),
-                ('state', models.CharField(choices=[('PREVUE', 'Prévue'), ('TENUE', 'Tenue')], default='PREVUE', max_length=10, verbose_name='état')),
-                ('departement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.departement')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="date de la séance")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("PREVUE", "Prévue"), ("TENUE", "Tenue")],
+                        default="PREVUE",
+                        max_length=10,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.departement",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'séance de commission',
-                'ordering': ['-held_on'],
+                "verbose_name": "séance de commission",
+                "ordering": ["-held_on"],
             },
         ),
         migrations.CreateModel(
-            name='Convention',
+            name="Convention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('partner', models.CharField(max_length=200, verbose_name='organisme partenaire')),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=8, verbose_name="prix unitaire d'une évaluation (€)")),
-                ('starts_on', models.DateField(verbose_name='début')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='fin')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("partner", models.CharField(max_length=200, verbose_name="organisme partenaire")),
+                (
+                    "unit_price",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=8,
+                        verbose_name="prix unitaire d'une évaluation (€)",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="début")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="fin")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "convention d'évaluation",
-                'ordering': ['partner'],
+                "verbose_name": "convention d'évaluation",
+                "ordering": ["partner"],
             },
         ),
         migrations.CreateModel(
-            name='Evaluation',
+            name="Evaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('evaluated_on', models.DateField(verbose_name="date de l'évaluation")),
-                ('kind', models.CharField(choices=[('PREMIERE_DEMANDE', 'Première demande'), ('CHANGEMENT_FREQUENCE', 'Changement de fréquence'), ('RENOUVELLEMENT', 'Renouvellement'), ('AUTRE_ORGANISME', 'Évaluation pour un autre organisme')], max_length=30, verbose_name='nature')),
-                ('place', models.CharField(choices=[('DOMICILE', 'À domicile'), ('BUREAU', 'Au bureau'), ('ETABLISSEMENT', 'En établissement de santé')], default='DOMICILE', max_length=20, verbose_name='lieu')),
-                ('situation', models.TextField(verbose_name='situation')),
-                ('coh', models.CharField(choices=[('A', 'A — fait seul, totalement, habituellement et correctement'), ('B', 'B — fait partiellement, ou non habituellement, ou non correctement'), ('C', 'C — ne fait pas')], max_length=1, verbose_name='COH')),
-                ('ori', models.CharField(choices=[('A', 'A — fait seul, totalement, habituellement et correctement'), ('B', 'B — fait partiellement, ou non habituellement, ou non correctement'), ('C', 'C — ne fait pas')], max_length=1, verbose_name='ORI')),
-                ('toi', models.CharField(choices=[('A', 'A — fait seul, totalement, habituellement et correctement'), ('B', 'B — fait partiellement, ou non habituellement, ou non correctement'), ('C', 'C — ne fait pas')], max_length=1, verbose_name='TOI')),
-                ('hab', models.CharField(choices=[('A', 'A — fait seul, totalement, habituellement et correctement'), ('B', 'B — fait partiellement, ou non habituellement, ou non correctement'), ('C', 'C — ne fait pas')], max_length=1, verbose_name='HAB')),
-                ('ali', models.CharField(choices=[('A', 'A — fait seul, totalement, habituellement et correctement'), ('B', 'B — fait partiellement, ou non habituellement, ou non correctement'), ('C', 'C — ne fait pas')], max_length=1, verbose_name='ALI')),
-                ('eli', models.CharField(choices=[('A', 'A — fait seul, totalement, habituellement et correctement'), ('B', 'B — fait partiellement, ou non habituellement, ou non correctement'), ('C', 'C — ne fait pas')], max_length=1, verbose_name='ELI')),
-                ('tra', models.CharField(choices=[('A', 'A — fait seul, totalement, habituellement et correctement'), ('B', 'B — fait partiellement, ou non habituellement, ou non correctement'), ('C', 'C — ne fait pas')], max_length=1, verbose_name='TRA')),
-                ('dpi', models.CharField(choices=[('A', 'A — fait seul, totalement, habituellement et correctement'), ('B', 'B — fait partiellement, ou non habituellement, ou non correctement'), ('C', 'C — ne fait pas')], max_length=1, verbose_name='DPI')),
-                ('dpe', models.CharField(choices=[('A', 'A — fait seul, totalement, habituellement et correctement'), ('B', 'B — fait partiellement, ou non habituellement, ou non correctement'), ('C', 'C — ne fait pas')], max_length=1, verbose_name='DPE')),
-                ('com', models.CharField(choices=[('A', 'A — fait seul, totalement, habituellement et correctement'), ('B', 'B — fait partiellement, ou non habituellement, ou non correctement'), ('C', 'C — ne fait pas')], max_length=1, verbose_name='COM')),
-                ('gir', models.PositiveSmallIntegerField(verbose_name='GIR')),
-                ('rank', models.PositiveSmallIntegerField(verbose_name='rang')),
-                ('competent_body', models.CharField(choices=[('DEPARTEMENT', "Conseil départemental (allocation personnalisée d'autonomie, APA)"), ('CAISSE_RETRAITE', "Caisse de retraite (plan d'actions personnalisé)")], max_length=20, verbose_name='organisme compétent')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('convention', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evaluations', to='aid.convention')),
-                ('departement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.departement')),
-                ('evaluator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='évaluateur·rice')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evaluations', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("evaluated_on", models.DateField(verbose_name="date de l'évaluation")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("PREMIERE_DEMANDE", "Première demande"),
+                            ("CHANGEMENT_FREQUENCE", "Changement de fréquence"),
+                            ("RENOUVELLEMENT", "Renouvellement"),
+                            ("AUTRE_ORGANISME", "Évaluation pour un autre organisme"),
+                        ],
+                        max_length=30,
+                        verbose_name="nature",
+                    ),
+                ),
+                (
+                    "place",
+                    models.CharField(
+                        choices=[
+                            ("DOMICILE", "À domicile"),
+                            ("BUREAU", "Au bureau"),
+                            ("ETABLISSEMENT", "En établissement de santé"),
+                        ],
+                        default="DOMICILE",
+                        max_length=20,
+                        verbose_name="lieu",
+                    ),
+                ),
+                ("situation", models.TextField(verbose_name="situation")),
+                (
+                    "coh",
+                    models.CharField(
+                        choices=[
+                            ("A", "A — fait seul, totalement, habituellement et correctement"),
+                            (
+                                "B",
+                                "B — fait partiellement, ou non habituellement, ou non correctement",
+                            ),
+                            ("C", "C — ne fait pas"),
+                        ],
+                        max_length=1,
+                        verbose_name="COH",
+                    ),
+                ),
+                (
+                    "ori",
+                    models.CharField(
+                        choices=[
+                            ("A", "A — fait seul, totalement, habituellement et correctement"),
+                            (
+                                "B",
+                                "B — fait partiellement, ou non habituellement, ou non correctement",
+                            ),
+                            ("C", "C — ne fait pas"),
+                        ],
+                        max_length=1,
+                        verbose_name="ORI",
+                    ),
+                ),
+                (
+                    "toi",
+                    models.CharField(
+                        choices=[
+                            ("A", "A — fait seul, totalement, habituellement et correctement"),
+                            (
+                                "B",
+                                "B — fait partiellement, ou non habituellement, ou non correctement",
+                            ),
+                            ("C", "C — ne fait pas"),
+                        ],
+                        max_length=1,
+                        verbose_name="TOI",
+                    ),
+                ),
+                (
+                    "hab",
+                    models.CharField(
+                        choices=[
+                            ("A", "A — fait seul, totalement, habituellement et correctement"),
+                            (
+                                "B",
+                                "B — fait partiellement, ou non habituellement, ou non correctement",
+                            ),
+                            ("C", "C — ne fait pas"),
+                        ],
+                        max_length=1,
+                        verbose_name="HAB",
+                    ),
+                ),
+                (
+                    "ali",
+                    models.CharField(
+                        choices=[
+                            ("A", "A — fait seul, totalement, habituellement et correctement"),
+                            (
+                                "B",
+                                "B — fait partiellement, ou non habituellement, ou non correctement",
+                            ),
+                            ("C", "C — ne fait pas"),
+                        ],
+                        max_length=1,
+                        verbose_name="ALI",
+                    ),
+                ),
+                (
+                    "eli",
+                    models.CharField(
+                        choices=[
+                            ("A", "A — fait seul, totalement, habituellement et correctement"),
+                            (
+                                "B",
+                                "B — fait partiellement, ou non habituellement, ou non correctement",
+                            ),
+                            ("C", "C — ne fait pas"),
+                        ],
+                        max_length=1,
+                        verbose_name="ELI",
+                    ),
+                ),
+                (
+                    "tra",
+                    models.CharField(
+                        choices=[
+                            ("A", "A — fait seul, totalement, habituellement et correctement"),
+                            (
+                                "B",
+                                "B — fait partiellement, ou non habituellement, ou non correctement",
+                            ),
+                            ("C", "C — ne fait pas"),
+                        ],
+                        max_length=1,
+                        verbose_name="TRA",
+                    ),
+                ),
+                (
+                    "dpi",
+                    models.CharField(
+                        choices=[
+                            ("A", "A — fait seul, totalement, habituellement et correctement"),
+                            (
+                                "B",
+                                "B — fait partiellement, ou non habituellement, ou non correctement",
+                            ),
+                            ("C", "C — ne fait pas"),
+                        ],
+                        max_length=1,
+                        verbose_name="DPI",
+                    ),
+                ),
+                (
+                    "dpe",
+                    models.CharField(
+                        choices=[
+                            ("A", "A — fait seul, totalement, habituellement et correctement"),
+                            (
+                                "B",
+                                "B — fait partiellement, ou non habituellement, ou non correctement",
+                            ),
+                            ("C", "C — ne fait pas"),
+                        ],
+                        max_length=1,
+                        verbose_name="DPE",
+                    ),
+                ),
+                (
+                    "com",
+                    models.CharField(
+                        choices=[
+                            ("A", "A — fait seul, totalement, habituellement et correctement"),
+                            (
+                                "B",
+                                "B — fait partiellement, ou non habituellement, ou non correctement",
+                            ),
+                            ("C", "C — ne fait pas"),
+                        ],
+                        max_length=1,
+                        verbose_name="COM",
+                    ),
+                ),
+                ("gir", models.PositiveSmallIntegerField(verbose_name="GIR")),
+                ("rank", models.PositiveSmallIntegerField(verbose_name="rang")),
+                (
+                    "competent_body",
+                    models.CharField(
+                        choices=[
+                            (
+                                "DEPARTEMENT",
+                                "Conseil départemental (allocation personnalisée d'autonomie, APA)",
+                            ),
+                            ("CAISSE_RETRAITE", "Caisse de retraite (plan d'actions personnalisé)"),
+                        ],
+                        max_length=20,
+                        verbose_name="organisme compétent",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "convention",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evaluations",
+                        to="aid.convention",
+                    ),
+                ),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.departement",
+                    ),
+                ),
+                (
+                    "evaluator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="évaluateur·rice",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluations",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'évaluation des besoins',
-                'verbose_name_plural': 'évaluations des besoins',
-                'ordering': ['-evaluated_on', '-id'],
+                "verbose_name": "évaluation des besoins",
+                "verbose_name_plural": "évaluations des besoins",
+                "ordering": ["-evaluated_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AidRequest',
+            name="AidRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_on', models.DateField(verbose_name='date de la demande')),
-                ('channel', models.CharField(choices=[('PERSONNE', 'Demande de la personne'), ('TRAVAILLEUR_SOCIAL', "Demande d'un travailleur social")], max_length=20, verbose_name='canal')),
-                ('facts', models.JSONField(default=dict, verbose_name='situation déclarée')),
-                ('state', models.CharField(choices=[('recue', 'Reçue, en instruction'), ('a_completer', 'À compléter'), ('complete', "Complète, en attente de l'avis"), ('avis_rendu', 'Avis rendu, en attente de décision'), ('en_commission', 'Inscrite en commission'), ('accordee', 'Accordée'), ('refusee', 'Refusée'), ('ajournee', 'Ajournée'), ('payee', 'Payée')], default='recue', max_length=20, verbose_name='état')),
-                ('missing_documents', models.JSONField(blank=True, default=list, verbose_name='pièces manquantes')),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='complète le')),
-                ('proposed_amount', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='montant calculé (€)')),
-                ('eligible', models.BooleanField(verbose_name='éligible selon le règlement')),
-                ('reasons', models.JSONField(default=list, verbose_name='motifs du calcul')),
-                ('opinion', models.TextField(blank=True, verbose_name="avis de l'AS")),
-                ('opinion_favourable', models.BooleanField(blank=True, null=True, verbose_name='avis favorable')),
-                ('opinion_on', models.DateField(blank=True, null=True, verbose_name="date de l'avis")),
-                ('route', models.CharField(blank=True, choices=[('delegation', 'Décision déléguée (responsable)'), ('commission', 'Commission')], max_length=20, verbose_name='circuit de décision')),
-                ('decided_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='montant accordé (€)')),
-                ('monthly_repayment', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='mensualité de remboursement (€)')),
-                ('decision_reason', models.TextField(blank=True, verbose_name='motif de la décision')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='date de la décision')),
-                ('notified_on', models.DateField(blank=True, null=True, verbose_name='date de notification')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('aid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='aid.aid')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('departement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.departement')),
-                ('opinion_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aid_requests', to='people.person')),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='aid.commissionsession')),
-                ('evaluation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='requests', to='aid.evaluation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_on", models.DateField(verbose_name="date de la demande")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("PERSONNE", "Demande de la personne"),
+                            ("TRAVAILLEUR_SOCIAL", "Demande d'un travailleur social"),
+                        ],
+                        max_length=20,
+                        verbose_name="canal",
+                    ),
+                ),
+                ("facts", models.JSONField(default=dict, verbose_name="situation déclarée")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("recue", "Reçue, en instruction"),
+                            ("a_completer", "À compléter"),
+                            ("complete", "Complète, en attente de l'avis"),
+                            ("avis_rendu", "Avis rendu, en attente de décision"),
+                            ("en_commission", "Inscrite en commission"),
+                            ("accordee", "Accordée"),
+                            ("refusee", "Refusée"),
+                            ("ajournee", "Ajournée"),
+                            ("payee", "Payée"),
+                        ],
+                        default="recue",
+                        max_length=20,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "missing_documents",
+                    models.JSONField(blank=True, default=list, verbose_name="pièces manquantes"),
+                ),
+                (
+                    "completed_on",
+                    models.DateField(blank=True, null=True, verbose_name="complète le"),
+                ),
+                (
+                    "proposed_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=10, verbose_name="montant calculé (€)"
+                    ),
+                ),
+                ("eligible", models.BooleanField(verbose_name="éligible selon le règlement")),
+                ("reasons", models.JSONField(default=list, verbose_name="motifs du calcul")),
+                ("opinion", models.TextField(blank=True, verbose_name="avis de l'AS")),
+                (
+                    "opinion_favourable",
+                    models.BooleanField(blank=True, null=True, verbose_name="avis favorable"),
+                ),
+                (
+                    "opinion_on",
+                    models.DateField(blank=True, null=True, verbose_name="date de l'avis"),
+                ),
+                (
+                    "route",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("delegation", "Décision déléguée (responsable)"),
+                            ("commission", "Commission"),
+                        ],
+                        max_length=20,
+                        verbose_name="circuit de décision",
+                    ),
+                ),
+                (
+                    "decided_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        verbose_name="montant accordé (€)",
+                    ),
+                ),
+                (
+                    "monthly_repayment",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        verbose_name="mensualité de remboursement (€)",
+                    ),
+                ),
+                (
+                    "decision_reason",
+                    models.TextField(blank=True, verbose_name="motif de la décision"),
+                ),
+                (
+                    "decided_on",
+                    models.DateField(blank=True, null=True, verbose_name="date de la décision"),
+                ),
+                (
+                    "notified_on",
+                    models.DateField(blank=True, null=True, verbose_name="date de notification"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "aid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="aid.aid",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.departement",
+                    ),
+                ),
+                (
+                    "opinion_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aid_requests",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="aid.commissionsession",
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="requests",
+                        to="aid.evaluation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "demande d'aide",
-                'verbose_name_plural': "demandes d'aide",
-                'ordering': ['-received_on', '-id'],
+                "verbose_name": "demande d'aide",
+                "verbose_name_plural": "demandes d'aide",
+                "ordering": ["-received_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Instalment',
+            name="Instalment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='n°')),
-                ('due_on', models.DateField(verbose_name='échéance')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='montant (€)')),
-                ('repaid_on', models.DateField(blank=True, null=True, verbose_name='remboursée le')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='instalments', to='aid.aidrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="n°")),
+                ("due_on", models.DateField(verbose_name="échéance")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=10, verbose_name="montant (€)"
+                    ),
+                ),
+                (
+                    "repaid_on",
+                    models.DateField(blank=True, null=True, verbose_name="remboursée le"),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="instalments",
+                        to="aid.aidrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['request', 'number'],
+                "ordering": ["request", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='montant (€)')),
-                ('paid_on', models.DateField(verbose_name='date du paiement')),
-                ('payee', models.CharField(choices=[('PERSONNE', 'La personne'), ('PRESTATAIRE', 'Un prestataire')], max_length=20, verbose_name='bénéficiaire du paiement')),
-                ('payee_name', models.CharField(blank=True, max_length=200, verbose_name='nom du prestataire')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='payments', to='aid.aidrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=10, verbose_name="montant (€)"
+                    ),
+                ),
+                ("paid_on", models.DateField(verbose_name="date du paiement")),
+                (
+                    "payee",
+                    models.CharField(
+                        choices=[("PERSONNE", "La personne"), ("PRESTATAIRE", "Un prestataire")],
+                        max_length=20,
+                        verbose_name="bénéficiaire du paiement",
+                    ),
+                ),
+                (
+                    "payee_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="nom du prestataire"),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="payments",
+                        to="aid.aidrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'paiement',
-                'ordering': ['paid_on', 'id'],
+                "verbose_name": "paiement",
+                "ordering": ["paid_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanLine',
+            name="PlanLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('service', models.CharField(choices=[('AIDE_MENAGERE', 'Aide à domicile (heures par mois)'), ('PORTAGE_REPAS', 'Portage de repas (repas par semaine)'), ('TELEALARME', 'Téléassistance (abonnement mensuel)'), ('PETITS_TRAVAUX', 'Petits travaux, aides techniques (interventions)'), ('TRANSPORT', 'Transport accompagné (trajets par mois)'), ('AIDE_AIDANT', "Soutien de l'aidant, répit (heures par mois)")], max_length=20, verbose_name='service')),
-                ('quantity', models.DecimalField(decimal_places=1, max_digits=6, verbose_name='quantité')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='précision')),
-                ('evaluation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plan_lines', to='aid.evaluation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "service",
+                    models.CharField(
+                        choices=[
+                            ("AIDE_MENAGERE", "Aide à domicile (heures par mois)"),
+                            ("PORTAGE_REPAS", "Portage de repas (repas par semaine)"),
+                            ("TELEALARME", "Téléassistance (abonnement mensuel)"),
+                            ("PETITS_TRAVAUX", "Petits travaux, aides techniques (interventions)"),
+                            ("TRANSPORT", "Transport accompagné (trajets par mois)"),
+                            ("AIDE_AIDANT", "Soutien de l'aidant, répit (heures par mois)"),
+                        ],
+                        max_length=20,
+                        verbose_name="service",
+                    ),
+                ),
+                (
+                    "quantity",
+                    models.DecimalField(decimal_places=1, max_digits=6, verbose_name="quantité"),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="précision")),
+                (
+                    "evaluation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan_lines",
+                        to="aid.evaluation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Regulation',
+            name="Regulation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=200, verbose_name='intitulé')),
-                ('starts_on', models.DateField(verbose_name='en vigueur à partir du')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name="jusqu'au (inclus)")),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=200, verbose_name="intitulé")),
+                ("starts_on", models.DateField(verbose_name="en vigueur à partir du")),
+                (
+                    "ends_on",
+                    models.DateField(blank=True, null=True, verbose_name="jusqu'au (inclus)"),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'version du règlement',
-                'ordering': ['-starts_on'],
+                "verbose_name": "version du règlement",
+                "ordering": ["-starts_on"],
             },
         ),
         migrations.AddField(
-            model_name='aid',
-            name='regulation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='aids', to='aid.regulation'),
+            model_name="aid",
+            name="regulation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="aids",
+                to="aid.regulation",
+            ),
         ),
         migrations.CreateModel(
-            name='RequestEvent',
+            name="RequestEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(max_length=30)),
-                ('from_state', models.CharField(max_length=20)),
-                ('to_state', models.CharField(max_length=20)),
-                ('on', models.DateField()),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='aid.aidrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event", models.CharField(max_length=30)),
+                ("from_state", models.CharField(max_length=20)),
+                ("to_state", models.CharField(max_length=20)),
+                ("on", models.DateField()),
+                ("details", models.JSONField(blank=True, default=dict)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="aid.aidrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Transmission',
+            name="Transmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipient', models.CharField(max_length=200, verbose_name='destinataire')),
-                ('sent_on', models.DateField(verbose_name='date de transmission')),
-                ('deadline', models.DateField(verbose_name='date limite de la nouvelle demande')),
-                ('evaluation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='transmission', to='aid.evaluation')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recipient", models.CharField(max_length=200, verbose_name="destinataire")),
+                ("sent_on", models.DateField(verbose_name="date de transmission")),
+                ("deadline", models.DateField(verbose_name="date limite de la nouvelle demande")),
+                (
+                    "evaluation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transmission",
+                        to="aid.evaluation",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'transmission',
+                "verbose_name": "transmission",
             },
         ),
         migrations.CreateModel(
-            name='BudgetLine',
+            name="BudgetLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='code')),
-                ('label', models.CharField(max_length=200, verbose_name='intitulé')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='année')),
-                ('allocated', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='dotation (€)')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="code")),
+                ("label", models.CharField(max_length=200, verbose_name="intitulé")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="année")),
+                (
+                    "allocated",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="dotation (€)"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ligne budgétaire',
-                'ordering': ['year', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'code', 'year'), name='budget_line_unique')],
+                "verbose_name": "ligne budgétaire",
+                "ordering": ["year", "code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "code", "year"), name="budget_line_unique"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='evaluation',
-            index=models.Index(fields=['organisation', 'departement', 'evaluated_on'], name='eval_org_dep'),
+            model_name="evaluation",
+            index=models.Index(
+                fields=["organisation", "departement", "evaluated_on"], name="eval_org_dep"
+            ),
         ),
         migrations.AddIndex(
-            model_name='evaluation',
-            index=models.Index(fields=['convention', 'evaluated_on'], name='eval_convention'),
+            model_name="evaluation",
+            index=models.Index(fields=["convention", "evaluated_on"], name="eval_convention"),
         ),
         migrations.AddIndex(
-            model_name='aidrequest',
-            index=models.Index(fields=['organisation', 'departement', 'state'], name='aidreq_org_dep'),
+            model_name="aidrequest",
+            index=models.Index(
+                fields=["organisation", "departement", "state"], name="aidreq_org_dep"
+            ),
         ),
         migrations.AddIndex(
-            model_name='aidrequest',
-            index=models.Index(fields=['organisation', 'decided_on'], name='aidreq_decided'),
+            model_name="aidrequest",
+            index=models.Index(fields=["organisation", "decided_on"], name="aidreq_decided"),
         ),
         migrations.AddConstraint(
-            model_name='instalment',
-            constraint=models.UniqueConstraint(fields=('request', 'number'), name='instalment_unique'),
+            model_name="instalment",
+            constraint=models.UniqueConstraint(
+                fields=("request", "number"), name="instalment_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['organisation', 'paid_on'], name='payment_org_on'),
+            model_name="payment",
+            index=models.Index(fields=["organisation", "paid_on"], name="payment_org_on"),
         ),
         migrations.AddConstraint(
-            model_name='aid',
-            constraint=models.UniqueConstraint(fields=('regulation', 'code'), name='aid_unique_code'),
+            model_name="aid",
+            constraint=models.UniqueConstraint(
+                fields=("regulation", "code"), name="aid_unique_code"
+            ),
         ),
     ]
