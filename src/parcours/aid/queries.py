@@ -122,11 +122,10 @@ def evaluation_counts(user_scope, start: date, end: date) -> dict:
     )
 
 
-def payments_for_export(organisation_id, start: date, end: date):
+def payments_for_export(requests, start: date, end: date):
+    """Les paiements de la période pour les demandes données (périmètre de l'agent)."""
     return (
-        Payment.objects.filter(
-            organisation_id=organisation_id, paid_on__gte=start, paid_on__lte=end
-        )
+        Payment.objects.filter(request__in=requests, paid_on__gte=start, paid_on__lte=end)
         .select_related("request__aid", "request__person")
         .order_by("paid_on", "id")
     )
