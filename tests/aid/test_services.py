@@ -145,10 +145,19 @@ def test_overlapping_version_is_refused(world):
 
 
 def test_new_version_never_changes_past_decisions(world):
-    request = ready_request(person=world["here"], actor=world["as01"], code="cpam-aide-precarite",
-                            facts={"monthly_income": D("900")})  # fmt: skip
-    services.decide(actor=world["manager01"], request=request, decision="accorder",
-                    amount=D("300"), reason="Sous le seuil.")  # fmt: skip
+    request = ready_request(
+        person=world["here"],
+        actor=world["as01"],
+        code="cpam-aide-precarite",
+        facts={"monthly_income": D("900")},
+    )
+    services.decide(
+        actor=world["manager01"],
+        request=request,
+        decision="accorder",
+        amount=D("300"),
+        reason="Sous le seuil.",
+    )
     current = Regulation.objects.get(organisation=world["org"], ends_on__isnull=True)
     new = services.new_regulation_version(
         actor=world["as01"], previous=current, label="2026 bis", starts_on=datetime.date(2026, 7, 1)
@@ -161,25 +170,44 @@ def test_new_version_never_changes_past_decisions(world):
 
 
 def test_request_judged_by_the_version_in_force_on_its_date(world):
-    old = make_request(person=world["here"], actor=world["as01"], code="cnracl-chauffage",
-                       on=datetime.date(2025, 11, 1),
-                       facts={"regime": "CNRACL", "cost": D("900")})  # fmt: skip
-    new = make_request(person=world["here"], actor=world["as01"], code="cnracl-chauffage",
-                       facts={"regime": "CNRACL", "cost": D("900")})  # fmt: skip
+    old = make_request(
+        person=world["here"],
+        actor=world["as01"],
+        code="cnracl-chauffage",
+        on=datetime.date(2025, 11, 1),
+        facts={"regime": "CNRACL", "cost": D("900")},
+    )
+    new = make_request(
+        person=world["here"],
+        actor=world["as01"],
+        code="cnracl-chauffage",
+        facts={"regime": "CNRACL", "cost": D("900")},
+    )
     assert (old.proposed_amount, new.proposed_amount) == (D("700.00"), D("760.00"))
     with pytest.raises(BusinessError, match="n'est pas dans la version du règlement en vigueur"):
         services.create_request(
-            actor=world["as01"], person=world["here"], aid=aid(world["org"], "cnracl-chauffage", 2025),
-            received_on=datetime.date(2026, 6, 1), channel="PERSONNE", facts={},
-        )  # fmt: skip
+            actor=world["as01"],
+            person=world["here"],
+            aid=aid(world["org"], "cnracl-chauffage", 2025),
+            received_on=datetime.date(2026, 6, 1),
+            channel="PERSONNE",
+            facts={},
+        )
 
 
 def test_invalid_aid_rules_are_refused(world):
     regulation = Regulation.objects.get(organisation=world["org"], ends_on__isnull=True)
     with pytest.raises(BusinessError) as error:
-        services.save_aid(actor=world["as01"], regulation=regulation, data={
-            "code": "x", "name": "X", "conditions": {"age": 3},
-            "amount_rule": {"type": "fixe"}})  # fmt: skip
+        services.save_aid(
+            actor=world["as01"],
+            regulation=regulation,
+            data={
+                "code": "x",
+                "name": "X",
+                "conditions": {"age": 3},
+                "amount_rule": {"type": "fixe"},
+            },
+        )
     assert error.value.errors == {
         "conditions": "Condition inconnue : « age ».",
         "amount_rule": "« montant » est obligatoire pour un montant de type fixe.",
@@ -190,14 +218,23 @@ def test_invalid_aid_rules_are_refused(world):
 
 
 def test_request_failing_a_condition_says_which_and_why(world):
-    request = make_request(person=world["here"], actor=world["as01"], code="carsat-pap",
-                           channel="PERSONNE", facts={"hours": D("10"), "monthly_income": D("1200"), "regime": "REGIME_GENERAL"})  # fmt: skip
+    request = make_request(
+        person=world["here"],
+        actor=world["as01"],
+        code="carsat-pap",
+        channel="PERSONNE",
+        facts={"hours": D("10"), "monthly_income": D("1200"), "regime": "REGIME_GENERAL"},
+    )
     assert request.eligible is False and request.proposed_amount == D("0.00")
     failures = [r["texte"] for r in request.reasons if not r["ok"]]
     assert failures == ["GIR inconnu : une évaluation (GIR 5 à 6) est nécessaire."]
     make_evaluation(person=world["here"], actor=world["as01"], grid=GIR5)
-    request = make_request(person=world["here"], actor=world["as01"], code="carsat-pap",
-                           facts={"hours": D("10"), "monthly_income": D("1200"), "regime": "REGIME_GENERAL"})  # fmt: skip
+    request = make_request(
+        person=world["here"],
+        actor=world["as01"],
+        code="carsat-pap",
+        facts={"hours": D("10"), "monthly_income": D("1200"), "regime": "REGIME_GENERAL"},
+    )
     assert request.eligible and request.proposed_amount == D("199.20")  # 249 − 20 %
     assert request.facts["gir"] == 5
 
@@ -249,16 +286,30 @@ def test_completion_stops_the_clock_and_delegated_decision(world):
     assert queries.processing_days(
         world["org"].pk, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
     ) == [26]
-    assert [e.to_state for e in request.events.all()] == ["recue", "a_completer", "complete", "avis_rendu", "accordee"]  # fmt: skip
+    assert [e.to_state for e in request.events.all()] == [
+        "recue",
+        "a_completer",
+        "complete",
+        "avis_rendu",
+        "accordee",
+    ]
 
 
 def test_commission_session_agenda_and_decisions(world):
     big = ready_request(person=world["here"], actor=world["as01"])  # 500 € > 300 €
-    small = ready_request(person=world["here"], actor=world["as01"], code="cpam-aide-precarite",
-                          facts={"monthly_income": D("800")})  # fmt: skip
+    small = ready_request(
+        person=world["here"],
+        actor=world["as01"],
+        code="cpam-aide-precarite",
+        facts={"monthly_income": D("800")},
+    )
     assert (big.route, small.route) == (wf.COMMISSION, wf.DELEGATION)
-    session = services.create_session(actor=world["manager01"], organisation_id=world["org"].pk,
-                                      departement_id="01", held_on=datetime.date(2026, 6, 30))  # fmt: skip
+    session = services.create_session(
+        actor=world["manager01"],
+        organisation_id=world["org"].pk,
+        departement_id="01",
+        held_on=datetime.date(2026, 6, 30),
+    )
     assert services.build_agenda(actor=world["manager01"], session=session) == 1
     big.refresh_from_db()
     assert (big.state, big.session_id) == (wf.EN_COMMISSION, session.pk)
@@ -287,13 +338,21 @@ def test_budget_warning_before_exceeding_the_line(world):
     line = BudgetLine.objects.get(organisation=world["org"], code="SECOURS", year=2026)
     line.allocated = D("400")
     line.save()
-    first = ready_request(person=world["here"], actor=world["as01"], code="cpam-aide-precarite",
-                          facts={"monthly_income": D("800")})  # fmt: skip
+    first = ready_request(
+        person=world["here"],
+        actor=world["as01"],
+        code="cpam-aide-precarite",
+        facts={"monthly_income": D("800")},
+    )
     services.decide(
         actor=world["manager01"], request=first, decision="accorder", amount=D("300"), reason="ok"
     )
-    second = ready_request(person=world["there"], actor=world["as69"], code="cpam-aide-precarite",
-                           facts={"monthly_income": D("800")})  # fmt: skip
+    second = ready_request(
+        person=world["there"],
+        actor=world["as69"],
+        code="cpam-aide-precarite",
+        facts={"monthly_income": D("800")},
+    )
     with pytest.raises(BusinessError) as error:
         services.decide(
             actor=world["manager01"],
@@ -303,27 +362,53 @@ def test_budget_warning_before_exceeding_the_line(world):
             reason="ok",
         )
     assert error.value.errors["amount"].startswith(
-        "Attention : accorder 300 € porterait les engagements de la ligne à 600 €, au-delà de sa dotation de 400.00 €."
+        "Attention : accorder 300 € porterait les engagements de la ligne à 600 €, au-delà de sa "
+        "dotation de 400 €."
     )
-    services.decide(actor=world["manager01"], request=second, decision="accorder", amount=D("300"),
-                    reason="ok", confirm_over_budget=True)  # fmt: skip
+    services.decide(
+        actor=world["manager01"],
+        request=second,
+        decision="accorder",
+        amount=D("300"),
+        reason="ok",
+        confirm_over_budget=True,
+    )
     status = {r["line"].code: r for r in queries.budget_status(world["org"].pk, 2026)}
     assert (status["SECOURS"]["committed"], status["SECOURS"]["remaining"]) == (D("600"), D("-200"))
 
 
 def test_loan_schedule_payment_and_repayments(world):
-    request = ready_request(person=world["here"], actor=world["as01"], code="caf-equipement-bebe",
-                            facts={"event": "NAISSANCE", "event_on": datetime.date(2026, 5, 1),
-                                   "births": 2, "family_quotient": D("500")})  # fmt: skip
+    request = ready_request(
+        person=world["here"],
+        actor=world["as01"],
+        code="caf-equipement-bebe",
+        facts={
+            "event": "NAISSANCE",
+            "event_on": datetime.date(2026, 5, 1),
+            "births": 2,
+            "family_quotient": D("500"),
+        },
+    )
     assert request.proposed_amount == D("700.00")
     with pytest.raises(BusinessError) as error:
-        services.decide(actor=world["manager01"], request=request, decision="accorder",
-                        amount=D("700"), monthly_repayment=D("25"), reason="Jumeaux.")  # fmt: skip
+        services.decide(
+            actor=world["manager01"],
+            request=request,
+            decision="accorder",
+            amount=D("700"),
+            monthly_repayment=D("25"),
+            reason="Jumeaux.",
+        )
     assert error.value.errors == {
         "monthly_repayment": "La mensualité ne peut être inférieure à 30 €."
     }
-    request = services.decide(actor=world["manager01"], request=request, decision="accorder",
-                              amount=D("700"), reason="Jumeaux.")  # fmt: skip
+    request = services.decide(
+        actor=world["manager01"],
+        request=request,
+        decision="accorder",
+        amount=D("700"),
+        reason="Jumeaux.",
+    )
     instalments = list(Instalment.objects.filter(request=request))
     assert request.monthly_repayment == D("30")
     assert len(instalments) == 24 and sum(i.amount for i in instalments) == D("700")
@@ -332,10 +417,20 @@ def test_loan_schedule_payment_and_repayments(world):
         D("10.00"),
     )
     with pytest.raises(BusinessError, match="dépasse le montant accordé"):
-        services.record_payment(actor=world["manager01"], request=request, amount=D("800"),
-                                paid_on=datetime.date(2026, 6, 15), payee="PERSONNE")  # fmt: skip
-    services.record_payment(actor=world["manager01"], request=request, amount=D("700"),
-                            paid_on=datetime.date(2026, 6, 15), payee="PERSONNE")  # fmt: skip
+        services.record_payment(
+            actor=world["manager01"],
+            request=request,
+            amount=D("800"),
+            paid_on=datetime.date(2026, 6, 15),
+            payee="PERSONNE",
+        )
+    services.record_payment(
+        actor=world["manager01"],
+        request=request,
+        amount=D("700"),
+        paid_on=datetime.date(2026, 6, 15),
+        payee="PERSONNE",
+    )
     request.refresh_from_db()
     assert request.state == wf.PAYEE
     services.record_repayment(
@@ -348,13 +443,22 @@ def test_loan_schedule_payment_and_repayments(world):
 
 
 def test_frequency_limit_uses_previous_grant(world):
-    first = ready_request(person=world["here"], actor=world["as01"], code="cpam-aide-precarite",
-                          facts={"monthly_income": D("800")})  # fmt: skip
+    first = ready_request(
+        person=world["here"],
+        actor=world["as01"],
+        code="cpam-aide-precarite",
+        facts={"monthly_income": D("800")},
+    )
     services.decide(
         actor=world["manager01"], request=first, decision="accorder", amount=D("300"), reason="ok"
     )
-    again = make_request(person=world["here"], actor=world["as01"], code="cpam-aide-precarite",
-                         on=datetime.date(2026, 6, 15), facts={"monthly_income": D("800")})  # fmt: skip
+    again = make_request(
+        person=world["here"],
+        actor=world["as01"],
+        code="cpam-aide-precarite",
+        on=datetime.date(2026, 6, 15),
+        facts={"monthly_income": D("800")},
+    )
     assert not again.eligible
     assert "Aide identique déjà accordée le 15/06/2026" in str(again.reasons)
 
@@ -376,8 +480,13 @@ def test_forbidden_transition_is_a_business_error(world):
 
 def test_processing_indicators_from_records(world):
     for day, code, facts in [(1, "cpam-aide-precarite", {"monthly_income": D("800")})]:
-        request = make_request(person=world["here"], actor=world["as01"], code=code,
-                               on=datetime.date(2026, 4, day), facts=facts)  # fmt: skip
+        request = make_request(
+            person=world["here"],
+            actor=world["as01"],
+            code=code,
+            on=datetime.date(2026, 4, day),
+            facts=facts,
+        )
         request = services.request_documents(actor=world["as01"], request=request, missing=["RIB"])
         request = services.declare_complete(
             actor=world["as01"], request=request, on=datetime.date(2026, 5, 1)
@@ -392,8 +501,14 @@ def test_processing_indicators_from_records(world):
             amount=D("300"),
             reason="ok",
         )
-        services.record_payment(actor=world["manager01"], request=request, amount=D("300"),
-                                paid_on=datetime.date(2026, 6, 15), payee="PRESTATAIRE", payee_name="EDF")  # fmt: skip
+        services.record_payment(
+            actor=world["manager01"],
+            request=request,
+            amount=D("300"),
+            paid_on=datetime.date(2026, 6, 15),
+            payee="PRESTATAIRE",
+            payee_name="EDF",
+        )
     ind = queries.processing_indicators(
         world["org"].pk, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
     )

@@ -45,10 +45,17 @@ def test_full_journey_evaluation_request_decision_letter(client, world):
     assert "Cohérence : converser et se comporter de façon sensée" in html(page)
     response = client.post(
         reverse("aide-evaluation-nouvelle", args=[person.pk]),
-        GRID_POST | {"toi": "B", "evaluated_on": "2026-06-10", "kind": "PREMIERE_DEMANDE",
-                     "place": "DOMICILE", "situation": "Vit seule.", "plan_AIDE_MENAGERE": "10",
-                     "plan_PORTAGE_REPAS": "3"},
-    )  # fmt: skip
+        GRID_POST
+        | {
+            "toi": "B",
+            "evaluated_on": "2026-06-10",
+            "kind": "PREMIERE_DEMANDE",
+            "place": "DOMICILE",
+            "situation": "Vit seule.",
+            "plan_AIDE_MENAGERE": "10",
+            "plan_PORTAGE_REPAS": "3",
+        },
+    )
     evaluation = Evaluation.objects.get(person=person)
     assert response.status_code == 302 and evaluation.gir == 5
     detail = html(client.get(response["Location"]))
@@ -59,10 +66,17 @@ def test_full_journey_evaluation_request_decision_letter(client, world):
 
     response = client.post(
         reverse("aide-demande-nouvelle", args=[person.pk]),
-        {"aid": aid(world["org"], "carsat-pap").pk, "received_on": "2026-06-11",
-         "channel": "TRAVAILLEUR_SOCIAL", "evaluation": evaluation.pk, "regime": "REGIME_GENERAL",
-         "monthly_income": "1450", "hours": "10", "children": "0"},
-    )  # fmt: skip
+        {
+            "aid": aid(world["org"], "carsat-pap").pk,
+            "received_on": "2026-06-11",
+            "channel": "TRAVAILLEUR_SOCIAL",
+            "evaluation": evaluation.pk,
+            "regime": "REGIME_GENERAL",
+            "monthly_income": "1450",
+            "hours": "10",
+            "children": "0",
+        },
+    )
     assert response.status_code == 302, html(response)
     request = AidRequest.objects.get(person=person)
     assert (request.eligible, request.proposed_amount) == (True, D("161.85"))  # 249 − 35 %
@@ -84,21 +98,26 @@ def test_full_journey_evaluation_request_decision_letter(client, world):
     login_as(client, world["manager01"])
     page = html(client.get(reverse("aide-demande", args=[request.pk])))
     assert "Décision déléguée (plafond : 1\u202f500 €)" in page
-    over = client.post(reverse("aide-decision", args=[request.pk]),
-                       {"decision": "accorder", "amount": "1600", "reason": "Trop."})  # fmt: skip
+    over = client.post(
+        reverse("aide-decision", args=[request.pk]),
+        {"decision": "accorder", "amount": "1600", "reason": "Trop."},
+    )
     assert over.status_code == 422
     assert "Au-delà du plafond de délégation (1 500 €)" in html(over).replace("\u202f", " ")
-    response = client.post(reverse("aide-decision", args=[request.pk]),
-                           {"decision": "accorder", "amount": "161.85", "reason": "Plan validé."})  # fmt: skip
+    response = client.post(
+        reverse("aide-decision", args=[request.pk]),
+        {"decision": "accorder", "amount": "161.85", "reason": "Plan validé."},
+    )
     assert response.status_code == 302
     letter = pdf_text(client.get(reverse("aide-notification-pdf", args=[request.pk])))
     assert "Notification de décision" in letter
     assert "accordée pour un montant de 161,85 €" in letter
     assert "Voies de recours" in letter and "deux mois" in letter
     client.post(reverse("aide-notifiee", args=[request.pk]))
-    response = client.post(reverse("aide-paiement", args=[request.pk]),
-                           {"amount": "161.85", "paid_on": "2026-06-15", "payee": "PRESTATAIRE",
-                            "payee_name": "ADMR"})  # fmt: skip
+    response = client.post(
+        reverse("aide-paiement", args=[request.pk]),
+        {"amount": "161.85", "paid_on": "2026-06-15", "payee": "PRESTATAIRE", "payee_name": "ADMR"},
+    )
     assert response.status_code == 302
     request.refresh_from_db()
     assert (request.state, request.notified_on) == (wf.PAYEE, datetime.date(2026, 6, 15))
@@ -153,10 +172,23 @@ def test_commission_pages_and_pdfs(client, world):
 
 def test_simulator_lists_every_aid_with_reasons(client, world):
     login_as(client, world["as01"])
-    page = html(client.post(reverse("aides-simulateur"), {
-        "on": "2026-06-15", "age": "30", "channel": "TRAVAILLEUR_SOCIAL", "regime": "MSA",
-        "family_quotient": "450", "children": "2", "severe_poverty": "on", "event": "NAISSANCE",
-        "event_on": "2026-05-20", "births": "1"}))  # fmt: skip
+    page = html(
+        client.post(
+            reverse("aides-simulateur"),
+            {
+                "on": "2026-06-15",
+                "age": "30",
+                "channel": "TRAVAILLEUR_SOCIAL",
+                "regime": "MSA",
+                "family_quotient": "450",
+                "children": "2",
+                "severe_poverty": "on",
+                "event": "NAISSANCE",
+                "event_on": "2026-05-20",
+                "births": "1",
+            },
+        )
+    )
     assert "1\u202f300 €" in page
     assert "Prime de naissance" in page and "Naissance le 20/05/2026, dans les 6 mois." in page
     assert "Régime Mutualité sociale agricole : l'aide est réservée à : Régime général." in page
@@ -175,12 +207,21 @@ def test_catalogue_edition_with_preview_by_org_admin(client, world):
     target = aid(world["org"], "msa-prime-naissance")
     url = reverse("aides-aide-edition", args=[target.pk])
     assert client.get(url).status_code == 200
-    data = {"aide-code": target.code, "aide-name": target.name, "aide-source": "MSA",
-            "aide-form": "SUBVENTION", "aide-conditions": '{"regimes": ["MSA"]}',
-            "aide-amount_rule": '{"type": "fixe", "montant": "300"}', "aide-documents": "Acte",
-            "aide-budget_code": "FAMILLE", "aide-delegation_ceiling": "300",
-            "apercu-on": "2026-06-15", "apercu-regime": "MSA", "apercu-channel": "PERSONNE",
-            "apercu": "1"}  # fmt: skip
+    data = {
+        "aide-code": target.code,
+        "aide-name": target.name,
+        "aide-source": "MSA",
+        "aide-form": "SUBVENTION",
+        "aide-conditions": '{"regimes": ["MSA"]}',
+        "aide-amount_rule": '{"type": "fixe", "montant": "300"}',
+        "aide-documents": "Acte",
+        "aide-budget_code": "FAMILLE",
+        "aide-delegation_ceiling": "300",
+        "apercu-on": "2026-06-15",
+        "apercu-regime": "MSA",
+        "apercu-channel": "PERSONNE",
+        "apercu": "1",
+    }
     page = html(client.post(url, data))
     assert "Cette personne obtiendrait 300 €, parce que :" in page
     target.refresh_from_db()
@@ -198,12 +239,18 @@ def test_catalogue_edition_with_preview_by_org_admin(client, world):
 
 
 def test_figures_page(client, world):
-    request = ready_request(person=world["here"], actor=world["as01"], code="cpam-aide-precarite",
-                            facts={"monthly_income": D("800")})  # fmt: skip
+    request = ready_request(
+        person=world["here"],
+        actor=world["as01"],
+        code="cpam-aide-precarite",
+        facts={"monthly_income": D("800")},
+    )
     services.decide(
         actor=world["manager01"], request=request, decision="accorder", amount=D("300"), reason="ok"
     )
     login_as(client, world["manager01"])
     page = html(client.get(reverse("aides-chiffres") + "?annee=2026"))
-    assert "Secours et aides financières" in page and "<td class=\"fr-cell--right\">300 €</td>" in page
+    assert (
+        "Secours et aides financières" in page and '<td class="fr-cell--right">300 €</td>' in page
+    )
     assert "Jusqu'à la décision" in page

@@ -55,8 +55,8 @@ def test_decision_route(amount, ceiling, route):
 def test_budget_warning_boundary():
     assert wf.budget_warning(D("1000"), D("500"), D("500")) == ""
     assert wf.budget_warning(D("1000"), D("500"), D("500.01")) == (
-        "Attention : accorder 500.01 € porterait les engagements de la ligne à 1000.01 €, "
-        "au-delà de sa dotation de 1000 €."
+        "Attention : accorder 500,01 € porterait les engagements de la ligne à 1\u202f000,01 €, "
+        "au-delà de sa dotation de 1\u202f000 €."
     )
 
 

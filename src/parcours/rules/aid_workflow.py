@@ -13,6 +13,8 @@ import statistics
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .aid_rules import euros
+
 __all__ = [
     "ACCORDEE",
     "AJOURNEE",
@@ -120,8 +122,8 @@ def budget_warning(allocated: Decimal, committed: Decimal, amount: Decimal) -> s
     after = Decimal(committed) + Decimal(amount)
     if after > Decimal(allocated):
         return (
-            f"Attention : accorder {amount} € porterait les engagements de la ligne à {after} €, "
-            f"au-delà de sa dotation de {allocated} €."
+            f"Attention : accorder {euros(amount)} porterait les engagements de la ligne à "
+            f"{euros(after)}, au-delà de sa dotation de {euros(allocated)}."
         )
     return ""
 
