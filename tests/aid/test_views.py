@@ -191,7 +191,7 @@ def test_simulator_lists_every_aid_with_reasons(client, world):
     )
     assert "1\u202f300 €" in page
     assert "Prime de naissance" in page and "Naissance le 20/05/2026, dans les 6 mois." in page
-    assert "Régime Mutualité sociale agricole : l'aide est réservée à : Régime général." in page
+    assert "Mutualité sociale agricole : l'aide est réservée à : Régime général." in page
     missing_date = client.post(
         reverse("aides-simulateur"),
         {"on": "2026-06-15", "event": "NAISSANCE", "regime": "MSA", "channel": "PERSONNE"},

@@ -107,5 +107,15 @@ def test_aid_journey_evaluation_request_manager_decision_letter(page):
     check_page(page, "aides-11-chiffres")
     nav(page, "Aides")
     page.get_by_role("link", name="Commissions").click()
-    page.get_by_role("link", name=re.compile(r"[0-9]{2}.[0-9]{2}.[0-9]{4}")).first.click()
-    check_page(page, "aides-12-commission")
+    check_page(page, "aides-12-commissions")
+    page.get_by_role("link", name=re.compile(r"[0-9]{2}.[0-9]{2}.[0-9]{4}")).last.click()
+    expect(page.get_by_text("Tenue —")).to_be_visible()
+    check_page(page, "aides-13-commission-tenue")
+    for name, label in (
+        ("ordre-du-jour", "Ordre du jour (PDF)"),
+        ("proces-verbal", "Procès-verbal (PDF)"),
+    ):
+        href = page.get_by_role("link", name=label).get_attribute("href")
+        body = page.request.get(href).body()
+        assert body.startswith(b"%PDF")
+        (ARTEFACTS / f"aides-{name}.pdf").write_bytes(body)

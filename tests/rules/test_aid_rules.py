@@ -210,9 +210,7 @@ def test_gir_range(gir, ok):
 
 def test_scheme():
     o = outcome({"regimes": ["MSA"]}, FIXED_500, regime="REGIME_GENERAL")
-    assert o.failures == [
-        "Régime Régime général : l'aide est réservée à : Mutualité sociale agricole."
-    ]
+    assert o.failures == ["Régime général : l'aide est réservée à : Mutualité sociale agricole."]
     assert outcome({"regimes": ["MSA"]}, FIXED_500, regime="MSA").eligible
 
 

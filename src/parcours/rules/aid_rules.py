@@ -177,9 +177,9 @@ def _check_conditions(c: dict, s: Situation) -> list[Reason]:
                 f"GIR {s.gir} : l'aide est réservée aux GIR {low} à {high}.")  # fmt: skip
     if c.get("regimes"):
         names = ", ".join(REGIME_LABELS.get(r, r) for r in c["regimes"])
-        label = REGIME_LABELS.get(s.regime, s.regime or "inconnu")
-        add(s.regime in c["regimes"], f"Régime {label} : relève de l'aide.",
-            f"Régime {label} : l'aide est réservée à : {names}.")  # fmt: skip
+        label = REGIME_LABELS.get(s.regime, s.regime) if s.regime else "Régime inconnu"
+        add(s.regime in c["regimes"], f"{label} : régime couvert par l'aide.",
+            f"{label} : l'aide est réservée à : {names}.")  # fmt: skip
     if "revenu_max" in c:
         ceiling = _dec(c["revenu_max"])
         if s.monthly_income is None:
@@ -292,11 +292,8 @@ def _amount(rule: dict, s: Situation) -> tuple[Decimal | None, str, Decimal | No
         value = s.family_quotient if base == "qf" else s.monthly_income
         label = "quotient familial" if base == "qf" else "ressources mensuelles"
         if value is None:
-            return (
-                None,
-                f"{label.capitalize()} inconnu(es) : le barème ne peut être appliqué.",
-                minimum,
-            )
+            unknown = "Quotient familial inconnu" if base == "qf" else "Ressources inconnues"
+            return None, f"{unknown} : le barème ne peut être appliqué.", minimum
         amount, bracket = _bracket(rule["tranches"], value, "montant")
         upper = f"jusqu'à {euros(_dec(bracket['max']))}" if bracket.get("max") else "au-delà"
         return (
