@@ -75,6 +75,7 @@ def test_post_endpoints_out_of_scope_answer_404(client, world, objects, role):
         "aide-decision",
         "aide-vers-commission",
         "aide-paiement",
+        "aide-indu",
         "aide-notifiee",
     ):
         assert client.post(reverse(name, args=[foreign.pk]), {}).status_code == 404, name

@@ -515,3 +515,42 @@ def test_processing_indicators_from_records(world):
     assert ind["decision"] == wf.ProcessingTimes(1, D("45"), D("0.0"), 45, 45)
     assert ind["payment"].median == D("45")
     assert (ind["decided"], ind["needed_completion"], ind["granted"], ind["paid"]) == (1, 1, 1, 1)
+
+
+def test_overpayment_and_recovery(world):
+    request = ready_request(
+        person=world["here"],
+        actor=world["as01"],
+        code="cpam-aide-precarite",
+        facts={"monthly_income": D("800")},
+    )
+    services.decide(
+        actor=world["manager01"], request=request, decision="accorder", amount=D("300"), reason="ok"
+    )
+    services.record_payment(
+        actor=world["manager01"],
+        request=request,
+        amount=D("300"),
+        paid_on=datetime.date(2026, 6, 15),
+        payee="PERSONNE",
+    )
+    with pytest.raises(BusinessError) as error:
+        services.record_overpayment(
+            actor=world["manager01"], request=request, amount=D("300.01"), reason="Doublon"
+        )
+    assert error.value.errors == {
+        "amount": "L'indu ne peut dépasser les sommes versées non encore déclarées indues (300 €)."
+    }
+    overpayment = services.record_overpayment(
+        actor=world["manager01"], request=request, amount=D("200"), reason="Doublon"
+    )
+    services.record_recovery(actor=world["manager01"], overpayment=overpayment, amount=D("150"))
+    with pytest.raises(BusinessError, match="au plus de 50 €"):
+        services.record_recovery(actor=world["manager01"], overpayment=overpayment, amount=D("60"))
+    figures = queries.overpayment_figures(world["org"].pk, 2026)
+    assert figures == {
+        "count": 1,
+        "total": D("200"),
+        "recovered": D("150"),
+        "rate_pct": D("75.0"),
+    }

@@ -254,3 +254,48 @@ def test_figures_page(client, world):
         "Secours et aides financières" in page and '<td class="fr-cell--right">300 €</td>' in page
     )
     assert "Jusqu'à la décision" in page
+
+
+def test_overpayment_pages_and_new_version(client, world):
+    request = ready_request(
+        person=world["here"],
+        actor=world["as01"],
+        code="cpam-aide-precarite",
+        facts={"monthly_income": D("800")},
+    )
+    services.decide(
+        actor=world["manager01"], request=request, decision="accorder", amount=D("300"), reason="ok"
+    )
+    services.record_payment(
+        actor=world["manager01"],
+        request=request,
+        amount=D("300"),
+        paid_on=datetime.date(2026, 6, 15),
+        payee="PERSONNE",
+    )
+    login_as(client, world["manager01"])
+    response = client.post(
+        reverse("aide-indu", args=[request.pk]), {"amount": "100", "reason": "Doublon"}
+    )
+    assert response.status_code == 302
+    overpayment = request.overpayments.get()
+    client.post(reverse("aide-recouvrement", args=[request.pk, overpayment.pk]), {"amount": "40"})
+    page = html(client.get(reverse("aide-demande", args=[request.pk])))
+    assert "indu de 100 € (Doublon) — recouvré : 40 €" in page
+    assert "recouvrés à ce jour : 40 € (40,0 %)" in html(client.get(reverse("aides-chiffres")))
+    # l'AS ne gère pas les indus
+    login_as(client, world["as01"])
+    assert client.post(reverse("aide-indu", args=[request.pk]), {}).status_code == 404
+
+    from tests.factories import UserFactory
+
+    login_as(client, UserFactory(organisation=world["org"], admin=True, departements=[]))
+    current = request.aid.regulation
+    response = client.post(
+        reverse("aides-version-suivante", args=[current.pk]),
+        {"suivante-label": "Règlement du 1er juillet", "suivante-starts_on": "2026-07-01"},
+    )
+    assert response.status_code == 302
+    page = html(client.get(reverse("aides-catalogue")))
+    assert "Règlement du 1er juillet (du 01/07/2026)" in page
+    assert "(du 01/01/2026 au 30/06/2026)" in page

@@ -85,3 +85,9 @@ def test_deciles_ordered_and_share_bounded(days):
     assert min(days) <= r.decile_8 <= r.decile_9 <= max(days)
     assert D("0") <= r.share_within_40_days <= D("100")
     assert sum(1 for d in days if d <= r.decile_9) * 10 >= 9 * len(days)
+
+
+def test_recovery_rate():
+    assert wf.recovery_rate(D("0"), D("0")) is None
+    assert wf.recovery_rate(D("300"), D("271")) == D("90.3")
+    assert wf.recovery_rate(D("3"), D("2")) == D("66.7")

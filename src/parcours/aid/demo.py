@@ -166,6 +166,7 @@ def generate(*, code: str = "carsat-demo", seed: int = 2026) -> dict:
         _play(rng, person, code, on, facts, evaluation, workers, managers, today)
         summary["requests"] += 1
     _sessions(organisation, managers, today)
+    _overpayments(organisation, managers, today)
     return summary
 
 
@@ -265,3 +266,22 @@ def _sessions(organisation, managers, today):
             actor=manager, organisation_id=organisation.pk, departement_id=dep,
             held_on=today + datetime.timedelta(days=10),
         )  # fmt: skip
+
+
+def _overpayments(organisation, managers, today):
+    """Deux indus (aide payée deux fois, prestation non réalisée), l'un recouvré en partie."""
+    paid = list(
+        AidRequest.objects.filter(organisation=organisation, state=wf.PAYEE).order_by("pk")[:2]
+    )
+    for i, request in enumerate(paid):
+        manager = managers[request.departement_id]
+        amount = (request.decided_amount / 2).quantize(D("0.01"))
+        overpayment = services.record_overpayment(
+            actor=manager,
+            request=request,
+            amount=amount,
+            reason="Heures non réalisées par le prestataire" if i else "Paiement en double",
+            detected_on=today,
+        )
+        if i == 0:
+            services.record_recovery(actor=manager, overpayment=overpayment, amount=amount / 2)

@@ -373,3 +373,25 @@ class AidForm(Form):
         data = dict(self.cleaned_data)
         data["documents"] = [d.strip() for d in data["documents"].splitlines() if d.strip()]
         return data
+
+
+class OverpaymentForm(Form):
+    amount = forms.DecimalField(
+        label="Montant de l'indu (€)", min_value=0, decimal_places=2, error_messages=REQUIRED
+    )
+    reason = forms.CharField(label="Motif de l'indu", max_length=300, error_messages=REQUIRED)
+
+
+class RecoveryForm(Form):
+    amount = forms.DecimalField(
+        label="Montant recouvré (€)", min_value=0, decimal_places=2, error_messages=REQUIRED
+    )
+
+
+class NewVersionForm(Form):
+    label = forms.CharField(
+        label="Intitulé de la nouvelle version", max_length=200, error_messages=REQUIRED
+    )
+    starts_on = forms.DateField(
+        label="En vigueur à partir du", widget=DateInput(), error_messages=REQUIRED
+    )

@@ -366,3 +366,35 @@ class Instalment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "number"], name="instalment_unique")
         ]
+
+
+class Overpayment(models.Model):
+    """Indu : somme versée à tort, dont le recouvrement est suivi."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    request = models.ForeignKey(AidRequest, on_delete=models.CASCADE, related_name="overpayments")
+    amount = models.DecimalField("montant de l'indu (€)", max_digits=10, decimal_places=2)
+    detected_on = models.DateField("constaté le")
+    reason = models.CharField("motif", max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "indu"
+        ordering = ["detected_on", "id"]
+
+
+class Recovery(models.Model):
+    overpayment = models.ForeignKey(
+        Overpayment, on_delete=models.CASCADE, related_name="recoveries"
+    )
+    amount = models.DecimalField("montant recouvré (€)", max_digits=10, decimal_places=2)
+    on = models.DateField("date")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "recouvrement"
+        ordering = ["on", "id"]

@@ -18,6 +18,7 @@ from parcours.aid.models import (
     Convention,
     Evaluation,
     Instalment,
+    Overpayment,
     Regulation,
 )
 from parcours.core.policies import _get_or_404
@@ -152,3 +153,7 @@ def visible_conventions(user):
 def can_use_simulator(user) -> bool:
     """Le simulateur ne lit aucune donnée personnelle : tout agent d'un organisme."""
     return agent_context(user).organisation_id is not None
+
+
+def visible_overpayments(user, request: AidRequest):
+    return Overpayment.objects.filter(request__in=visible_requests(user).filter(pk=request.pk))

@@ -5,7 +5,16 @@ from decimal import Decimal
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, Sum
 
-from parcours.aid.models import Aid, AidRequest, BudgetLine, Convention, Evaluation, Payment
+from parcours.aid.models import (
+    Aid,
+    AidRequest,
+    BudgetLine,
+    Convention,
+    Evaluation,
+    Overpayment,
+    Payment,
+    Recovery,
+)
 from parcours.rules import aid_workflow as wf
 from parcours.rules import evaluation as evaluation_rules
 
@@ -138,3 +147,19 @@ def latest_gir(person) -> int | None:
         .values_list("gir", flat=True)
         .first()
     )
+
+
+def overpayment_figures(organisation_id, year: int) -> dict:
+    """Indus constatés dans l'année, recouvrés (à ce jour) et taux de recouvrement."""
+    detected = Overpayment.objects.filter(organisation_id=organisation_id, detected_on__year=year)
+    total = detected.aggregate(total=Sum("amount"))["total"] or ZERO
+    recovered = (
+        Recovery.objects.filter(overpayment__in=detected).aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+    return {
+        "count": detected.count(),
+        "total": total,
+        "recovered": recovered,
+        "rate_pct": wf.recovery_rate(total, recovered),
+    }

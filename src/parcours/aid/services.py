@@ -13,8 +13,10 @@ from parcours.aid.models import (
     CommissionSession,
     Evaluation,
     Instalment,
+    Overpayment,
     Payment,
     PlanLine,
+    Recovery,
     Regulation,
     RequestEvent,
     Transmission,
@@ -686,3 +688,63 @@ def install_catalogue(*, actor, organisation_id, current_year: int) -> list[Regu
         )
         regulations.append(regulation)
     return regulations
+
+
+@transaction.atomic
+def record_overpayment(*, actor, request, amount: Decimal, reason: str, detected_on=None):
+    """Un indu : au plus ce qui a été payé (déduction faite des indus déjà constatés)."""
+    detected_on = detected_on or clock.today()
+    paid = request.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    known = request.overpayments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    errors = {}
+    if amount is None or amount <= 0:
+        errors["amount"] = "Le montant de l'indu doit être positif."
+    elif amount > paid - known:
+        errors["amount"] = (
+            f"L'indu ne peut dépasser les sommes versées non encore déclarées indues "
+            f"({aid_rules.euros(paid - known)})."
+        )
+    if not reason.strip():
+        errors["reason"] = "Indiquez le motif de l'indu."
+    if detected_on > clock.today():
+        errors["detected_on"] = "La date ne peut pas être dans le futur."
+    if errors:
+        raise BusinessError(errors)
+    overpayment = Overpayment.objects.create(
+        organisation_id=request.organisation_id,
+        request=request,
+        amount=amount,
+        detected_on=detected_on,
+        reason=reason,
+        recorded_by=actor,
+    )
+    audit.record_write(
+        actor=actor, obj=overpayment, before=None, person_id=request.person_id, summary="Indu"
+    )
+    return overpayment
+
+
+@transaction.atomic
+def record_recovery(*, actor, overpayment, amount: Decimal, on=None):
+    on = on or clock.today()
+    recovered = overpayment.recoveries.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    rest = overpayment.amount - recovered
+    if amount is None or amount <= 0 or amount > rest:
+        raise BusinessError(
+            {"amount": f"Le recouvrement doit être positif et au plus de {aid_rules.euros(rest)}."}
+        )
+    if on < overpayment.detected_on or on > clock.today():
+        raise BusinessError({"on": "Le recouvrement suit le constat de l'indu."})
+    recovery = Recovery.objects.create(
+        overpayment=overpayment, amount=amount, on=on, recorded_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action="CREATE",
+        obj=recovery,
+        person_id=overpayment.request.person_id,
+        summary="Recouvrement d'indu",
+        organisation_id=overpayment.organisation_id,
+        changes={"apres": audit.snapshot(recovery)},
+    )
+    return recovery

@@ -34,6 +34,12 @@ urlpatterns = [
         "demandes/<int:pk>/notification.pdf", views.notification_pdf, name="aide-notification-pdf"
     ),
     path("demandes/<int:pk>/notifiee/", views.mark_notified, name="aide-notifiee"),
+    path("demandes/<int:pk>/indus/", views.record_overpayment, name="aide-indu"),
+    path(
+        "demandes/<int:pk>/indus/<int:overpayment_pk>/recouvrement/",
+        views.record_recovery,
+        name="aide-recouvrement",
+    ),
     path("commissions/", views.sessions, name="aides-commissions"),
     path("commissions/<int:pk>/", views.session_detail, name="aide-commission"),
     path(
@@ -51,6 +57,8 @@ urlpatterns = [
     path("simulateur/", views.simulator, name="aides-simulateur"),
     path("catalogue/", views.catalogue, name="aides-catalogue"),
     path("catalogue/versions/", views.new_regulation, name="aides-reglement-nouveau"),
+    path("catalogue/versions/<int:pk>/suivante/", views.new_version, name="aides-version-suivante"),
+    path("catalogue/versions/<int:pk>/suivante/", views.new_version, name="aides-version-suivante"),
     path("catalogue/aides/<int:pk>/", views.edit_aid, name="aides-aide-edition"),
     path("chiffres/", views.figures, name="aides-chiffres"),
     path("paiements.csv", views.payments_csv, name="aides-paiements-csv"),

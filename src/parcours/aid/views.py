@@ -5,6 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -16,9 +17,12 @@ from parcours.aid.forms import (
     DecisionForm,
     DocumentsForm,
     EvaluationForm,
+    NewVersionForm,
     OpinionForm,
+    OverpaymentForm,
     PaymentForm,
     PersonSearchForm,
+    RecoveryForm,
     RegulationForm,
     RequestForm,
     SendToSessionForm,
@@ -253,6 +257,12 @@ def _request_context(request, aid_request, **forms):
             state=CommissionSession.State.PREVUE, departement_id=aid_request.departement_id
         )
         context["send_form"] = forms.get("send_form") or SendToSessionForm(sessions=sessions)
+    context["overpayments"] = policies.visible_overpayments(user, aid_request).annotate(
+        recovered=Sum("recoveries__amount")
+    )
+    if context["can_pay"] and context["payments"]:
+        context["overpayment_form"] = forms.get("overpayment_form") or OverpaymentForm()
+        context["recovery_form"] = RecoveryForm()
     if context["can_pay"] and aid_request.state == wf.ACCORDEE:
         context["payment_form"] = forms.get("payment_form") or PaymentForm(
             initial={"amount": aid_request.decided_amount}
@@ -428,6 +438,46 @@ def record_payment(request, pk):
         lambda r, f: services.record_payment(actor=request.user, request=r, **f.cleaned_data),
         "Le paiement est enregistré.",
     )
+
+
+@login_required
+@require_POST
+def record_overpayment(request, pk):
+    return _act(
+        request,
+        pk,
+        policies.can_pay,
+        OverpaymentForm,
+        "overpayment_form",
+        lambda r, f: services.record_overpayment(actor=request.user, request=r, **f.cleaned_data),
+        "L'indu est enregistré : son recouvrement est suivi.",
+    )
+
+
+@login_required
+@require_POST
+def record_recovery(request, pk, overpayment_pk):
+    aid_request = policies.get_request_or_404(request.user, pk)
+    if not policies.can_pay(request.user, aid_request):
+        raise Http404("Introuvable.")
+    overpayment = (
+        policies.visible_overpayments(request.user, aid_request).filter(id=overpayment_pk).first()
+    )
+    if overpayment is None:
+        raise Http404("Introuvable.")
+    form = RecoveryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_recovery(
+                actor=request.user, overpayment=overpayment, amount=form.cleaned_data["amount"]
+            )
+        except BusinessError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Le recouvrement est enregistré.")
+    else:
+        messages.error(request, "Indiquez le montant recouvré.")
+    return redirect("aide-demande", pk=aid_request.pk)
 
 
 @login_required
@@ -621,6 +671,7 @@ def catalogue(request):
             "regulations": regulations,
             "can_edit": policies.can_edit_catalogue(request.user),
             "regulation_form": RegulationForm(),
+            "version_form": NewVersionForm(prefix="suivante"),
         },
     )
 
@@ -654,9 +705,31 @@ def new_regulation(request):
             "regulations": policies.visible_regulations(request.user),
             "can_edit": True,
             "regulation_form": form,
+            "version_form": NewVersionForm(prefix="suivante"),
         },
         status=422,
     )
+
+
+@login_required
+@require_POST
+def new_version(request, pk):
+    """Nouvelle version reprenant les aides d'une version ouverte (qui prend fin la veille)."""
+    _catalogue_admin(request)
+    previous = policies.get_regulation_or_404(request.user, pk)
+    form = NewVersionForm(request.POST, prefix="suivante")
+    if form.is_valid():
+        try:
+            services.new_regulation_version(
+                actor=request.user, previous=previous, **form.cleaned_data
+            )
+        except BusinessError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "La nouvelle version reprend les aides de la précédente.")
+    else:
+        messages.error(request, "Indiquez l'intitulé et la date d'entrée en vigueur.")
+    return redirect("aides-catalogue")
 
 
 @login_required
@@ -732,6 +805,7 @@ def figures(request):
             "years": list(range(clock.today().year, clock.today().year - 4, -1)),
             "budgets": queries.budget_status(organisation_id, year),
             "conventions": queries.convention_counts(organisation_id, start, end),
+            "overpayments": queries.overpayment_figures(organisation_id, year),
             "ind": indicators,
             "euros": aid_rules.euros,
         },

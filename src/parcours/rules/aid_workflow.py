@@ -38,6 +38,7 @@ __all__ = [
     "decision_route",
     "next_state",
     "processing_times",
+    "recovery_rate",
 ]
 
 RECUE = "recue"
@@ -156,3 +157,12 @@ def processing_times(days: list[int], limit: int = 40) -> ProcessingTimes:
     within = sum(1 for d in days if d <= limit)
     share = (Decimal(within) * 100 / len(days)).quantize(Decimal("0.1"), rounding="ROUND_HALF_UP")
     return ProcessingTimes(len(days), median, share, decile(days, 8), decile(days, 9))
+
+
+def recovery_rate(total: Decimal, recovered: Decimal) -> Decimal | None:
+    """Share of overpayments recovered, percent rounded half up to 0.1 (None without any)."""
+    if not total:
+        return None
+    return (Decimal(recovered) * 100 / Decimal(total)).quantize(
+        Decimal("0.1"), rounding="ROUND_HALF_UP"
+    )
