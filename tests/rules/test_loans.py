@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from parcours.rules import loans
@@ -54,6 +54,7 @@ def test_outstanding():
 amounts = st.decimals(min_value=D("0.01"), max_value=D("20000"), places=2)
 
 
+@settings(deadline=None)
 @given(amounts, amounts)
 def test_schedule_always_sums_to_the_loan(principal, monthly):
     assume(monthly * 240 >= principal)  # at most 20 years of instalments
