@@ -299,3 +299,40 @@ def test_overpayment_pages_and_new_version(client, world):
     page = html(client.get(reverse("aides-catalogue")))
     assert "Règlement du 1er juillet (du 01/07/2026)" in page
     assert "(du 01/01/2026 au 30/06/2026)" in page
+
+
+def test_org_admin_adds_an_aid_to_a_version(client, world):
+    from parcours.aid.models import Aid, Regulation
+    from tests.factories import UserFactory
+
+    regulation = Regulation.objects.get(organisation=world["org"], ends_on__isnull=True)
+    login_as(client, UserFactory(organisation=world["org"], admin=True, departements=[]))
+    url = reverse("aides-aide-nouvelle", args=[regulation.pk])
+    assert client.get(url).status_code == 200
+    data = {
+        "aide-code": "ccas-energie",
+        "aide-name": "Aide à l'énergie",
+        "aide-form": "SUBVENTION",
+        "aide-conditions": '{"revenu_max": "1000"}',
+        "aide-amount_rule": '{"type": "tranches", "tranches": [{"max": null, "montant": "150"}]}',
+        "aide-documents": "Facture\nAvis d'imposition",
+    }
+    bad = client.post(url, data | {"aide-code": "caf-equipement-menager"})
+    assert "Ce code existe déjà dans cette version du règlement." in html(bad)
+    assert client.post(url, data).status_code == 302
+    created = Aid.objects.get(regulation=regulation, code="ccas-energie")
+    assert created.documents == ["Facture", "Avis d'imposition"]
+    assert created.amount_rule["tranches"] == [{"max": None, "montant": "150"}]
+    login_as(client, world["manager01"])
+    assert client.get(url).status_code == 404
+
+
+def test_displays_of_aid_files_are_logged(client, world):
+    from parcours.core.models import AuditEntry
+
+    evaluation = make_evaluation(person=world["here"], actor=world["as01"])
+    login_as(client, world["as01"])
+    client.get(reverse("aide-evaluation", args=[evaluation.pk]))
+    client.get(reverse("aides-personne", args=[world["here"].pk]))
+    reads = AuditEntry.objects.filter(action="READ", person_id=world["here"].pk)
+    assert reads.count() == 2 and {e.actor_id for e in reads} == {world["as01"].pk}

@@ -59,6 +59,7 @@ urlpatterns = [
     path("catalogue/versions/", views.new_regulation, name="aides-reglement-nouveau"),
     path("catalogue/versions/<int:pk>/suivante/", views.new_version, name="aides-version-suivante"),
     path("catalogue/versions/<int:pk>/suivante/", views.new_version, name="aides-version-suivante"),
+    path("catalogue/versions/<int:pk>/aides/", views.new_aid, name="aides-aide-nouvelle"),
     path("catalogue/aides/<int:pk>/", views.edit_aid, name="aides-aide-edition"),
     path("chiffres/", views.figures, name="aides-chiffres"),
     path("paiements.csv", views.payments_csv, name="aides-paiements-csv"),

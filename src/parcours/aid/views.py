@@ -89,6 +89,13 @@ def home(request):
     return _render(request, "aid/accueil.html", context)
 
 
+def _record_view(request, person):
+    """Chaque affichage d'un dossier d'aide est journalisé, comme la fiche (qui, quand)."""
+    from parcours.people.services import record_view
+
+    record_view(actor=request.user, person=person)
+
+
 def _person_for_files(request, pk):
     person = get_person_or_404(request.user, pk)
     if not policies.can_work_on_files(request.user):
@@ -99,9 +106,7 @@ def _person_for_files(request, pk):
 @login_required
 def person_file(request, pk):
     person = _person_for_files(request, pk)
-    from parcours.people.services import record_view
-
-    record_view(actor=request.user, person=person)
+    _record_view(request, person)
     return _render(
         request,
         "aid/personne.html",
@@ -167,6 +172,7 @@ def _evaluation_context(evaluation):
 @login_required
 def evaluation_detail(request, pk):
     evaluation = policies.get_evaluation_or_404(request.user, pk)
+    _record_view(request, evaluation.person)
     return _render(request, "aid/evaluation.html", _evaluation_context(evaluation))
 
 
@@ -310,6 +316,7 @@ def _facts_display(facts: dict) -> list[tuple[str, str]]:
 @login_required
 def request_detail(request, pk):
     aid_request = policies.get_request_or_404(request.user, pk)
+    _record_view(request, aid_request.person)
     return _render(request, "aid/demande.html", _request_context(request, aid_request))
 
 
@@ -730,6 +737,29 @@ def new_version(request, pk):
     else:
         messages.error(request, "Indiquez l'intitulé et la date d'entrée en vigueur.")
     return redirect("aides-catalogue")
+
+
+@login_required
+def new_aid(request, pk):
+    """Ajouter une aide à une version du règlement : conditions et montant en données."""
+    _catalogue_admin(request)
+    regulation = policies.get_regulation_or_404(request.user, pk)
+    form = AidForm(
+        request.POST or None,
+        initial={"amount_rule": {"type": "fixe", "montant": "0"}, "conditions": {}},
+        prefix="aide",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_aid(
+                actor=request.user, regulation=regulation, data=form.data_for_service()
+            )
+        except BusinessError as error:
+            apply_business_errors(form, error)
+        else:
+            messages.success(request, "L'aide est ajoutée au règlement.")
+            return redirect("aides-catalogue")
+    return _render(request, "aid/aide_nouvelle.html", {"regulation": regulation, "form": form})
 
 
 @login_required
