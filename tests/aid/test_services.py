@@ -99,6 +99,14 @@ def test_evaluations_for_another_organisation_are_counted_and_invoiced(world):
         kind="AUTRE_ORGANISME",
         convention=convention,
     )
+    assert queries.evaluation_counts(
+        world["org"].pk, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+    ) == [
+        ("Première demande", 0),
+        ("Changement de fréquence", 0),
+        ("Renouvellement", 0),
+        ("Évaluation pour un autre organisme", 3),
+    ]
     rows = queries.convention_counts(
         world["org"].pk, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
     )

@@ -123,12 +123,16 @@ def processing_indicators(organisation_id, start: date, end: date) -> dict:
     }
 
 
-def evaluation_counts(user_scope, start: date, end: date) -> dict:
-    return dict(
-        user_scope.filter(evaluated_on__gte=start, evaluated_on__lte=end)
+def evaluation_counts(organisation_id, start: date, end: date) -> list[tuple[str, int]]:
+    """Évaluations de la période par nature (libellé, nombre), toutes natures listées."""
+    counts = dict(
+        Evaluation.objects.filter(
+            organisation_id=organisation_id, evaluated_on__gte=start, evaluated_on__lte=end
+        )
         .values_list("kind")
         .annotate(n=Count("id"))
     )
+    return [(label, counts.get(kind, 0)) for kind, label in Evaluation.Kind.choices]
 
 
 def payments_for_export(requests, start: date, end: date):

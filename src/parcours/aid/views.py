@@ -836,6 +836,7 @@ def figures(request):
             "budgets": queries.budget_status(organisation_id, year),
             "conventions": queries.convention_counts(organisation_id, start, end),
             "overpayments": queries.overpayment_figures(organisation_id, year),
+            "evaluation_counts": queries.evaluation_counts(organisation_id, start, end),
             "ind": indicators,
             "euros": aid_rules.euros,
         },
