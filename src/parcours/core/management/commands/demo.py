@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from parcours.aid import demo as aid_demo
 from parcours.core import demo_data
 from parcours.groups import demo as groups_demo
 from parcours.outreach import demo as outreach_demo
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         summary = demo_data.generate(code=code, people=options["personnes"], seed=options["seed"])
         groups_demo.generate(code=code, seed=options["seed"])
         outreach_demo.generate(code=code, seed=options["seed"])
+        aid_demo.generate(code=code, seed=options["seed"])
         self.stdout.write(
             f"Démonstration {code} prête en {summary.seconds:.1f} s : {summary.people} personnes, "
             f"{summary.cases} accompagnements ({summary.closed} clos), {summary.contacts} "
