@@ -63,7 +63,7 @@ def test_merge_moves_history_fills_blanks_and_archives_duplicate(pair):
     assert archived.merged_into_id == keep.pk
     entry = AuditEntry.objects.filter(person_id=keep.pk, summary__startswith="Fusion").get()
     fusion = entry.changes["fusion"]["apres"]
-    assert fusion["doublon"] == duplicate.pk and fusion["accompagnements"] == [case.pk]
+    assert fusion["doublon"] == duplicate.pk and fusion["cases.Case"] == [case.pk]
     assert set(fusion["complete"]) == {"phone", "nir"}
 
 
@@ -134,3 +134,34 @@ def test_manager_cannot_merge_a_person_out_of_scope(client, org, pair):
         reverse("personne-fusion", args=[keep.pk]), {"doublon": elsewhere.pk, "confirmer": "1"}
     )
     assert response.status_code == 404
+
+
+def test_merge_moves_every_record_that_names_the_duplicate(pair):
+    """Inscriptions et invitations aux actions collectives suivent la fiche conservée."""
+    from parcours.groups.models import Invitation, Registration
+    from tests.groups.factories import make_action, make_registration, make_session
+
+    manager, worker, keep, duplicate = pair
+    action = make_action(org=keep.organisation, actor=worker)
+    registration = make_registration(
+        session=make_session(action=action, actor=worker), person=duplicate, actor=worker
+    )
+    services.merge_people(actor=manager, keep=keep, duplicate=duplicate)
+    assert Registration.objects.get(pk=registration.pk).person_id == keep.pk
+    assert set(Invitation.objects.values_list("person_id", flat=True)) <= {keep.pk}
+
+
+def test_merge_refused_when_both_are_registered_to_the_same_session(pair):
+    from parcours.groups.models import Registration
+    from tests.groups.factories import make_action, make_registration, make_session
+
+    manager, worker, keep, duplicate = pair
+    session = make_session(action=make_action(org=keep.organisation, actor=worker), actor=worker)
+    make_registration(session=session, person=keep, actor=worker)
+    make_registration(session=session, person=duplicate, actor=worker)
+    with pytest.raises(BusinessError, match="inscrites à la même séance"):
+        services.merge_people(actor=manager, keep=keep, duplicate=duplicate)
+    assert sorted(Registration.objects.values_list("person_id", flat=True)) == sorted(
+        [keep.pk, duplicate.pk]
+    )
+    assert Person.objects.get(pk=duplicate.pk).merged_into_id is None

@@ -158,3 +158,20 @@ def test_concurrent_edit_refused_with_both_versions_visible(client, org, worker)
     assert "modifiée par quelqu'un d'autre" in html
     assert "0202020202" in html and "0303030303" in html
     assert Person.objects.get(pk=person.pk).phone == "0202020202"
+
+
+@pytest.mark.parametrize(
+    ("trait", "sees_case_links"), [("social_worker", True), ("front_line", False)]
+)
+def test_person_page_leads_to_aid_referral_and_first_slot(
+    client, org, worker, trait, sees_case_links
+):
+    """La fiche mène au dossier d'aides et au signalement (AS, responsable), au premier créneau
+    libre (tous ceux qui fixent des rendez-vous) ; l'accueil ne voit que ce dernier."""
+    person = make_person(org=org, actor=worker)
+    user = UserFactory(organisation=org, departements=["01"], **{trait: True})
+    login_as(client, user)
+    page = unescape(client.get(reverse("personne", args=[person.pk])).content.decode())
+    assert reverse("premier-creneau", args=[person.pk]) in page
+    assert (reverse("aides-personne", args=[person.pk]) in page) is sees_case_links
+    assert (f"{reverse('signalement-nouveau')}?personne={person.pk}" in page) is sees_case_links

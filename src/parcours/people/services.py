@@ -194,18 +194,65 @@ MERGE_FILLABLE = [
 ]
 
 
+# Ce que deux fiches ne peuvent porter deux fois (contraintes d'unicité avec la personne).
+_MERGE_CLASHES = {
+    "groups.Invitation": "sont invitées à la même action collective",
+    "groups.Registration": "sont inscrites à la même séance",
+}
+
+
+def _person_links():
+    """Chaque clé étrangère vers ``Person`` depuis un autre modèle (sauf « fusionné dans »)."""
+    for field in Person._meta.get_fields(include_hidden=True):
+        if field.one_to_many and field.related_model is not Person:
+            yield field.related_model, field.field.name
+
+
+def _move_links(*, duplicate: Person, keep: Person) -> dict:
+    """Fait passer à ``keep`` tout ce qui désigne ``duplicate`` ; refuse si deux lignes se
+    retrouveraient en double (deux inscriptions à la même séance, par exemple)."""
+    from django.db.models import UniqueConstraint
+
+    from parcours.core.exceptions import BusinessError
+
+    links = list(_person_links())
+    reasons = []
+    for model, name in links:
+        for constraint in model._meta.constraints:
+            fields = getattr(constraint, "fields", ())
+            if not isinstance(constraint, UniqueConstraint) or name not in fields:
+                continue
+            others = [f for f in fields if f != name]
+            kept = set(model.objects.filter(**{name: keep}).values_list(*others))
+            if kept & set(model.objects.filter(**{name: duplicate}).values_list(*others)):
+                reasons.append(
+                    _MERGE_CLASHES.get(model._meta.label, "ont un enregistrement en double")
+                )
+    if reasons:
+        raise BusinessError(
+            f"Les deux fiches {' et '.join(sorted(set(reasons)))} : annulez celle du doublon "
+            "avant de fusionner."
+        )
+    moved = {}
+    for model, name in links:
+        pks = list(model.objects.filter(**{name: duplicate}).values_list("pk", flat=True))
+        if pks:
+            model.objects.filter(pk__in=pks).update(**{name: keep})
+            moved[model._meta.label] = pks
+    return moved
+
+
 @transaction.atomic
 def merge_people(*, actor, keep: Person, duplicate: Person) -> Person:
     """Fusionne ``duplicate`` dans ``keep`` sans rien perdre.
 
-    Accompagnements, demandes et rendez-vous du doublon passent à la fiche conservée ; les
+    Tout ce qui désigne le doublon (accompagnements, demandes, rendez-vous, signalements, offres,
+    inscriptions, évaluations, demandes d'aide…) passe à la fiche conservée ; les
     champs vides de celle-ci sont complétés par ceux du doublon (NIR compris) ; le doublon reste
     en base, marqué « fusionné dans », pour l'historique et le journal. Refusé entre organismes,
     et quand les deux fiches portent deux NIR différents (ce ne sont pas les mêmes personnes).
     """
-    from parcours.cases.models import Case
     from parcours.core.exceptions import BusinessError
-    from parcours.outreach.models import Appointment, AppointmentRequest
 
     keep = Person.objects.select_for_update().get(pk=keep.pk)
     duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
@@ -233,18 +280,7 @@ def merge_people(*, actor, keep: Person, duplicate: Person) -> Person:
         keep.nir_encrypted = duplicate.nir_encrypted
         keep.nir_hash, keep.nir_masked = duplicate.nir_hash, duplicate.nir_masked
         filled.append("nir")
-    moved = {
-        "accompagnements": list(Case.objects.filter(person=duplicate).values_list("pk", flat=True)),
-        "demandes": list(
-            AppointmentRequest.objects.filter(person=duplicate).values_list("pk", flat=True)
-        ),
-        "rendez_vous": list(
-            Appointment.objects.filter(person=duplicate).values_list("pk", flat=True)
-        ),
-    }
-    Case.objects.filter(person=duplicate).update(person=keep)
-    AppointmentRequest.objects.filter(person=duplicate).update(person=keep)
-    Appointment.objects.filter(person=duplicate).update(person=keep)
+    moved = _move_links(duplicate=duplicate, keep=keep)
     derive_search_keys(keep)
     keep.version += 1
     keep.save()
