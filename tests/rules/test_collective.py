@@ -150,3 +150,21 @@ def test_link_expiry():
     assert not r.link_expired(issued, issued + datetime.timedelta(days=400))
     assert r.link_expired(issued, issued + datetime.timedelta(days=401))
     assert r.link_expired(issued, issued - datetime.timedelta(days=1))
+
+
+@pytest.mark.parametrize(
+    ("phone", "expected"),
+    [
+        ("06 12 34 56 78", True),
+        ("07.12.34.56.78", True),
+        ("+33 6 12 34 56 78", True),
+        ("0033712345678", True),
+        ("01 44 55 66 77", False),
+        ("09 70 80 90 00", False),
+        ("06 12 34 56", False),
+        ("", False),
+        ("+33 1 44 55 66 77", False),
+    ],
+)
+def test_is_mobile(phone, expected):
+    assert r.is_mobile(phone) is expected

@@ -182,3 +182,27 @@ class AnswersForm(Form):
 
     def raw(self):
         return {name: self.data.get(name, "") for name in self.fields}
+
+
+class FromDetectionForm(Form):
+    """Inviter les personnes d'un ciblage ou d'une campagne (module Détection)."""
+
+    ciblage = forms.ChoiceField(label="Ciblage", required=False)
+    campagne = forms.ChoiceField(label="Campagne d'offres de service", required=False)
+
+    def __init__(self, *args, runs=(), campaigns=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ciblage"].choices = [("", "— aucun —")] + [
+            (str(r.pk), f"Ciblage n°{r.pk} — extraction du {r.extraction_date:%d/%m/%Y}")
+            for r in runs
+        ]
+        self.fields["campagne"].choices = [("", "— aucune —")] + [
+            (str(c.pk), f"{c.name} — envoi du {c.sent_on:%d/%m/%Y}") for c in campaigns
+        ]
+
+
+class SendInvitationsForm(Form):
+    canal = forms.ChoiceField(
+        label="Envoyer les invitations par",
+        choices=[("EMAIL", "Courriel"), ("SMS", "SMS")],
+    )

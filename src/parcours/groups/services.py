@@ -8,7 +8,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from parcours.core import audit, clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.models import Site
-from parcours.core.nomenclatures import Fonction, Origine, Programme, TypeCollectif
+from parcours.core.nomenclatures import Canal, Fonction, Origine, Programme, TypeCollectif
 from parcours.groups.models import (
     Answer,
     GroupAction,
@@ -270,6 +270,67 @@ def invite(*, actor, action: GroupAction, people, source=Invitation.Source.LISTE
     return created, existing
 
 
+def is_reachable(person, channel: str) -> bool:
+    """Courriel : une adresse ; SMS : un numéro de téléphone mobile."""
+    if channel == Canal.EMAIL:
+        return bool(person.email)
+    return rules.is_mobile(person.phone)
+
+
+@transaction.atomic
+def send_invitations(*, actor, invitations, channel: str, link, sender=None):
+    """Envoie l'invitation par courriel ou SMS (expéditeur interchangeable de
+    ``outreach.reminders``, le même que celui des campagnes) à celles des ``invitations`` qui
+    n'ont pas encore été envoyées par ce canal ; ``link(invitation)`` donne l'adresse du lien.
+
+    Renvoie ``(envoyées, injoignables)`` ; les personnes sans courriel (sans mobile) ne
+    reçoivent rien et sont listées par l'appelant.
+    """
+    from parcours.outreach import reminders  # expéditeur partagé avec les campagnes
+
+    if channel not in {Canal.EMAIL, Canal.SMS}:
+        raise BusinessError({"channel": "Choisissez le courriel ou le SMS."})
+    sender = sender or reminders.get_sender()
+    sent, unreachable = [], []
+    today = clock.today()
+    for invitation in invitations:
+        if invitation.channel == channel:
+            continue
+        person = invitation.person
+        if not is_reachable(person, channel):
+            unreachable.append(invitation)
+            continue
+        action = invitation.action
+        sessions = [s for s in action.sessions.select_related("site") if s.date >= today]
+        dates = "; ".join(f"{s.date:%d/%m/%Y} à {s.start_time:%H:%M}, {s.place}" for s in sessions)
+        body = (
+            f"Bonjour, le service social vous invite : {action.title}"
+            + (f" ({dates})" if dates else "")
+            + f". C'est gratuit. Inscrivez-vous avec votre lien personnel : {link(invitation)}"
+        )
+        sender.send(
+            reminders.Message(
+                channel,
+                person.email if channel == Canal.EMAIL else person.phone,
+                f"Invitation : {action.title}",
+                body,
+                f"I{invitation.pk}",
+            )
+        )
+        before = audit.snapshot(invitation)
+        invitation.channel = channel
+        invitation.save(update_fields=["channel"])
+        audit.record_write(
+            actor=actor,
+            obj=invitation,
+            before=before,
+            person_id=person.pk,
+            summary=f"Invitation envoyée par {Canal(channel).label.lower()}",
+        )
+        sent.append(invitation)
+    return sent, unreachable
+
+
 @transaction.atomic
 def renew_link(*, actor, invitation: Invitation) -> Invitation:
     before = audit.snapshot(invitation)
@@ -367,6 +428,7 @@ def register(
             person_id=person.pk,
             summary="Réinscription à une séance",
         )
+        _accept_offers(actor=actor, action=action, person=person)
         return existing, True
     registration = Registration.objects.create(
         organisation_id=session.organisation_id,
@@ -387,7 +449,16 @@ def register(
         if status == rules.REGISTERED
         else "Mise en liste d'attente",
     )
+    _accept_offers(actor=actor, action=action, person=person)
     return registration, True
+
+
+def _accept_offers(*, actor, action, person) -> None:
+    """Une offre de service (module Détection) qui proposait cette réunion devient « acceptée »
+    dès l'inscription, par le lien personnel ou par un agent ; appel explicite, pas de signal."""
+    from parcours.outreach import services as outreach_services  # import croisé
+
+    outreach_services.accept_offers_on_registration(actor=actor, action=action, person=person)
 
 
 def _cancel(*, actor, registration: Registration) -> list[Registration]:

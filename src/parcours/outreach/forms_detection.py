@@ -192,6 +192,14 @@ class CampaignForm(Form):
     proposal = forms.ChoiceField(
         label="Proposition", choices=Campaign.Proposal.choices, widget=forms.RadioSelect
     )
+    group_action = forms.ModelChoiceField(
+        label="Réunion d'information collective proposée",
+        help_text="Seulement pour la proposition « une place à une réunion d'information » : "
+        "chaque personne reçoit son lien personnel d'inscription.",
+        queryset=None,
+        required=False,
+        empty_label="— choisir une réunion —",
+    )
     programme = forms.ChoiceField(label="Programme", choices=Programme.choices)
     phone = forms.CharField(
         label="Numéro à appeler indiqué dans le courrier", max_length=30, required=False
@@ -201,9 +209,13 @@ class CampaignForm(Form):
         label="Personnes choisies", required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, run=None, candidates=(), **kwargs):
+    def __init__(self, *args, run=None, candidates=(), actions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.run = run
+        self.fields["group_action"].queryset = actions
+        self.fields["group_action"].label_from_instance = lambda a: (
+            f"{a.title} ({a.departement_id})"
+        )
         self._candidates = {str(p.pk): p for p in candidates}
         self.fields["people"].choices = [(k, _person_label(p)) for k, p in self._candidates.items()]
         if run is not None:
@@ -213,6 +225,12 @@ class CampaignForm(Form):
             self.initial.setdefault("name", f"Offre de service — ciblage n°{run.pk}")
         self.initial.setdefault("proposal", Campaign.Proposal.RENDEZ_VOUS)
         self.initial.setdefault("channel", Canal.COURRIER)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("proposal") == Campaign.Proposal.REUNION and not data.get("group_action"):
+            self.add_error("group_action", "Choisissez la réunion d'information proposée.")
+        return data
 
     def clean_people(self):
         chosen = [self._candidates[v] for v in self.cleaned_data.get("people", [])]

@@ -362,6 +362,7 @@ class Campaign(models.Model):
     class Proposal(models.TextChoices):
         RENDEZ_VOUS = "RENDEZ_VOUS", "Un rendez-vous individuel"
         APPEL = "APPEL", "Une invitation à nous appeler"
+        REUNION = "REUNION", "Une place à une réunion d'information collective"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     name = models.CharField("nom", max_length=200)
@@ -375,6 +376,14 @@ class Campaign(models.Model):
     )
     channel = models.CharField("canal", max_length=10, choices=Canal)
     proposal = models.CharField("proposition", max_length=20, choices=Proposal)
+    group_action = models.ForeignKey(
+        "groups.GroupAction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        verbose_name="réunion d'information collective",
+    )
     programme = models.CharField("programme", max_length=20, choices=Programme)
     phone = models.CharField("téléphone à appeler", max_length=30, blank=True)
     sent_on = models.DateField("date d'envoi")

@@ -199,3 +199,27 @@ def offer_by_reference(user, reference: str) -> ServiceOffer | None:
         .select_related("person")
         .first()
     )
+
+
+def invitable_runs(user):
+    """Les ciblages réels terminés dont on peut inviter les personnes (responsables)."""
+    return visible_runs(user).filter(dry_run=False, status=TargetingRun.Status.TERMINE)
+
+
+def people_of_run(user, run: TargetingRun):
+    """Les personnes ciblées par ``run`` dans le périmètre de l'agent (fiches non fusionnées)."""
+    from parcours.people.models import Person
+
+    return Person.objects.filter(
+        pk__in=visible_entries(user, run).values("person_id"), merged_into__isnull=True
+    )
+
+
+def people_of_campaign(user, campaign: Campaign):
+    """Les personnes qui ont reçu une offre de ``campaign``, dans le périmètre de l'agent."""
+    from parcours.people.models import Person
+
+    return Person.objects.filter(
+        pk__in=visible_offers(user).filter(campaign=campaign).values("person_id"),
+        merged_into__isnull=True,
+    )

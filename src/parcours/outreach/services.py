@@ -11,7 +11,9 @@ from django.utils import timezone
 from parcours.core import audit, clock, crypto
 from parcours.core.exceptions import BusinessError
 from parcours.core.models import AuditEntry
-from parcours.core.nomenclatures import Canal, StatutOffre
+from parcours.core.nomenclatures import Canal, StatutOffre, TypeCollectif
+from parcours.groups import services as group_services
+from parcours.groups.models import Invitation
 from parcours.outreach import extract, reminders
 from parcours.outreach.models import (
     Appointment,
@@ -787,14 +789,33 @@ def create_campaign(
     phone: str = "",
     sent_on=None,
     sender=None,
+    group_action=None,
+    link=None,
 ) -> Campaign:
     """Une campagne et une offre « envoyée » par personne (référence personnelle unique).
 
     Courriel et SMS : seules les personnes qui ont un courriel (un téléphone) sont retenues et
     le message part par l'expéditeur configuré (``outreach.reminders``) ; courrier : les lettres
     sont le PDF de la campagne ; téléphone : la liste d'appels est la page de la campagne.
+
+    Proposition « réunion d'information collective » : ``group_action`` (une réunion
+    d'information de l'organisme) reçoit une invitation par personne (``groups.services.invite``,
+    origine « ciblage ou campagne ») ; courriers et messages portent le lien personnel
+    d'inscription (``link(invitation)`` donne l'adresse complète du lien).
     """
     people = list(people)
+    if proposal == Campaign.Proposal.REUNION:
+        if group_action is None:
+            raise BusinessError({"group_action": "Choisissez la réunion d'information proposée."})
+        if (
+            group_action.organisation_id != actor.organisation_id
+            or group_action.type != TypeCollectif.INFO_COLLECTIVE
+        ):
+            raise BusinessError(
+                {"group_action": "Cette action n'est pas une réunion d'information de l'organisme."}
+            )
+    else:
+        group_action = None
     if channel == Canal.EMAIL:
         people = [p for p in people if p.email]
     elif channel == Canal.SMS:
@@ -811,6 +832,7 @@ def create_campaign(
         run=run,
         channel=channel,
         proposal=proposal,
+        group_action=group_action,
         programme=programme,
         phone=phone,
         sent_on=sent_on,
@@ -834,8 +856,16 @@ def create_campaign(
     audit.record_write(
         actor=actor, obj=campaign, before=None, person_id=None, summary="Campagne créée"
     )
+    if group_action is not None:
+        group_services.invite(
+            actor=actor,
+            action=group_action,
+            people=people,
+            source=Invitation.Source.CIBLAGE,
+            channel=channel,
+        )
     if channel in {Canal.EMAIL, Canal.SMS}:
-        _send_offers(campaign, offers, sender or reminders.get_sender())
+        _send_offers(campaign, offers, sender or reminders.get_sender(), link=link)
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(
@@ -872,6 +902,23 @@ def set_offer_status(*, actor, offer: ServiceOffer, status: str) -> ServiceOffer
         summary=f"Offre {offer.reference} : {StatutOffre(status).label.lower()}",
     )
     return offer
+
+
+@transaction.atomic
+def accept_offers_on_registration(*, actor, action, person) -> int:
+    """La personne s'inscrit à une séance de ``action`` : ses offres de service sans réponse
+    qui proposaient cette réunion passent « acceptée ». Appelé par ``groups.services.register``
+    dans la même transaction ; renvoie le nombre d'offres acceptées."""
+    offers = ServiceOffer.objects.filter(
+        campaign__group_action=action,
+        person=person,
+        status__in=[StatutOffre.ENVOYEE, StatutOffre.SANS_REPONSE],
+    )
+    accepted = 0
+    for offer in offers:
+        set_offer_status(actor=actor, offer=offer, status=StatutOffre.ACCEPTEE)
+        accepted += 1
+    return accepted
 
 
 @transaction.atomic
@@ -1028,11 +1075,52 @@ def send_answer_email(*, actor, referral: Referral, sender=None) -> Referral:
     return record_answer_to_emitter(actor=actor, referral=referral)
 
 
-def _send_offers(campaign: Campaign, offers, sender) -> None:
+def campaign_invitations(campaign: Campaign, offers) -> dict[int, Invitation]:
+    """Les invitations à la réunion proposée par ``campaign``, par personne des ``offers``."""
+    if campaign.group_action_id is None:
+        return {}
+    return {
+        i.person_id: i
+        for i in Invitation.objects.filter(
+            action_id=campaign.group_action_id, person_id__in=[o.person_id for o in offers]
+        )
+    }
+
+
+def _send_offers(campaign: Campaign, offers, sender, link=None) -> None:
     by_id = {o.pk: o for o in offers}
     people = Person.objects.in_bulk([o.person_id for o in offers])
+    invitations = campaign_invitations(campaign, offers)
+    sessions = (
+        list(campaign.group_action.sessions.filter(date__gte=clock.today()).select_related("site"))
+        if campaign.group_action_id
+        else []
+    )
+    dates = "; ".join(f"{s.date:%d/%m/%Y} à {s.start_time:%H:%M}, {s.place}" for s in sessions)
     for offer in by_id.values():
         person = people[offer.person_id]
+        invitation = invitations.get(offer.person_id)
+        if campaign.proposal == Campaign.Proposal.REUNION and invitation is not None:
+            body = (
+                f"Bonjour, le service social de {campaign.organisation.name} vous invite à une "
+                f"réunion d'information collective, gratuite : {campaign.group_action.title}"
+                + (f" ({dates})" if dates else "")
+                + ". Inscrivez-vous avec votre lien personnel : "
+                + (link(invitation) if link else group_services.make_token(invitation))
+                + (f" ou appelez le {campaign.phone}" if campaign.phone else "")
+                + f" (référence {offer.reference})."
+            )
+            to = person.email if campaign.channel == Canal.EMAIL else person.phone
+            sender.send(
+                reminders.Message(
+                    campaign.channel,
+                    to,
+                    "Une réunion d'information pour vous",
+                    body,
+                    offer.reference,
+                )
+            )
+            continue
         if campaign.proposal == Campaign.Proposal.RENDEZ_VOUS:
             ask = "vous propose un rendez-vous pour faire le point avec vous"
         else:
@@ -1052,7 +1140,7 @@ def _send_offers(campaign: Campaign, offers, sender) -> None:
 
 
 @transaction.atomic
-def remind_campaign(*, actor, campaign: Campaign, offers, sender=None) -> int:
+def remind_campaign(*, actor, campaign: Campaign, offers, sender=None, link=None) -> int:
     """Relance les offres sans réponse de ``offers`` (déjà filtrées par les droits de l'agent) :
     les offres envoyées depuis 30 jours passent d'abord « sans réponse » ; courriel et SMS
     repartent par l'expéditeur ; pour le courrier, la relance est notée (nouveau PDF)."""
@@ -1063,5 +1151,5 @@ def remind_campaign(*, actor, campaign: Campaign, offers, sender=None) -> int:
             set_offer_status(actor=actor, offer=offer, status=StatutOffre.SANS_REPONSE)
         remind_offer(actor=actor, offer=offer)
     if campaign.channel in {Canal.EMAIL, Canal.SMS} and to_remind:
-        _send_offers(campaign, to_remind, sender or reminders.get_sender())
+        _send_offers(campaign, to_remind, sender or reminders.get_sender(), link=link)
     return len(to_remind)

@@ -16,10 +16,12 @@ from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.core.models import Departement, User
-from parcours.core.nomenclatures import StatutOffre
+from parcours.core.nomenclatures import StatutOffre, TypeCollectif
 from parcours.core.pagination import paginate
 from parcours.core.policies import visible_sites
 from parcours.core.roles import Role
+from parcours.groups import policies as group_policies
+from parcours.groups import services as group_services
 from parcours.outreach import letters, policies, queries, services
 from parcours.outreach.forms_detection import (
     AssignForm,
@@ -40,6 +42,16 @@ from parcours.outreach.models import (
 from parcours.people.policies import get_person_or_404, visible_people
 from parcours.rules import agenda as agenda_rules
 from parcours.rules import referral_workflow, targeting
+
+
+def _personal_link(request):
+    """L'adresse complète du lien personnel d'une invitation à une action collective."""
+
+    def link(invitation) -> str:
+        token = group_services.make_token(invitation)
+        return request.build_absolute_uri(reverse("collectif-lien", args=[token]))
+
+    return link
 
 
 def _manager_only(request):
@@ -506,7 +518,10 @@ def campaign_new(request):
         candidates = list(visible_people(request.user).filter(pk__in=kept))
         found = _search_candidates(request, request.POST.get("q", "").strip())
         candidates += [p for p in found if p.pk not in {c.pk for c in candidates}]
-    form = CampaignForm(request.POST or None, run=run, candidates=candidates)
+    actions = group_policies.visible_actions(request.user).filter(
+        type=TypeCollectif.INFO_COLLECTIVE
+    )
+    form = CampaignForm(request.POST or None, run=run, candidates=candidates, actions=actions)
     searching = request.method == "POST" and request.POST.get("action") == "chercher"
     entries = policies.visible_entries(request.user, run) if run is not None else None
     if request.method == "POST" and not searching and form.is_valid():
@@ -525,6 +540,8 @@ def campaign_new(request):
                 phone=data["phone"],
                 people=people,
                 run=run,
+                group_action=data["group_action"],
+                link=_personal_link(request),
             )
         except BusinessError as error:
             apply_business_errors(form, error)
@@ -591,12 +608,25 @@ def campaign_letters(request, pk):
     reminder = request.GET.get("relance") == "1"
     if reminder:
         offers = offers.filter(status__in=[StatutOffre.ENVOYEE, StatutOffre.SANS_REPONSE])
+    offers = list(offers)
+    sessions = []
+    if campaign.group_action_id:
+        # Réunion d'information : le lien personnel de chaque personne et les dates à venir.
+        invitations = services.campaign_invitations(campaign, offers)
+        link = _personal_link(request)
+        for offer in offers:
+            invitation = invitations.get(offer.person_id)
+            offer.link = link(invitation) if invitation else ""
+        sessions = list(
+            campaign.group_action.sessions.filter(date__gte=clock.today()).select_related("site")
+        )
     pdf = letters.render_pdf(
         "outreach/pdf/lettres_campagne.html",
         {
             "campaign": campaign,
             "reminder": reminder,
             "offers": offers,
+            "sessions": sessions,
             "sender": letters.sender_block(request.user),
             "today": clock.today(),
         },
@@ -611,7 +641,9 @@ def campaign_letters(request, pk):
 def campaign_remind(request, pk):
     campaign = policies.get_campaign_or_404(request.user, pk)
     offers = policies.visible_offers(request.user).filter(campaign=campaign)
-    count = services.remind_campaign(actor=request.user, campaign=campaign, offers=list(offers))
+    count = services.remind_campaign(
+        actor=request.user, campaign=campaign, offers=list(offers), link=_personal_link(request)
+    )
     messages.success(
         request, f"{count} offre{'s' if count > 1 else ''} relancée{'s' if count > 1 else ''}."
     )

@@ -166,3 +166,13 @@ LINK_VALIDITY_DAYS = 400  # un an d'action, plus le questionnaire d'impact à 6 
 def link_expired(issued_on: datetime.date, today: datetime.date) -> bool:
     """Un lien personnel sert ``LINK_VALIDITY_DAYS`` jours à compter de son émission (inclus)."""
     return (today - issued_on).days > LINK_VALIDITY_DAYS or issued_on > today
+
+
+def is_mobile(phone: str) -> bool:
+    """Un numéro de mobile français (06, 07, ou +33 6 / +33 7), pour l'envoi d'un SMS."""
+    digits = "".join(c for c in (phone or "") if c.isdigit())
+    if digits.startswith("0033"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("33") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return len(digits) == 10 and digits[:2] in {"06", "07"}
