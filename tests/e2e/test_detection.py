@@ -82,6 +82,9 @@ def test_manager_import_dry_run_campaign_letters(page, tmp_path):
     check_page(page, "detection-responsable-03-import")
     page.get_by_role("link", name="Créer une campagne d'offres de service").click()
     page.get_by_label("Numéro à appeler indiqué dans le courrier (Optionnel)").fill("36 46")
+    # La proposition : une place à la réunion d'information « Arrêt de travail : et après ? ».
+    page.get_by_text("Une place à une réunion d'information collective").click()
+    page.get_by_label("Réunion d'information collective proposée").select_option(index=1)
     check_page(page, "detection-responsable-04-campagne-nouvelle")
     page.get_by_role("button", name="Créer la campagne").click()
     expect(page.get_by_text(re.compile(r"Campagne créée : \d+ offres de service"))).to_be_visible()
@@ -96,6 +99,21 @@ def test_manager_import_dry_run_campaign_letters(page, tmp_path):
     assert len(reader.pages) >= 10
     first = reader.pages[0].extract_text()
     assert "Le service social peut vous aider" in first and "36 46" in first
+    assert "réunion d'information collective" in first
+    assert re.search(
+        r"votre lien personnel : \nhttp://\S+/collectif/lien/\d+-\d+-[0-9a-f]{24}/", first
+    )
+
+    # Depuis la réunion : les personnes de la campagne sont déjà invitées, pas en double.
+    campaign_pk = re.search(r"/(\d+)/?$", page.url).group(1)
+    page.get_by_role("link", name=re.compile("Arrêt de travail : et après")).first.click()
+    page.get_by_role("link", name=re.compile(r"^Invitations")).click()
+    page.get_by_label("Campagne d'offres de service").select_option(campaign_pk)
+    page.get_by_role("button", name="Inviter", exact=True).click()
+    expect(
+        page.get_by_text(re.compile(r"0 invitation ajoutée ; \d+ personnes déjà invitées"))
+    ).to_be_visible()
+    check_page(page, "detection-responsable-05b-invitations-reunion")
 
     # Signalements : ceux qui attendent une AS, avec leur ancienneté.
     nav(page, "Détection")
