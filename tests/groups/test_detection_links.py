@@ -416,3 +416,59 @@ def test_send_invitations_by_email_then_sms(client, settings, tmp_path, team, me
     assert AuditEntry.objects.filter(summary__startswith="Invitation envoyée par").count() == 2
     invalid = client.post(url, {"envoyer": "1", "canal": "COURRIER"})
     assert invalid.status_code == 302 and len(list((tmp_path / "envois").iterdir())) == 2
+
+
+@pytest.mark.parametrize("role", ["as", "desk", "steering", "admin", "other", "manager69"])
+def test_meeting_campaign_by_other_roles(client, team, meeting, people, role):
+    """Seul un responsable du département de la réunion la propose ; les autres rôles n'ont pas
+    la page (404) ; un responsable d'un autre département ou organisme ne peut pas la choisir."""
+    login_as(client, team[role])
+    post = {
+        "name": "Réunion",
+        "channel": "COURRIER",
+        "proposal": "REUNION",
+        "programme": "PDP",
+        "people": [str(p.pk) for p in people],
+        "group_action": str(meeting.pk),
+        "action": "creer",
+    }
+    response = client.post(reverse("campagne-nouvelle"), post)
+    if role in {"manager69", "other"}:
+        assert response.status_code == 200
+        page = unescape(response.content.decode())
+        assert "Réunion arrêt long" not in page
+    else:
+        assert response.status_code == 404
+    assert Campaign.objects.count() == 0 and Invitation.objects.count() == 0
+    campaign = meeting_campaign(team, meeting, people)
+    letters = client.get(reverse("campagne-courriers", args=[campaign.pk]))
+    if role == "manager69":  # campagnes de l'organisme, mais personne de l'Ain dans ses lettres
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(letters.content)).pages)
+        assert "ALPHA" not in text and "collectif/lien" not in text
+    else:
+        assert letters.status_code == 404
+
+
+def test_reminder_of_a_meeting_campaign_by_email_repeats_the_link(
+    client, tmp_path, team, meeting, people
+):
+    campaign = services.create_campaign(
+        actor=team["manager"],
+        name="Courriel",
+        channel="EMAIL",
+        proposal=Campaign.Proposal.REUNION,
+        programme="PDP",
+        people=people,
+        group_action=meeting,
+        sender=Memory(),
+        sent_on=datetime.date(2026, 5, 1),
+    )
+    login_as(client, team["manager"])
+    client.post(reverse("campagne-relance", args=[campaign.pk]))
+    offer = campaign.offers.get()
+    assert (offer.status, offer.reminders) == ("SANS_REPONSE", 1)
+    invitation = Invitation.objects.get(action=meeting, person=people[0])
+    token = group_services.make_token(invitation)
+    message = json.loads((tmp_path / "envois" / f"{offer.reference}-email.json").read_text())
+    assert message["to"] == "alpha@example.org"
+    assert f"http://testserver/collectif/lien/{token}/" in message["body"]
