@@ -175,7 +175,7 @@ def test_mean_months(days, count, months):
 
 
 def test_days_per_month():
-    assert report.DAYS_PER_MONTH * 12 == Fraction("365.25")
+    assert Fraction("365.25") == report.DAYS_PER_MONTH * 12
 
 
 def test_follow_window_is_90_days_inclusive():

@@ -75,7 +75,10 @@ def year_bounds(year: int) -> tuple[date, date]:
 
 
 def age_on_dec31(birth_date: date, year: int) -> int:
-    """Age on 31 December of ``year``: born 1980-12-31 -> 45 on 2025-12-31, born 1981-01-01 -> 44."""
+    """Age on 31 December of ``year``.
+
+    Born 1980-12-31 -> 45 on 2025-12-31; born 1981-01-01 -> 44.
+    """
     return year - birth_date.year
 
 

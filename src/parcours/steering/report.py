@@ -1,0 +1,597 @@
+"""Le rapport d'activité (formats.md §5) : une fonction par section, tout en agrégats SQL.
+
+Chaque section renvoie un :class:`Section` : les chiffres du territoire entier (``total``) et,
+pour un rapport de région ou d'organisme, ceux de chaque département (``by_dep``). Une personne
+est comptée une fois par territoire : les comptes de personnes distinctes du territoire sont
+calculés par leur propre requête, jamais en additionnant les départements.
+
+Les sections alimentées par des modèles à venir (actions collectives, signalements, offres,
+contacts d'accueil) sont des fonctions nommées qui renvoient aujourd'hui la structure à zéro ;
+leur docstring dit quel modèle les alimentera.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+
+from parcours.cases.models import Case, Contact
+from parcours.core.models import Departement, Organisation, Region
+from parcours.core.nomenclatures import (
+    FACE_TO_FACE_MODES,
+    Emetteur,
+    Mode,
+    Programme,
+    Risque,
+    Secteur,
+    Sexe,
+    TypeCollectif,
+)
+from parcours.people.models import Person
+from parcours.rules import report as rules
+
+FORMAT = "parcours.rapport-activite/1"
+ORGANISATION, REGION, DEPARTEMENT = "organisation", "region", "departement"
+PDP_ISSUES = ("MAINTIEN_EMPLOI", "LICENCIEMENT_INAPTITUDE", "INVALIDITE_RETRAITE", "PARCOURS_SOINS")
+UNKNOWN = "INCONNU"
+
+
+# ---------------------------------------------------------------- territoire et périmètre
+
+
+@dataclass(frozen=True)
+class Territory:
+    level: str
+    code: str
+    label: str
+    departements: tuple[str, ...] | None  # None : tout l'organisme
+
+    def as_json(self) -> dict:
+        return {"niveau": self.level, "code": self.code, "libelle": self.label}
+
+
+@dataclass(frozen=True)
+class Scope:
+    organisation_id: int
+    year: int
+    territory: Territory
+    with_departements: bool = True
+
+    @property
+    def bounds(self) -> tuple[date, date]:
+        return rules.year_bounds(self.year)
+
+    @property
+    def breakdown(self) -> bool:
+        return self.with_departements and self.territory.level != DEPARTEMENT
+
+    def dep_filter(self, field_name: str) -> Q:
+        if self.territory.departements is None:
+            return Q()
+        return Q(**{f"{field_name}__in": self.territory.departements})
+
+
+class UnknownTerritory(ValueError):
+    pass
+
+
+def territory(organisation: Organisation, *, region: str = "", departement: str = "") -> Territory:
+    """Le territoire d'un rapport : l'organisme entier, une région ou un département."""
+    if region and departement:
+        raise UnknownTerritory("Choisissez une région ou un département, pas les deux.")
+    if region:
+        found = Region.objects.filter(code=region).first()
+        if found is None:
+            raise UnknownTerritory(f"Région inconnue : « {region} ».")
+        codes = tuple(found.departements.order_by("code").values_list("code", flat=True))
+        return Territory(REGION, found.code, found.name, codes)
+    if departement:
+        found = Departement.objects.filter(code=departement).first()
+        if found is None:
+            raise UnknownTerritory(f"Département inconnu : « {departement} ».")
+        return Territory(DEPARTEMENT, found.code, found.name, (found.code,))
+    return Territory(ORGANISATION, organisation.code, organisation.name, None)
+
+
+def departement_territory(code: str, labels: dict[str, str]) -> Territory:
+    return Territory(DEPARTEMENT, code, labels.get(code, code), (code,))
+
+
+@dataclass
+class Section:
+    total: object
+    by_dep: dict = field(default_factory=dict)
+    zero: object = None
+
+    def for_dep(self, code: str):
+        return self.by_dep.get(code, self.zero)
+
+
+def _zero_codes(codes) -> dict:
+    return dict.fromkeys(codes, 0)
+
+
+def _grouped(qs: QuerySet, dep_field: str, scope: Scope, **aggregates) -> tuple[dict, dict]:
+    """Les agrégats sur tout le territoire et, si besoin, par département (2 requêtes)."""
+    total = qs.aggregate(**aggregates)
+    by_dep = {}
+    if scope.breakdown:
+        rows = qs.order_by().values(dep_field).annotate(**aggregates)
+        by_dep = {row.pop(dep_field): row for row in rows}
+    return total, by_dep
+
+
+def _sql(qs: QuerySet) -> tuple[str, tuple] | None:
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return sql, tuple(params)
+
+
+# ---------------------------------------------------------------- sources de personnes
+
+
+def contacts_of_year(scope: Scope) -> QuerySet:
+    """Les entretiens datés dans l'année, du territoire (département de l'accompagnement)."""
+    first, last = scope.bounds
+    return Contact.objects.filter(
+        Q(organisation_id=scope.organisation_id, on__gte=first, on__lte=last)
+        & scope.dep_filter("case__departement_id")
+    ).order_by()
+
+
+def individual_people(scope: Scope) -> QuerySet:
+    """(dep, pid, programme) : personnes aidées individuellement, par département et programme."""
+    return (
+        contacts_of_year(scope)
+        .annotate(dep=F("case__departement_id"), pid=F("case__person_id"), grp=F("case__programme"))
+        .values("dep", "pid", "grp")
+        .distinct()
+    )
+
+
+def collective_people(scope: Scope) -> QuerySet:
+    """(dep, pid, programme) : personnes présentes à une séance datée dans l'année.
+
+    À brancher sur ``groups.Registration`` (``present=True``, séance datée dans l'année, département
+    et programme de l'action) ; même forme que :func:`individual_people` (colonnes ``dep``,
+    ``pid``, ``grp``). Aujourd'hui : aucune.
+    """
+    return Contact.objects.none()
+
+
+# ---------------------------------------------------------------- personnes
+
+
+def _band_sums(prefix: str, bands, year: int, birth_column: str) -> tuple[list[str], list]:
+    columns, params = [], []
+    for band in bands:
+        first, last = rules.birth_range(band, year)
+        conditions = []
+        if first is not None:
+            conditions.append(f"{birth_column} >= %s")
+            params.append(first)
+        if last is not None:
+            conditions.append(f"{birth_column} <= %s")
+            params.append(last)
+        columns.append(
+            f"SUM(CASE WHEN {' AND '.join(conditions)} THEN 1 ELSE 0 END) AS {prefix}{band.key}"
+        )
+    return columns, params
+
+
+def _people_rows(scope: Scope, *, keyed: bool, by_dep: bool) -> list[dict]:
+    """Personnes distinctes (aidées individuellement et/ou collectivement), groupées par
+    département et/ou programme ; colonnes de profil (sexe, âge) quand ``keyed`` est faux."""
+    sources = []
+    for flags, qs in (("1, 0", individual_people(scope)), ("0, 1", collective_people(scope))):
+        compiled = _sql(qs)
+        if compiled is not None:
+            # Only compiled ORM SQL and constants are interpolated; values go as parameters.
+            select = f"SELECT dep, pid, grp, {flags} FROM ({compiled[0]}) s"  # noqa: S608
+            sources.append((select, compiled[1]))
+    if not sources:
+        return []
+    union = " UNION ALL ".join(s for s, _ in sources)
+    params: list = [p for _, ps in sources for p in ps]
+    group = ["pid"] + (["dep"] if by_dep else []) + (["grp"] if keyed else [])
+    select_group = ", ".join(f"x.{g}" for g in group if g != "pid")
+    person = Person._meta.db_table
+    profile, profile_params = [], []
+    if not keyed:
+        profile = [
+            f"SUM(CASE WHEN p.sex = '{s}' THEN 1 ELSE 0 END) AS sexe_{s}" for s in Sexe.values
+        ]
+        bands, profile_params = _band_sums("age_", rules.AGE_BANDS, scope.year, "p.birth_date")
+        profile += bands
+    columns = [
+        "COUNT(*) AS total",
+        "SUM(CASE WHEN x.ind = 1 AND x.col = 0 THEN 1 ELSE 0 END) AS individuel_seul",
+        "SUM(CASE WHEN x.ind = 1 AND x.col = 1 THEN 1 ELSE 0 END) AS individuel_et_collectif",
+        "SUM(CASE WHEN x.ind = 0 AND x.col = 1 THEN 1 ELSE 0 END) AS collectif_seul",
+        *profile,
+    ]
+    # Identifiers are constants, values are parameters.
+    sql = (
+        f"WITH src (dep, pid, grp, ind, col) AS ({union}), "  # noqa: S608
+        f"x AS (SELECT {', '.join(group)}, MAX(ind) AS ind, MAX(col) AS col FROM src "
+        f"GROUP BY {', '.join(group)}) "
+        f"SELECT {select_group + ', ' if select_group else ''}{', '.join(columns)} "  # noqa: S608
+        f"FROM x JOIN {person} p ON p.id = x.pid"
+        + (f" GROUP BY {select_group}" if select_group else "")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *profile_params])
+        names = [c[0].lower() for c in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _personnes_json(row: dict | None) -> dict:
+    row = row or {}
+    value = lambda k: int(row.get(k) or 0)  # noqa: E731
+    return {
+        "total": value("total"),
+        "individuel_seul": value("individuel_seul"),
+        "individuel_et_collectif": value("individuel_et_collectif"),
+        "collectif_seul": value("collectif_seul"),
+        "sexe": {s: value(f"sexe_{s.lower()}") for s in Sexe.values},
+        "age": {b.key: value(f"age_{b.key}") for b in rules.AGE_BANDS},
+    }
+
+
+def personnes(scope: Scope) -> Section:
+    """Personnes aidées : individuellement (≥ 1 entretien daté dans l'année) et/ou
+    collectivement (présentes à ≥ 1 séance datée dans l'année) ; sexe, âge au 31 décembre."""
+    total = _people_rows(scope, keyed=False, by_dep=False)
+    by_dep = {}
+    if scope.breakdown:
+        by_dep = {
+            row["dep"]: _personnes_json(row)
+            for row in _people_rows(scope, keyed=False, by_dep=True)
+        }
+    return Section(_personnes_json(total[0] if total else None), by_dep, _personnes_json(None))
+
+
+# ---------------------------------------------------------------- entretiens
+
+
+def _entretiens_json(row: dict | None) -> dict:
+    row = row or {}
+    return {
+        "total": row.get("total") or 0,
+        "face_a_face": row.get("face_a_face") or 0,
+        "par_mode": {m: row.get(f"mode_{m}") or 0 for m in Mode.values},
+    }
+
+
+def entretiens(scope: Scope) -> Section:
+    """Entretiens datés dans l'année, par mode ; face à face : formats.md §1."""
+    aggregates = {
+        "total": Count("id"),
+        "face_a_face": Count("id", filter=Q(mode__in=[m.value for m in FACE_TO_FACE_MODES])),
+        **{f"mode_{m}": Count("id", filter=Q(mode=m)) for m in Mode.values},
+    }
+    total, by_dep = _grouped(contacts_of_year(scope), "case__departement_id", scope, **aggregates)
+    return Section(
+        _entretiens_json(total),
+        {k: _entretiens_json(v) for k, v in by_dep.items()},
+        _entretiens_json(None),
+    )
+
+
+# ---------------------------------------------------------------- sections à brancher
+
+
+def contacts_accueil(scope: Scope) -> Section:
+    """Contacts d'accueil (téléphone, accueil) datés dans l'année, par leur département.
+
+    À brancher sur ``outreach.FrontLineContact`` (date dans l'année, ``departement`` du
+    territoire). Aujourd'hui : 0.
+    """
+    return Section(0, {}, 0)
+
+
+def _collectif_json(row: dict | None = None) -> dict:
+    row = row or {}
+    return {
+        "actions": row.get("actions", 0),
+        "seances": row.get("seances", 0),
+        "participants": row.get("participants", 0),
+        "par_type": {
+            t: {
+                "seances": row.get(f"seances_{t}", 0),
+                "participants": row.get(f"participants_{t}", 0),
+            }
+            for t in TypeCollectif.values
+        },
+    }
+
+
+def collectif(scope: Scope) -> Section:
+    """Actions ayant une séance dans l'année, séances datées dans l'année, personnes distinctes
+    présentes ; par type (séances, participants distincts).
+
+    À brancher sur ``groups.GroupAction`` / ``groups.Session`` / ``groups.Registration``
+    (``present=True``) ; une séance appartient au département de son action. Aujourd'hui : 0.
+    """
+    return Section(_collectif_json(), {}, _collectif_json())
+
+
+def _signalements_json(row: dict | None = None) -> dict:
+    row = row or {}
+    return {
+        "total": row.get("total", 0),
+        "par_emetteur": {e: row.get(f"emetteur_{e}", 0) for e in Emetteur.values},
+    }
+
+
+def signalements(scope: Scope) -> Section:
+    """Signalements datés dans l'année, par émetteur ; un signalement appartient à son
+    département, à défaut à celui de la personne.
+
+    À brancher sur ``outreach.Referral``. Aujourd'hui : 0.
+    """
+    return Section(_signalements_json(), {}, _signalements_json())
+
+
+def _offres_json(row: dict | None = None) -> dict:
+    row = row or {}
+    sent, followed = row.get("envoyees", 0), row.get("suivies", 0)
+    return {
+        "envoyees": sent,
+        "suivies_d_intervention": followed,
+        "taux_pct": rules.pct(followed, sent),
+    }
+
+
+def offres(scope: Scope) -> Section:
+    """Offres dont la date d'envoi est dans l'année ; suivies d'intervention : la personne a eu
+    un entretien ou une présence à une séance dans ``rules.report.follow_window`` (90 jours).
+
+    À brancher sur ``outreach.ServiceOffer`` (département de l'offre, à défaut de la personne).
+    Aujourd'hui : 0.
+    """
+    return Section(_offres_json(), {}, _offres_json())
+
+
+def pdp_participants_information_collective(scope: Scope) -> Section:
+    """Personnes distinctes présentes à une séance d'une action ``INFO_COLLECTIVE`` du programme
+    PDP datée dans l'année.
+
+    À brancher sur ``groups.Registration`` (``present=True``). Aujourd'hui : 0.
+    """
+    return Section(0, {}, 0)
+
+
+def pdp_signales_service_medical(scope: Scope) -> Section:
+    """Personnes distinctes ayant un signalement ``SERVICE_MEDICAL`` daté dans l'année.
+
+    À brancher sur ``outreach.Referral``. Aujourd'hui : 0.
+    """
+    return Section(0, {}, 0)
+
+
+# ---------------------------------------------------------------- programmes
+
+
+def _programmes_json(rows: dict) -> dict:
+    return {
+        p: {
+            "individuel": int(rows.get(p, {}).get("ind") or 0),
+            "collectif": int(rows.get(p, {}).get("col") or 0),
+            "total": int(rows.get(p, {}).get("total") or 0),
+        }
+        for p in Programme.values
+    }
+
+
+def _programme_rows(scope: Scope, by_dep: bool) -> list[dict]:
+    """Par programme (et département) : personnes distinctes aidées individuellement,
+    collectivement, et leur union."""
+    rows = _people_rows(scope, keyed=True, by_dep=by_dep)
+    for row in rows:
+        row["ind"] = row["individuel_seul"] + row["individuel_et_collectif"]
+        row["col"] = row["collectif_seul"] + row["individuel_et_collectif"]
+    return rows
+
+
+def programmes(scope: Scope) -> Section:
+    """Par programme : personnes aidées individuellement dans un accompagnement de ce programme,
+    collectivement dans une action de ce programme, et l'union des deux."""
+    total = _programmes_json({r["grp"]: r for r in _programme_rows(scope, False)})
+    by_dep: dict = {}
+    if scope.breakdown:
+        grouped: dict = {}
+        for row in _programme_rows(scope, True):
+            grouped.setdefault(row["dep"], {})[row["grp"]] = row
+        by_dep = {dep: _programmes_json(rows) for dep, rows in grouped.items()}
+    return Section(total, by_dep, _programmes_json({}))
+
+
+# ---------------------------------------------------------------- PDP
+
+
+def pdp_profile_cases(scope: Scope, *, per_departement: bool) -> QuerySet:
+    """Pour chaque personne aidée individuellement dans un accompagnement PDP dans l'année :
+    le plus récemment ouvert de ces accompagnements (par département si demandé)."""
+    first, last = scope.bounds
+    qualifying = Case.objects.filter(
+        Q(organisation_id=scope.organisation_id, programme=Programme.PDP)
+        & scope.dep_filter("departement_id")
+    ).filter(Exists(Contact.objects.filter(case=OuterRef("pk"), on__gte=first, on__lte=last)))
+    latest = qualifying.filter(person=OuterRef("person"))
+    if per_departement:
+        latest = latest.filter(departement=OuterRef("departement"))
+    latest = latest.order_by("-opened_on", "-id").values("id")[:1]
+    return qualifying.filter(id=Subquery(latest)).order_by()
+
+
+def _profile_aggregates(year: int) -> dict:
+    aggregates = {
+        "accompagnes": Count("id"),
+        **{f"sexe_{s}": Count("id", filter=Q(person__sex=s)) for s in Sexe.values},
+        **{f"risque_{r}": Count("id", filter=Q(risk=r)) for r in Risque.values},
+        f"risque_{UNKNOWN}": Count("id", filter=~Q(risk__in=Risque.values)),
+        **{f"secteur_{s}": Count("id", filter=Q(sector=s)) for s in Secteur.values},
+        f"secteur_{UNKNOWN}": Count("id", filter=~Q(sector__in=Secteur.values)),
+    }
+    for band in rules.PDP_AGE_BANDS:
+        first, last = rules.birth_range(band, year)
+        condition = Q()
+        if first is not None:
+            condition &= Q(person__birth_date__gte=first)
+        if last is not None:
+            condition &= Q(person__birth_date__lte=last)
+        aggregates[f"age_{band.key}"] = Count("id", filter=condition)
+    return aggregates
+
+
+def _closures(scope: Scope) -> QuerySet:
+    first, last = scope.bounds
+    return Case.objects.filter(
+        Q(
+            organisation_id=scope.organisation_id,
+            programme=Programme.PDP,
+            closed_on__gte=first,
+            closed_on__lte=last,
+        )
+        & scope.dep_filter("departement_id")
+    ).order_by()
+
+
+def _closure_aggregates() -> dict:
+    return {
+        "clotures": Count("id"),
+        "jours": Sum(
+            ExpressionWrapper(F("closed_on") - F("opened_on"), output_field=DurationField())
+        ),
+        **{f"issue_{i}": Count("id", filter=Q(outcome=i)) for i in PDP_ISSUES},
+    }
+
+
+def _pdp_json(profile: dict | None, closures: dict | None, pic: int, medical: int) -> dict:
+    profile, closures = profile or {}, closures or {}
+    helped = profile.get("accompagnes") or 0
+    closed = closures.get("clotures") or 0
+    days = closures.get("jours")
+    total_days = days.days if days is not None else 0
+    issues = {i: closures.get(f"issue_{i}") or 0 for i in PDP_ISSUES}
+    return {
+        "participants_information_collective": pic,
+        "signales_service_medical": medical,
+        "accompagnes": helped,
+        "sexe_pct": {s: rules.pct(profile.get(f"sexe_{s}") or 0, helped) for s in Sexe.values},
+        "age_pct": {
+            b.key: rules.pct(profile.get(f"age_{b.key}") or 0, helped) for b in rules.PDP_AGE_BANDS
+        },
+        "risque_pct": {
+            r: rules.pct(profile.get(f"risque_{r}") or 0, helped) for r in [*Risque.values, UNKNOWN]
+        },
+        "secteur_pct": {
+            s: rules.pct(profile.get(f"secteur_{s}") or 0, helped)
+            for s in [*Secteur.values, UNKNOWN]
+        },
+        "clotures": closed,
+        "duree_moyenne_mois": rules.mean_months(total_days, closed),
+        "issues_pct": {
+            **{i: rules.pct(issues[i], closed) for i in PDP_ISSUES},
+            "AUTRE": rules.pct(closed - sum(issues.values()), closed),
+        },
+    }
+
+
+def pdp(scope: Scope) -> Section:
+    """Les pages PDP : entrée en relation, profil des personnes accompagnées, clôtures."""
+    profile_total = pdp_profile_cases(scope, per_departement=False).aggregate(
+        **_profile_aggregates(scope.year)
+    )
+    closures_total = _closures(scope).aggregate(**_closure_aggregates())
+    pic = pdp_participants_information_collective(scope)
+    medical = pdp_signales_service_medical(scope)
+    by_dep = {}
+    if scope.breakdown:
+        profiles = {
+            row.pop("departement_id"): row
+            for row in pdp_profile_cases(scope, per_departement=True)
+            .values("departement_id")
+            .annotate(**_profile_aggregates(scope.year))
+        }
+        closures = {
+            row.pop("departement_id"): row
+            for row in _closures(scope).values("departement_id").annotate(**_closure_aggregates())
+        }
+        for dep in set(profiles) | set(closures) | set(pic.by_dep) | set(medical.by_dep):
+            by_dep[dep] = _pdp_json(
+                profiles.get(dep), closures.get(dep), pic.for_dep(dep), medical.for_dep(dep)
+            )
+    return Section(
+        _pdp_json(profile_total, closures_total, pic.total, medical.total),
+        by_dep,
+        _pdp_json(None, None, 0, 0),
+    )
+
+
+# ---------------------------------------------------------------- assemblage
+
+SECTIONS = (
+    ("personnes", personnes),
+    ("entretiens", entretiens),
+    ("contacts_accueil", contacts_accueil),
+    ("programmes", programmes),
+    ("collectif", collectif),
+    ("signalements", signalements),
+    ("offres", offres),
+    ("pdp", pdp),
+)
+
+
+def _document(year: int, where: Territory, values: dict) -> dict:
+    return {"format": FORMAT, "annee": year, "territoire": where.as_json(), **values}
+
+
+def build(
+    organisation: Organisation, year: int, where: Territory, *, departements: bool = True
+) -> dict:
+    """Le rapport d'activité de ``organisation`` pour ``year`` sur le territoire ``where``
+    (sans le détail par département si ``departements`` est faux)."""
+    scope = Scope(organisation.pk, year, where, departements)
+    sections = {name: func(scope) for name, func in SECTIONS}
+    report = _document(year, where, {name: s.total for name, s in sections.items()})
+    report["departements"] = []
+    if scope.breakdown:
+        active = set()
+        for section in sections.values():
+            active |= set(section.by_dep)
+        if where.departements is not None:
+            active &= set(where.departements)
+        labels = dict(Departement.objects.filter(code__in=active).values_list("code", "name"))
+        for code in sorted(active):
+            values = {name: s.for_dep(code) for name, s in sections.items()}
+            report["departements"].append(
+                _document(year, departement_territory(code, labels), values) | {"departements": []}
+            )
+    return report
+
+
+def evolution(organisation: Organisation, year: int, where: Territory, years: int = 5) -> list:
+    """Les rapports (sans détail départemental) des ``years`` dernières années, la plus ancienne
+    d'abord : les évolutions du rapport et des tableaux de bord."""
+    return [
+        build(organisation, y, where, departements=False) for y in range(year - years + 1, year + 1)
+    ]
