@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """``parcours importer-historique`` : validation ligne à ligne, liens, idempotence, essai."""
 
 import io

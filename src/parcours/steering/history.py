@@ -375,7 +375,7 @@ def validate(bundle: dict[str, list[dict]], ctx: Context, report: Report) -> dic
         "accompagnements.csv", bundle.get("accompagnements.csv", []), report, case
     )
     cases = {
-        **{k: v for k, v in ctx.known["accompagnement_dates"].items()},
+        **ctx.known["accompagnement_dates"],
         **{k: (v["debut"], v["fin"]) for k, v in out["accompagnements.csv"].items()},
     }
 
