@@ -12,8 +12,10 @@ leur docstring dit quel modèle les alimentera.
 
 from __future__ import annotations
 
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -26,9 +28,9 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
+from django.db.models.expressions import RawSQL
 
 from parcours.cases.models import Case, Contact
 from parcours.core.models import Departement, Organisation, Region
@@ -71,6 +73,7 @@ class Scope:
     year: int
     territory: Territory
     with_departements: bool = True
+    cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def bounds(self) -> tuple[date, date]:
@@ -126,16 +129,6 @@ def _zero_codes(codes) -> dict:
     return dict.fromkeys(codes, 0)
 
 
-def _grouped(qs: QuerySet, dep_field: str, scope: Scope, **aggregates) -> tuple[dict, dict]:
-    """Les agrégats sur tout le territoire et, si besoin, par département (2 requêtes)."""
-    total = qs.aggregate(**aggregates)
-    by_dep = {}
-    if scope.breakdown:
-        rows = qs.order_by().values(dep_field).annotate(**aggregates)
-        by_dep = {row.pop(dep_field): row for row in rows}
-    return total, by_dep
-
-
 def _sql(qs: QuerySet) -> tuple[str, tuple] | None:
     try:
         sql, params = qs.query.sql_with_params()
@@ -156,22 +149,37 @@ def contacts_of_year(scope: Scope) -> QuerySet:
     ).order_by()
 
 
+MODE_COLUMNS = [f"mode_{m.lower()}" for m in Mode.values]
+
+
 def individual_people(scope: Scope) -> QuerySet:
-    """(dep, pid, programme) : personnes aidées individuellement, par département et programme."""
+    """Une ligne par accompagnement ayant des entretiens dans l'année : ``cid``, ``dep``,
+    ``pid``, ``grp`` (programme), le nombre d'entretiens ``n``, en face à face ``faf`` et par
+    mode (``mode_vad``…)."""
+    face = [m.value for m in FACE_TO_FACE_MODES]
     return (
         contacts_of_year(scope)
-        .annotate(dep=F("case__departement_id"), pid=F("case__person_id"), grp=F("case__programme"))
-        .values("dep", "pid", "grp")
-        .distinct()
+        .values(
+            cid=F("case_id"),
+            dep=F("case__departement_id"),
+            pid=F("case__person_id"),
+            grp=F("case__programme"),
+        )
+        .annotate(
+            n=Count("id"),
+            faf=Count("id", filter=Q(mode__in=face)),
+            **{c: Count("id", filter=Q(mode=m)) for c, m in zip(MODE_COLUMNS, Mode.values)},
+        )
+        .order_by()
     )
 
 
 def collective_people(scope: Scope) -> QuerySet:
-    """(dep, pid, programme) : personnes présentes à une séance datée dans l'année.
+    """(dep, pid, grp) : personnes présentes à une séance datée dans l'année.
 
-    À brancher sur ``groups.Registration`` (``present=True``, séance datée dans l'année, département
-    et programme de l'action) ; même forme que :func:`individual_people` (colonnes ``dep``,
-    ``pid``, ``grp``). Aujourd'hui : aucune.
+    À brancher sur ``groups.Registration`` (``present=True``, séance datée dans l'année ; ``dep``
+    et ``grp`` : département et programme de l'action), colonnes ``dep``, ``pid``, ``grp``,
+    distinctes. Aujourd'hui : aucune.
     """
     return Contact.objects.none()
 
@@ -196,20 +204,54 @@ def _band_sums(prefix: str, bands, year: int, birth_column: str) -> tuple[list[s
     return columns, params
 
 
+@contextmanager
+def people_table(scope: Scope):
+    """Table temporaire : une ligne par accompagnement ayant des entretiens dans l'année (avec ses
+    comptes d'entretiens) et par personne présente à une séance (département, programme) ; un
+    seul passage sur les entretiens pour les sections personnes, entretiens, programmes et PDP."""
+    if scope.cache.get("people_table"):
+        yield scope.cache["people_table"]
+        return
+    counts = ["n", "faf", *MODE_COLUMNS]
+    sources = []
+    compiled = _sql(individual_people(scope))
+    if compiled is not None:
+        # Only compiled ORM SQL and constants are interpolated; values go as parameters.
+        select = (
+            f"SELECT cid, dep, pid, grp, 1 AS ind, 0 AS col, {', '.join(counts)} "  # noqa: S608
+            f"FROM ({compiled[0]}) s"
+        )
+        sources.append((select, compiled[1]))
+    compiled = _sql(collective_people(scope))
+    if compiled is not None:
+        zeros = ", ".join(f"0 AS {c}" for c in counts)
+        select = (
+            f"SELECT NULL AS cid, dep, pid, grp, 0 AS ind, 1 AS col, {zeros} FROM ({compiled[0]}) s"  # noqa: S608, E501
+        )
+        sources.append((select, compiled[1]))
+    name = f"steering_people_{uuid.uuid4().hex[:12]}"
+    columns = ", ".join(f"{c} integer" for c in counts)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {name} (cid bigint, dep varchar(3), pid bigint, "
+            f"grp varchar(30), ind integer, col integer, {columns})"
+        )
+        if sources:
+            union = " UNION ALL ".join(sql for sql, _ in sources)
+            params = [p for _, ps in sources for p in ps]
+            cursor.execute(f"INSERT INTO {name} {union}", params)  # noqa: S608
+    scope.cache["people_table"] = name
+    try:
+        yield name
+    finally:
+        del scope.cache["people_table"]
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {name}")
+
+
 def _people_rows(scope: Scope, *, keyed: bool, by_dep: bool) -> list[dict]:
     """Personnes distinctes (aidées individuellement et/ou collectivement), groupées par
     département et/ou programme ; colonnes de profil (sexe, âge) quand ``keyed`` est faux."""
-    sources = []
-    for flags, qs in (("1, 0", individual_people(scope)), ("0, 1", collective_people(scope))):
-        compiled = _sql(qs)
-        if compiled is not None:
-            # Only compiled ORM SQL and constants are interpolated; values go as parameters.
-            select = f"SELECT dep, pid, grp, {flags} FROM ({compiled[0]}) s"  # noqa: S608
-            sources.append((select, compiled[1]))
-    if not sources:
-        return []
-    union = " UNION ALL ".join(s for s, _ in sources)
-    params: list = [p for _, ps in sources for p in ps]
     group = ["pid"] + (["dep"] if by_dep else []) + (["grp"] if keyed else [])
     select_group = ", ".join(f"x.{g}" for g in group if g != "pid")
     person = Person._meta.db_table
@@ -227,19 +269,18 @@ def _people_rows(scope: Scope, *, keyed: bool, by_dep: bool) -> list[dict]:
         "SUM(CASE WHEN x.ind = 0 AND x.col = 1 THEN 1 ELSE 0 END) AS collectif_seul",
         *profile,
     ]
-    # Identifiers are constants, values are parameters.
-    sql = (
-        f"WITH src (dep, pid, grp, ind, col) AS ({union}), "  # noqa: S608
-        f"x AS (SELECT {', '.join(group)}, MAX(ind) AS ind, MAX(col) AS col FROM src "
-        f"GROUP BY {', '.join(group)}) "
-        f"SELECT {select_group + ', ' if select_group else ''}{', '.join(columns)} "  # noqa: S608
-        f"FROM x JOIN {person} p ON p.id = x.pid"
-        + (f" GROUP BY {select_group}" if select_group else "")
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *profile_params])
-        names = [c[0].lower() for c in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+    with people_table(scope) as table:
+        # Identifiers are constants, values are parameters.
+        sql = (
+            f"SELECT {select_group + ', ' if select_group else ''}{', '.join(columns)} "  # noqa: S608
+            f"FROM (SELECT {', '.join(group)}, MAX(ind) AS ind, MAX(col) AS col FROM {table} "
+            f"GROUP BY {', '.join(group)}) x JOIN {person} p ON p.id = x.pid"
+            + (f" GROUP BY {select_group}" if select_group else "")
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, profile_params)
+            names = [c[0].lower() for c in cursor.description]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 def _personnes_json(row: dict | None) -> dict:
@@ -282,12 +323,13 @@ def _entretiens_json(row: dict | None) -> dict:
 
 def entretiens(scope: Scope) -> Section:
     """Entretiens datés dans l'année, par mode ; face à face : formats.md §1."""
-    aggregates = {
-        "total": Count("id"),
-        "face_a_face": Count("id", filter=Q(mode__in=[m.value for m in FACE_TO_FACE_MODES])),
-        **{f"mode_{m}": Count("id", filter=Q(mode=m)) for m in Mode.values},
-    }
-    total, by_dep = _grouped(contacts_of_year(scope), "case__departement_id", scope, **aggregates)
+    sums = ", ".join(f"SUM({c})" for c in ["n", "faf", *MODE_COLUMNS])
+    with people_table(scope) as table, connection.cursor() as cursor:
+        cursor.execute(f"SELECT dep, {sums} FROM {table} WHERE ind = 1 GROUP BY dep")  # noqa: S608
+        rows = cursor.fetchall()
+    keys = ["total", "face_a_face", *[f"mode_{m}" for m in Mode.values]]
+    by_dep = {row[0]: dict(zip(keys, (int(v or 0) for v in row[1:]))) for row in rows}
+    total = {k: sum(row[k] for row in by_dep.values()) for k in keys}
     return Section(
         _entretiens_json(total),
         {k: _entretiens_json(v) for k, v in by_dep.items()},
@@ -427,19 +469,44 @@ def programmes(scope: Scope) -> Section:
 # ---------------------------------------------------------------- PDP
 
 
+def _pdp_qualifying(scope: Scope) -> QuerySet:
+    """Les accompagnements PDP du territoire ayant un entretien dans l'année."""
+    table = scope.cache.get("people_table")
+    if table:  # déjà calculés dans la table temporaire
+        ids = RawSQL(f"SELECT cid FROM {table} WHERE ind = 1 AND grp = %s", [Programme.PDP.value])  # noqa: S608, S611, E501
+        return (
+            Case.objects.filter(id__in=ids)
+            .order_by()
+            .values("id", "person_id", "departement_id", "opened_on")
+        )
+    first, last = scope.bounds
+    return (
+        Case.objects.filter(
+            Q(organisation_id=scope.organisation_id, programme=Programme.PDP)
+            & scope.dep_filter("departement_id")
+        )
+        .filter(Exists(Contact.objects.filter(case=OuterRef("pk"), on__gte=first, on__lte=last)))
+        .order_by()
+        .values("id", "person_id", "departement_id", "opened_on")
+    )
+
+
 def pdp_profile_cases(scope: Scope, *, per_departement: bool) -> QuerySet:
     """Pour chaque personne aidée individuellement dans un accompagnement PDP dans l'année :
-    le plus récemment ouvert de ces accompagnements (par département si demandé)."""
-    first, last = scope.bounds
-    qualifying = Case.objects.filter(
-        Q(organisation_id=scope.organisation_id, programme=Programme.PDP)
-        & scope.dep_filter("departement_id")
-    ).filter(Exists(Contact.objects.filter(case=OuterRef("pk"), on__gte=first, on__lte=last)))
-    latest = qualifying.filter(person=OuterRef("person"))
-    if per_departement:
-        latest = latest.filter(departement=OuterRef("departement"))
-    latest = latest.order_by("-opened_on", "-id").values("id")[:1]
-    return qualifying.filter(id=Subquery(latest)).order_by()
+    le plus récemment ouvert de ces accompagnements (par département si demandé).
+
+    Le choix se fait par une fonction de fenêtre (``ROW_NUMBER``), calculée une fois."""
+    qualifying = _pdp_qualifying(scope)
+    compiled = _sql(qualifying)
+    if compiled is None:
+        return Case.objects.none()
+    partition = "person_id, departement_id" if per_departement else "person_id"
+    ranked = (
+        f"SELECT id, ROW_NUMBER() OVER (PARTITION BY {partition} "  # noqa: S608
+        f"ORDER BY opened_on DESC, id DESC) AS rn FROM ({compiled[0]}) q"
+    )
+    ids = RawSQL(f"SELECT id FROM ({ranked}) r WHERE rn = 1", compiled[1])  # noqa: S608, S611
+    return Case.objects.filter(id__in=ids).order_by()
 
 
 def _profile_aggregates(year: int) -> dict:
@@ -473,6 +540,10 @@ def _closures(scope: Scope) -> QuerySet:
         )
         & scope.dep_filter("departement_id")
     ).order_by()
+
+
+def _zero(key: str):
+    return timedelta(0) if key == "jours" else 0
 
 
 def _closure_aggregates() -> dict:
@@ -518,10 +589,23 @@ def _pdp_json(profile: dict | None, closures: dict | None, pic: int, medical: in
 
 def pdp(scope: Scope) -> Section:
     """Les pages PDP : entrée en relation, profil des personnes accompagnées, clôtures."""
+    with people_table(scope):
+        return _pdp(scope)
+
+
+def _pdp(scope: Scope) -> Section:
     profile_total = pdp_profile_cases(scope, per_departement=False).aggregate(
         **_profile_aggregates(scope.year)
     )
-    closures_total = _closures(scope).aggregate(**_closure_aggregates())
+    aggregates = _closure_aggregates()
+    closures = {
+        row.pop("departement_id"): row
+        for row in _closures(scope).values("departement_id").annotate(**aggregates)
+    }
+    closures_total = {
+        k: sum((row[k] for row in closures.values() if row[k] is not None), start=_zero(k))
+        for k in aggregates
+    }
     pic = pdp_participants_information_collective(scope)
     medical = pdp_signales_service_medical(scope)
     by_dep = {}
@@ -531,10 +615,6 @@ def pdp(scope: Scope) -> Section:
             for row in pdp_profile_cases(scope, per_departement=True)
             .values("departement_id")
             .annotate(**_profile_aggregates(scope.year))
-        }
-        closures = {
-            row.pop("departement_id"): row
-            for row in _closures(scope).values("departement_id").annotate(**_closure_aggregates())
         }
         for dep in set(profiles) | set(closures) | set(pic.by_dep) | set(medical.by_dep):
             by_dep[dep] = _pdp_json(
@@ -571,7 +651,8 @@ def build(
     """Le rapport d'activité de ``organisation`` pour ``year`` sur le territoire ``where``
     (sans le détail par département si ``departements`` est faux)."""
     scope = Scope(organisation.pk, year, where, departements)
-    sections = {name: func(scope) for name, func in SECTIONS}
+    with people_table(scope):
+        sections = {name: func(scope) for name, func in SECTIONS}
     report = _document(year, where, {name: s.total for name, s in sections.items()})
     report["departements"] = []
     if scope.breakdown:
