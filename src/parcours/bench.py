@@ -440,12 +440,14 @@ def history_bench(people: int = 40000, contacts: int = 150000, front_line: int =
     vendor = connection.vendor
     machine = f"{platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}"
     lines = [
-        f"### Import d'historique et rapport d'activité — {vendor} ({datetime.date.today():%Y-%m-%d})",
+        f"### Import d'historique et rapport d'activité — {vendor} "
+        f"({datetime.date.today():%Y-%m-%d})",
         "",
         f"Machine : {machine}. Lot : "
         + ", ".join(f"{n} {k}" for k, n in counts.items())
         + f" ; rapport : {document['personnes']['total']} personnes aidées, "
-        f"{document['entretiens']['total']} entretiens, {len(document['departements'])} départements.",
+        f"{document['entretiens']['total']} entretiens, "
+        f"{len(document['departements'])} départements.",
         "",
         "| mesure | durée (s) | cible (s) | atteinte |",
         "|---|---|---|---|",
