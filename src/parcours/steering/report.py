@@ -529,7 +529,7 @@ def _profile_aggregates(year: int) -> dict:
     return aggregates
 
 
-def _closures(scope: Scope) -> QuerySet:
+def closures(scope: Scope) -> QuerySet:
     first, last = scope.bounds
     return Case.objects.filter(
         Q(
@@ -598,12 +598,12 @@ def _pdp(scope: Scope) -> Section:
         **_profile_aggregates(scope.year)
     )
     aggregates = _closure_aggregates()
-    closures = {
+    closed = {
         row.pop("departement_id"): row
-        for row in _closures(scope).values("departement_id").annotate(**aggregates)
+        for row in closures(scope).values("departement_id").annotate(**aggregates)
     }
     closures_total = {
-        k: sum((row[k] for row in closures.values() if row[k] is not None), start=_zero(k))
+        k: sum((row[k] for row in closed.values() if row[k] is not None), start=_zero(k))
         for k in aggregates
     }
     pic = pdp_participants_information_collective(scope)
@@ -616,9 +616,9 @@ def _pdp(scope: Scope) -> Section:
             .values("departement_id")
             .annotate(**_profile_aggregates(scope.year))
         }
-        for dep in set(profiles) | set(closures) | set(pic.by_dep) | set(medical.by_dep):
+        for dep in set(profiles) | set(closed) | set(pic.by_dep) | set(medical.by_dep):
             by_dep[dep] = _pdp_json(
-                profiles.get(dep), closures.get(dep), pic.for_dep(dep), medical.for_dep(dep)
+                profiles.get(dep), closed.get(dep), pic.for_dep(dep), medical.for_dep(dep)
             )
     return Section(
         _pdp_json(profile_total, closures_total, pic.total, medical.total),

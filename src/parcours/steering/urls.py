@@ -1,1 +1,11 @@
-urlpatterns: list = []
+from django.urls import path
+
+from parcours.steering import views
+
+urlpatterns = [
+    path("", views.dashboard, name="pilotage"),
+    path("rapport/", views.report_page, name="pilotage-rapport"),
+    path("rapport/telecharger/<str:fmt>/", views.export, name="pilotage-export"),
+    path("rapport/detail/", views.detail, name="pilotage-detail"),
+    path("objectifs/", views.targets, name="pilotage-objectifs"),
+]

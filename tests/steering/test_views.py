@@ -1,0 +1,169 @@
+"""Pages du pilotage : chaque rôle, périmètre (404), chiffres reliés à ce qu'ils comptent."""
+
+import json
+from datetime import date
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from parcours.core.models import AuditEntry
+from parcours.core.nomenclatures import Mode
+from parcours.steering.models import Target
+from tests.conftest import login_as
+from tests.factories import UserFactory
+from tests.steering.factories import case, contact, person
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["social_worker", "front_line", "secretary", "manager", "steering", "admin"]
+
+
+@pytest.fixture
+def world(org, other_org):
+    here = person(org, departement="01", name="Ici")
+    c = case(here, opened=date(2025, 1, 2), risk="MALADIE")
+    contact(c, date(2025, 3, 1), Mode.VAD)
+    contact(c, date(2025, 4, 1), Mode.TELEPHONE)
+    there = person(org, departement="69", name="Labas")
+    contact(case(there, opened=date(2025, 1, 2)), date(2025, 3, 1), Mode.VAD)
+    foreign = person(other_org, departement="01", name="Ailleurs")
+    contact(case(foreign, opened=date(2025, 1, 2)), date(2025, 3, 1))
+    return org
+
+
+def user(org, role, departements=("01",)):
+    return UserFactory(organisation=org, departements=list(departements), **{role: True})
+
+
+def get(client, name, params=None, **kwargs):
+    url = reverse(name, **kwargs)
+    return client.get(url, params or {})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pages_by_role(client, world, role):
+    login_as(client, user(world, role))
+    allowed = role in {"manager", "steering"}
+    params = {"annee": 2025, "territoire": "departement-01"}
+    for name in ("pilotage", "pilotage-rapport", "pilotage-objectifs"):
+        response = get(client, name, params)
+        assert response.status_code == (200 if allowed else 404), name
+    response = get(client, "pilotage-detail", params | {"chiffre": "entretiens"})
+    assert response.status_code == (200 if allowed else 404)
+    html = unescape(client.get(reverse("mon-compte")).content.decode())
+    assert ('href="/pilotage/"' in html) is allowed
+
+
+def test_manager_out_of_scope_territories_answer_404(client, world):
+    login_as(client, user(world, "manager"))
+    for key in ("departement-69", "region-84", "organisme", "departement-zz"):
+        response = get(client, "pilotage-rapport", {"annee": 2025, "territoire": key})
+        assert response.status_code == 404, key
+    assert (
+        get(client, "pilotage", {"annee": 1800, "territoire": "departement-01"}).status_code == 404
+    )
+
+
+def test_steering_sees_organisation_regions_and_departements(client, world):
+    login_as(client, user(world, "steering"))
+    html = unescape(get(client, "pilotage-rapport").content.decode())
+    assert "Tout l'organisme" in html and "Région Auvergne-Rhône-Alpes" in html
+    response = get(client, "pilotage-rapport", {"annee": 2025, "territoire": "organisme"})
+    html = unescape(response.content.decode())
+    assert "2 personnes aidées" in html
+    assert "01 — Ain" in html and "69 — Rhône" in html
+    response = get(client, "pilotage-rapport", {"annee": 2025, "territoire": "region-84"})
+    assert response.status_code == 200
+
+
+def test_manager_follows_a_figure_to_its_records(client, world):
+    manager = user(world, "manager")
+    login_as(client, manager)
+    params = {"annee": 2025, "territoire": "departement-01"}
+    html = unescape(get(client, "pilotage-rapport", params).content.decode())
+    assert "1 personnes aidées" in html
+    assert "chiffre=mode%3AVAD" in html
+    detail = get(client, "pilotage-detail", params | {"chiffre": "mode:VAD"})
+    html = unescape(detail.content.decode())
+    assert "1 entretiens" in html and "ICI Claire" in html and "Labas" not in html.upper()
+    people = unescape(
+        get(client, "pilotage-detail", params | {"chiffre": "personnes"}).content.decode()
+    )
+    assert "ICI Claire" in people
+    cases = unescape(
+        get(client, "pilotage-detail", params | {"chiffre": "pdp_accompagnes"}).content.decode()
+    )
+    assert "Maladie, invalidité" in cases
+    assert get(client, "pilotage-detail", params | {"chiffre": "inconnu"}).status_code == 404
+
+
+def test_steering_sees_aggregates_only(client, world):
+    login_as(client, user(world, "steering"))
+    params = {"annee": 2025, "territoire": "organisme", "chiffre": "personnes"}
+    html = unescape(get(client, "pilotage-detail", params).content.decode())
+    assert "jamais les dossiers" in html
+    assert "ICI" not in html and "LABAS" not in html and "Claire" not in html
+    assert ">01<" in html and ">69<" in html
+
+
+def test_exports(client, world):
+    login_as(client, user(world, "steering"))
+    params = {"annee": 2025, "territoire": "organisme"}
+    response = get(client, "pilotage-export", params, args=["json"])
+    assert json.loads(response.content)["personnes"]["total"] == 2
+    assert response["Content-Disposition"] == (
+        'attachment; filename="rapport-activite-2025-organisme.json"'
+    )
+    response = get(client, "pilotage-export", params, args=["xlsx"])
+    assert response.content[:2] == b"PK"
+    assert get(client, "pilotage-export", params, args=["doc"]).status_code == 404
+
+
+def test_pdf_export(client, world):
+    login_as(client, user(world, "manager"))
+    response = get(
+        client, "pilotage-export", {"annee": 2025, "territoire": "departement-01"}, args=["pdf"]
+    )
+    assert response.content[:4] == b"%PDF"
+
+
+def test_dashboard_status_and_targets(client, world):
+    manager = user(world, "manager")
+    login_as(client, manager)
+    params = {"annee": 2025, "territoire": "departement-01"}
+    url = reverse("pilotage-objectifs") + "?annee=2025&territoire=departement-01"
+    response = client.post(url, {"objectif_PERS_IND": "1", "objectif_SER_PSB_05_01": "120"})
+    assert response.status_code == 422
+    assert "Un pourcentage ne dépasse pas 100." in unescape(response.content.decode())
+    assert not Target.objects.exists()
+    response = client.post(url, {"objectif_PERS_IND": "1", "objectif_ENT_FAF": "5,5"})
+    assert response.status_code == 302
+    assert dict(Target.objects.values_list("indicator", "value")) == {
+        "PERS.IND": 1,
+        "ENT.FAF": 5.5,
+    }
+    assert AuditEntry.objects.filter(object_type="objectifs").count() == 1
+    html = unescape(get(client, "pilotage", params).content.decode())
+    assert "Objectif atteint" in html  # 1 person helped, target 1
+    assert "Non atteint, en progrès" in html  # 1 face-to-face (0 in 2024), target 5.5
+    assert "Détail par agent" in html
+    # steering cannot edit a manager-only scope? it can: its scope includes the département
+    login_as(client, user(world, "steering"))
+    assert client.get(url).status_code == 200
+
+
+def test_dashboard_drill_down_region_to_departements(client, world):
+    login_as(client, user(world, "steering"))
+    html = unescape(
+        get(client, "pilotage", {"annee": 2025, "territoire": "region-84"}).content.decode()
+    )
+    assert "Détail par territoire" in html
+    assert "territoire=departement-69" in html
+    html = unescape(
+        get(
+            client, "pilotage", {"annee": 2025, "territoire": "organisme", "indicateur": "ENT.FAF"}
+        ).content.decode()
+    )
+    assert "territoire=region-84" in html
+    assert get(client, "pilotage", {"indicateur": "NOPE"}).status_code == 404
