@@ -186,8 +186,14 @@ def parse(name: str, content: bytes, report: Report) -> list[dict] | None:
 # ---------------------------------------------------------------- validation
 
 
-class RowErrors(Exception):
-    pass
+_CODES: dict = {}
+
+
+def _codes(choices) -> frozenset:
+    """Les codes d'une nomenclature (calculés une fois : ``Choices.values`` coûte cher)."""
+    if choices not in _CODES:
+        _CODES[choices] = frozenset(choices.values)
+    return _CODES[choices]
 
 
 class Checker:
@@ -211,7 +217,7 @@ class Checker:
 
     def code(self, column: str, choices, required: bool = False) -> str:
         value = self.text(column, required)
-        if value and value not in choices.values:
+        if value and value not in _codes(choices):
             self.fail(column, f"« {value} » n'est pas un code connu")
             return ""
         return value
@@ -219,8 +225,9 @@ class Checker:
     def codes(self, column: str, choices) -> list[str]:
         value = self.row.get(column, "")
         result = []
+        known = _codes(choices)
         for item in filter(None, (v.strip() for v in value.split("|"))):
-            if item not in choices.values:
+            if item not in known:
                 self.fail(column, f"« {item} » n'est pas un code connu")
             else:
                 result.append(item)
@@ -558,12 +565,10 @@ def _write(organisation, valid, known, report, actor, dry_run, progress):
         return
 
     def refs(kind, pairs):
-        ExternalRef.objects.bulk_create(
-            [
-                ExternalRef(organisation=organisation, kind=kind, source_id=s, object_id=o)
-                for s, o in pairs
-            ],
-            batch_size=BATCH,
+        _insert(
+            ExternalRef,
+            ["organisation_id", "kind", "source_id", "object_id"],
+            [(organisation.pk, kind, s, o) for s, o in pairs],
         )
 
     with transaction.atomic():
@@ -679,21 +684,23 @@ def _write(organisation, valid, known, report, actor, dry_run, progress):
                     )
                 )
             Contact.objects.bulk_create(batch, batch_size=1000)
-            ContactAction.objects.bulk_create(
+            _insert(
+                ContactAction,
+                ["contact_id", "code"],
                 [
-                    ContactAction(contact_id=contact.pk, code=code)
+                    (contact.pk, code)
                     for (_, c), contact in zip(chunk, batch)
                     for code in set(c["actions"])
                 ],
-                batch_size=BATCH,
             )
-            ContactProblem.objects.bulk_create(
+            _insert(
+                ContactProblem,
+                ["contact_id", "code"],
                 [
-                    ContactProblem(contact_id=contact.pk, code=code)
+                    (contact.pk, code)
                     for (_, c), contact in zip(chunk, batch)
                     for code in set(c["problematiques"])
                 ],
-                batch_size=BATCH,
             )
             refs("entretien", [(source, ct.pk) for (source, _), ct in zip(chunk, batch)])
             progress(f"  entretiens : {min(start + BATCH, len(items))}/{len(items)}")
@@ -706,6 +713,23 @@ def _write(organisation, valid, known, report, actor, dry_run, progress):
             summary="Import d'historique d'activité",
             changes={"crees": report.created, "deja_importes": report.already},
         )
+
+
+def _insert(model, columns: list[str], rows: list[tuple]) -> None:
+    """Insertion en masse sans instancier de modèles (tables sans identifiant à relire)."""
+    if not rows:
+        return
+    from django.db import connection
+
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608
+                rows[start : start + BATCH],
+            )
 
 
 def _history_agent(organisation, password):

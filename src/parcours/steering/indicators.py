@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DateField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 
 from parcours.core.models import User
@@ -72,18 +72,16 @@ def appointment_within_15_days(document, scope) -> Decimal | None:
         Q(organisation_id=scope.organisation_id, received_on__gte=first, received_on__lte=last)
         & scope.dep_filter("departement_id")
     ).exclude(status=AppointmentRequest.Status.ANNULEE)
-    requests = requests.annotate(
-        deadline=ExpressionWrapper(
-            F("received_on") + timedelta(days=APPOINTMENT_DELAY_DAYS), output_field=DateField()
-        )
-    ).annotate(
-        within=Exists(
-            Appointment.objects.annotate(day=TruncDate("starts_at")).filter(
-                request=OuterRef("pk"), day__lte=OuterRef("deadline")
+    answered = (
+        Appointment.objects.annotate(day=TruncDate("starts_at"))
+        .annotate(
+            delay=ExpressionWrapper(
+                F("day") - F("request__received_on"), output_field=DurationField()
             )
         )
+        .filter(request=OuterRef("pk"), delay__lte=timedelta(days=APPOINTMENT_DELAY_DAYS))
     )
-    counts = requests.aggregate(total=Count("id"), within=Count("id", filter=Q(within=True)))
+    counts = {"total": requests.count(), "within": requests.filter(Exists(answered)).count()}
     if not counts["total"]:
         return None
     return _d(rules.pct(counts["within"], counts["total"]))

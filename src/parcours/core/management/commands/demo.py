@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from parcours.core import demo_data
+from parcours.steering import demo as steering_demo
 
 
 class Command(BaseCommand):
@@ -50,6 +51,7 @@ class Command(BaseCommand):
                 return
             demo_data.reset(code)
         summary = demo_data.generate(code=code, people=options["personnes"], seed=options["seed"])
+        steering_demo.generate(code=code, seed=options["seed"])
         self.stdout.write(
             f"Démonstration {code} prête en {summary.seconds:.1f} s : {summary.people} personnes, "
             f"{summary.cases} accompagnements ({summary.closed} clos), {summary.contacts} "
