@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from parcours.core import audit
 from parcours.core.nomenclatures import (
@@ -604,23 +606,29 @@ def _write(organisation, valid, known, report, actor, dry_run, progress):
         items = list(people.items())
         for start in range(0, len(items), BATCH):
             chunk = items[start : start + BATCH]
-            batch = []
+            rows = []
             for _, p in chunk:
-                person = Person(
-                    organisation=organisation,
+                person = SimpleNamespace(
                     last_name=p["nom"] or "(inconnu)",
+                    birth_name="",
                     first_names=p["prenom"],
-                    sex=p["sexe"],
-                    birth_date=p["date_naissance"],
-                    commune_id=p["commune"],
-                    departement_id=p["departement"],
-                    created_by=actor,
+                    phone="",
                 )
                 derive_search_keys(person)
                 set_nir(person, p["nir"] or None)
-                batch.append(person)
-            Person.objects.bulk_create(batch, batch_size=1000)
-            pairs = [(source, person.pk) for (source, _), person in zip(chunk, batch)]
+                rows.append(
+                    vars(person)
+                    | {
+                        "organisation_id": organisation.pk,
+                        "sex": p["sexe"],
+                        "birth_date": p["date_naissance"],
+                        "commune_id": p["commune"],
+                        "departement_id": p["departement"],
+                        "created_by_id": actor.pk if actor else None,
+                    }
+                )
+            ids = _fast_insert(Person, rows)
+            pairs = [(source, pk) for (source, _), pk in zip(chunk, ids)]
             refs("beneficiaire", pairs)
             person_ids.update(pairs)
             progress(f"  bénéficiaires : {min(start + BATCH, len(items))}/{len(items)}")
@@ -631,28 +639,28 @@ def _write(organisation, valid, known, report, actor, dry_run, progress):
         items = list(cases.items())
         for start in range(0, len(items), BATCH):
             chunk = items[start : start + BATCH]
-            batch = [
-                Case(
-                    organisation=organisation,
-                    person_id=person_ids[c["beneficiaire"]],
-                    programme=c["programme"],
-                    origin=c["origine"],
-                    departement_id=c["departement"],
-                    referent_id=agent_ids.get(c["referent"]) if c["referent"] else None,
-                    opened_on=c["debut"],
-                    state=Case.State.CLOS if c["fin"] else Case.State.OUVERT,
-                    closed_on=c["fin"],
-                    outcome=c["issue"],
-                    risk=c["risque"],
-                    sector=c["secteur"],
-                )
+            rows = [
+                {
+                    "organisation_id": organisation.pk,
+                    "person_id": person_ids[c["beneficiaire"]],
+                    "programme": c["programme"],
+                    "origin": c["origine"],
+                    "departement_id": c["departement"],
+                    "referent_id": agent_ids.get(c["referent"]) if c["referent"] else None,
+                    "opened_on": c["debut"],
+                    "state": Case.State.CLOS if c["fin"] else Case.State.OUVERT,
+                    "closed_on": c["fin"],
+                    "outcome": c["issue"],
+                    "risk": c["risque"],
+                    "sector": c["secteur"],
+                }
                 for _, c in chunk
             ]
-            Case.objects.bulk_create(batch, batch_size=1000)
-            pairs = [(source, case.pk) for (source, _), case in zip(chunk, batch)]
+            ids = _fast_insert(Case, rows)
+            pairs = [(source, pk) for (source, _), pk in zip(chunk, ids)]
             refs("accompagnement", pairs)
             case_ids.update(pairs)
-            case_referent.update({case.pk: case.referent_id for case in batch})
+            case_referent.update({pk: row["referent_id"] for pk, row in zip(ids, rows)})
             progress(f"  accompagnements : {min(start + BATCH, len(items))}/{len(items)}")
 
         progress(f"Entretiens : {len(contacts)} à créer…")
@@ -665,7 +673,7 @@ def _write(organisation, valid, known, report, actor, dry_run, progress):
         items = list(contacts.items())
         for start in range(0, len(items), BATCH):
             chunk = items[start : start + BATCH]
-            batch = []
+            rows = []
             for _, c in chunk:
                 case_id = case_ids[c["accompagnement"]]
                 staff_id = agent_ids.get(c["agent"]) if c["agent"] else None
@@ -673,36 +681,32 @@ def _write(organisation, valid, known, report, actor, dry_run, progress):
                 if staff_id is None:
                     fallback = fallback or _history_agent(organisation, unusable)
                     staff_id = fallback.pk
-                batch.append(
-                    Contact(
-                        organisation=organisation,
-                        case_id=case_id,
-                        on=c["date"],
-                        mode=c["mode"],
-                        duration_minutes=c["duree"],
-                        staff_id=staff_id,
-                    )
+                rows.append(
+                    {
+                        "organisation_id": organisation.pk,
+                        "case_id": case_id,
+                        "on": c["date"],
+                        "mode": c["mode"],
+                        "duration_minutes": c["duree"],
+                        "staff_id": staff_id,
+                    }
                 )
-            Contact.objects.bulk_create(batch, batch_size=1000)
+            batch = _fast_insert(Contact, rows)
             _insert(
                 ContactAction,
                 ["contact_id", "code"],
-                [
-                    (contact.pk, code)
-                    for (_, c), contact in zip(chunk, batch)
-                    for code in set(c["actions"])
-                ],
+                [(pk, code) for (_, c), pk in zip(chunk, batch) for code in set(c["actions"])],
             )
             _insert(
                 ContactProblem,
                 ["contact_id", "code"],
                 [
-                    (contact.pk, code)
-                    for (_, c), contact in zip(chunk, batch)
+                    (pk, code)
+                    for (_, c), pk in zip(chunk, batch)
                     for code in set(c["problematiques"])
                 ],
             )
-            refs("entretien", [(source, ct.pk) for (source, _), ct in zip(chunk, batch)])
+            refs("entretien", [(source, pk) for (source, _), pk in zip(chunk, batch)])
             progress(f"  entretiens : {min(start + BATCH, len(items))}/{len(items)}")
 
         audit.record(
@@ -713,6 +717,65 @@ def _write(organisation, valid, known, report, actor, dry_run, progress):
             summary="Import d'historique d'activité",
             changes={"crees": report.created, "deja_importes": report.already},
         )
+
+
+def _allocate_ids(model, count: int) -> list[int]:
+    """Réserve ``count`` identifiants : la séquence sur PostgreSQL ; sur SQLite, la suite du
+    plus grand (l'import tient le verrou d'écriture de sa transaction : nul ne s'intercale)."""
+    from django.db import connection
+
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        first = cursor.fetchone()[0] + 1
+        return list(range(first, first + count))
+
+
+def _fast_insert(model, rows: list[dict]) -> list[int]:
+    """Insère ``rows`` (attname -> valeur) sans instancier de modèles ; les autres colonnes
+    reçoivent la valeur par défaut de leur champ, les dates automatiques maintenant. Renvoie les
+    identifiants, dans l'ordre des lignes."""
+    from django.db import connection
+
+    if not rows:
+        return []
+    ids = _allocate_ids(model, len(rows))
+    now = timezone.now()
+    fields = model._meta.concrete_fields
+    given = set(rows[0])
+    constants, adapters = {}, {}
+    for f in fields:
+        if f.primary_key or f.attname in given:
+            if f.get_internal_type() == "DateField":
+                adapters[f.attname] = connection.ops.adapt_datefield_value
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            constants[f.attname] = f.get_db_prep_save(now, connection)
+        else:
+            constants[f.attname] = f.get_db_prep_save(f.get_default(), connection)
+    columns = [f.attname for f in fields]
+    pk = model._meta.pk.attname
+    values = []
+    for pk_value, row in zip(ids, rows):
+        line = []
+        for c in columns:
+            if c == pk:
+                line.append(pk_value)
+            elif c in constants:
+                line.append(constants[c])
+            elif c in adapters:
+                line.append(adapters[c](row[c]))
+            else:
+                line.append(row[c])
+        values.append(tuple(line))
+    _insert(model, columns, values)
+    return ids
 
 
 def _insert(model, columns: list[str], rows: list[tuple]) -> None:
