@@ -167,3 +167,72 @@ def test_dashboard_drill_down_region_to_departements(client, world):
     )
     assert "territoire=region-84" in html
     assert get(client, "pilotage", {"indicateur": "NOPE"}).status_code == 404
+
+
+@pytest.fixture
+def bundle_zip(tmp_path):
+    import io
+    import zipfile
+
+    from tests.steering.test_history import FILES
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in FILES.items():
+            archive.writestr(name, text.encode())
+    buffer.seek(0)
+    buffer.name = "historique.zip"
+    return buffer
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_history_upload_is_for_admins_only(client, world, role):
+    login_as(client, user(world, role))
+    assert get(client, "pilotage-historique").status_code == (200 if role == "admin" else 404)
+
+
+def test_admin_uploads_tries_then_imports(
+    client, world, bundle_zip, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from parcours.people.models import Person
+    from parcours.steering.models import HistoryImport
+
+    settings.VAR_DIR = tmp_path
+    admin = user(world, "admin")
+    login_as(client, admin)
+    before = Person.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("pilotage-historique"), {"archive": bundle_zip})
+    assert response.status_code == 302
+    job = HistoryImport.objects.get()
+    assert job.dry_run and job.status == "termine"
+    html = unescape(client.get(response["Location"]).content.decode())
+    assert "beneficiaires.csv : 5 lignes lues, 2 valides, 3 rejetées, 2 à créer" in html
+    assert "« 31/02/1980 » n'est pas une date AAAA-MM-JJ" in html
+    assert Person.objects.count() == before
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("pilotage-historique-detail", args=[job.pk]))
+    real = HistoryImport.objects.exclude(pk=job.pk).get()
+    assert response["Location"] == reverse("pilotage-historique-detail", args=[real.pk])
+    assert not real.dry_run and real.result["crees"]["beneficiaires.csv"] == 2
+    assert Person.objects.count() == before + 2
+    partial = client.get(response["Location"], HTTP_HX_REQUEST="true")
+    assert "Importer les lignes valides" not in partial.content.decode()
+    # another organisation's admin gets 404
+    stranger = UserFactory(
+        organisation=world.__class__.objects.exclude(pk=world.pk).first(), admin=True
+    )
+    login_as(client, stranger)
+    assert client.get(reverse("pilotage-historique-detail", args=[job.pk])).status_code == 404
+
+
+def test_upload_rejects_a_non_zip(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    login_as(client, user(world, "admin"))
+    response = client.post(
+        reverse("pilotage-historique"),
+        {"archive": SimpleUploadedFile("lot.csv", b"id;nom\n")},
+    )
+    assert response.status_code == 422
+    assert "Le fichier doit être une archive .zip." in unescape(response.content.decode())

@@ -59,3 +59,22 @@ class TargetsForm(forms.Form):
 
     def values(self) -> dict:
         return {i.code: self.cleaned_data.get(field_name(i.code)) for i in INDICATORS}
+
+
+class HistoryUploadForm(forms.Form):
+    archive = forms.FileField(
+        label="Lot d'historique (archive .zip des fichiers CSV)",
+        help_text=(
+            "Fichiers de formats.md §2 : beneficiaires.csv obligatoire, les autres facultatifs."
+        ),
+        error_messages={"required": "Choisissez l'archive .zip à importer."},
+    )
+
+    def clean_archive(self):
+        import zipfile
+
+        archive = self.cleaned_data["archive"]
+        if not archive.name.lower().endswith(".zip") or not zipfile.is_zipfile(archive):
+            raise forms.ValidationError("Le fichier doit être une archive .zip.")
+        archive.seek(0)
+        return archive

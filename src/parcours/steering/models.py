@@ -57,3 +57,30 @@ class Target(models.Model):
                 name="target_unique",
             )
         ]
+
+
+class HistoryImport(models.Model):
+    """Un import d'historique lancé depuis l'administration (tâche de fond)."""
+
+    class Status(models.TextChoices):
+        EN_ATTENTE = "en_attente", "En attente"
+        EN_COURS = "en_cours", "En cours"
+        TERMINE = "termine", "Terminé"
+        ECHEC = "echec", "Échec"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField("fichier déposé", max_length=200)
+    stored_as = models.CharField(max_length=300, editable=False)
+    dry_run = models.BooleanField("essai (rien n'est écrit)", default=True)
+    status = models.CharField(max_length=12, choices=Status, default=Status.EN_ATTENTE)
+    progress = models.CharField("avancement", max_length=300, blank=True)
+    result = models.JSONField("rapport", default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import d'historique"
+        ordering = ["-created_at", "-id"]

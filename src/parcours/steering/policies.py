@@ -75,3 +75,23 @@ def visible_targets(user):
     if ctx.role not in {Role.MANAGER, Role.STEERING}:
         return Target.objects.none()
     return Target.objects.filter(organisation_id=ctx.organisation_id)
+
+
+def can_import_history(user) -> bool:
+    """Importer l'historique depuis le web : l'administrateur de l'organisme."""
+    return agent_context(user).is_org_admin
+
+
+def visible_history_imports(user):
+    from parcours.steering.models import HistoryImport
+
+    ctx = agent_context(user)
+    if not ctx.is_org_admin:
+        return HistoryImport.objects.none()
+    return HistoryImport.objects.filter(organisation_id=ctx.organisation_id)
+
+
+def get_history_import_or_404(user, pk):
+    from parcours.core.policies import _get_or_404
+
+    return _get_or_404(visible_history_imports(user), pk)

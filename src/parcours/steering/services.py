@@ -57,3 +57,40 @@ def set_targets(*, actor, organisation_id: int, year: int, where, values: dict) 
             changes=changed,
         )
     return len(changed)
+
+
+@transaction.atomic
+def start_history_import(*, actor, upload=None, dry_run: bool, previous=None):
+    """Enregistre le lot déposé (ou reprend celui d'un essai) et lance l'import en tâche de fond."""
+    import uuid
+
+    from django.conf import settings
+
+    from parcours.steering.models import HistoryImport
+    from parcours.steering.tasks import run_history_import
+
+    if previous is not None:
+        name, stored = previous.file_name, previous.stored_as
+    else:
+        folder = settings.VAR_DIR / "imports"
+        folder.mkdir(parents=True, exist_ok=True)
+        stored = str(folder / f"{uuid.uuid4().hex}.zip")
+        with open(stored, "wb") as f:
+            for chunk in upload.chunks():
+                f.write(chunk)
+        name = upload.name[:200]
+    job = HistoryImport.objects.create(
+        organisation_id=actor.organisation_id,
+        file_name=name,
+        stored_as=stored,
+        dry_run=dry_run,
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="CREATE",
+        obj=job,
+        summary=f"Import d'historique {'(essai) ' if dry_run else ''}: {name}",
+    )
+    transaction.on_commit(lambda: run_history_import.enqueue(job.pk))
+    return job

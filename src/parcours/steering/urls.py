@@ -8,4 +8,6 @@ urlpatterns = [
     path("rapport/telecharger/<str:fmt>/", views.export, name="pilotage-export"),
     path("rapport/detail/", views.detail, name="pilotage-detail"),
     path("objectifs/", views.targets, name="pilotage-objectifs"),
+    path("historique/", views.history_imports, name="pilotage-historique"),
+    path("historique/<int:pk>/", views.history_import_detail, name="pilotage-historique-detail"),
 ]

@@ -26,7 +26,7 @@ from parcours.steering import (
 from parcours.steering import (
     dashboard as board,
 )
-from parcours.steering.forms import SelectionForm, TargetsForm, field_name
+from parcours.steering.forms import HistoryUploadForm, SelectionForm, TargetsForm, field_name
 from parcours.steering.indicators import BY_CODE, INDICATORS
 
 
@@ -262,3 +262,42 @@ def targets(request):
         },
         status=422 if request.method == "POST" else 200,
     )
+
+
+# ---------------------------------------------------------------- import d'historique (admin)
+
+
+@login_required
+def history_imports(request):
+    if not policies.can_import_history(request.user):
+        raise Http404("Introuvable.")
+    form = HistoryUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = services.start_history_import(
+            actor=request.user, upload=form.cleaned_data["archive"], dry_run=True
+        )
+        messages.success(request, "Essai lancé : rien n'est écrit avant votre confirmation.")
+        return redirect("pilotage-historique-detail", pk=job.pk)
+    return render(
+        request,
+        "steering/historique.html",
+        {
+            "form": form,
+            "jobs": policies.visible_history_imports(request.user)[:20],
+            "nav": "pilotage",
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def history_import_detail(request, pk):
+    job = policies.get_history_import_or_404(request.user, pk)
+    if request.method == "POST":
+        if not job.dry_run or job.status != job.Status.TERMINE:
+            raise Http404("Introuvable.")
+        real = services.start_history_import(actor=request.user, dry_run=False, previous=job)
+        messages.success(request, "Import lancé.")
+        return redirect("pilotage-historique-detail", pk=real.pk)
+    template = "steering/partials/import.html" if request.htmx else "steering/import.html"
+    return render(request, template, {"job": job, "nav": "pilotage"})
