@@ -236,3 +236,16 @@ def test_upload_rejects_a_non_zip(client, world):
     )
     assert response.status_code == 422
     assert "Le fichier doit être une archive .zip." in unescape(response.content.decode())
+
+
+def test_other_organisation_steering_sees_none_of_our_figures(client, world, other_org):
+    login_as(client, user(other_org, "steering"))
+    response = get(client, "pilotage-rapport", {"annee": 2025, "territoire": "organisme"})
+    html = unescape(response.content.decode())
+    assert "1 personnes aidées" in html  # only its own person (Ailleurs)
+    response = get(
+        client,
+        "pilotage-detail",
+        {"annee": 2025, "territoire": "organisme", "chiffre": "entretiens"},
+    )
+    assert ">01<" in unescape(response.content.decode())
