@@ -108,3 +108,20 @@ def test_demo_targets(org):
         again = demo.generate(code=org.code, seed=1)
     assert created == again > 0
     assert Target.objects.filter(year=2025).count() == created
+
+
+def test_children_of_a_region_and_per_social_worker(org):
+    worker = UserFactory(organisation=org, social_worker=True, departements=["01"])
+    contact(case(person(org, departement="01")), date(2025, 5, 1), Mode.VAD, by=worker)
+    contact(case(person(org, name="B", departement="69")), date(2025, 5, 1), by=worker)
+    contact(case(person(org, name="C", departement="69")), date(2024, 5, 1), by=worker)
+    region = report.territory(org, region="84")
+    visible = [report.territory(org, departement=d) for d in ("01", "38", "69")]
+    rows = dashboard.children(org, 2025, region, "PERS.IND", visible)
+    assert [(r["territory"].code, r["previous"], r["value"]) for r in rows] == [
+        ("01", Decimal(0), Decimal(1)),
+        ("38", Decimal(0), Decimal(0)),
+        ("69", Decimal(1), Decimal(1)),
+    ]
+    workers = dashboard.per_social_worker(org, 2025, report.territory(org, departement="01"))
+    assert [(w["entretiens"], w["vad"], w["file_active"]) for w in workers] == [(1, 1, 1)]

@@ -65,16 +65,20 @@ def children(organisation, year: int, where: report.Territory, code: str, visibl
         ]
     else:
         return []
+    documents = {}
+    if where.level == report.REGION:  # un seul calcul par année : le détail départemental
+        for y in (year, year - 1):
+            for doc in report.build(organisation, y, where)["departements"]:
+                documents[(y, doc["territoire"]["code"])] = doc
+
+    def document(y, kid):
+        found = documents.get((y, kid.code))
+        return found or report.build(organisation, y, kid, departements=False)
+
     rows = []
     for kid in kids:
-        current = indicator.compute(
-            report.build(organisation, year, kid, departements=False),
-            _scope(organisation, year, kid),
-        )
-        previous = indicator.compute(
-            report.build(organisation, year - 1, kid, departements=False),
-            _scope(organisation, year - 1, kid),
-        )
+        current = indicator.compute(document(year, kid), _scope(organisation, year, kid))
+        previous = indicator.compute(document(year - 1, kid), _scope(organisation, year - 1, kid))
         target = targets_for(organisation.pk, year, kid).get(code)
         rows.append(
             {
