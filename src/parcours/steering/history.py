@@ -787,6 +787,13 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     marks = ", ".join(["%s"] * len(columns))
     table = connection.ops.quote_name(model._meta.db_table)
+    if connection.vendor == "postgresql":  # COPY : le plus rapide sur PostgreSQL
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(
