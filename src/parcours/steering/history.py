@@ -709,6 +709,8 @@ def _write(organisation, valid, known, report, actor, dry_run, progress):
             refs("entretien", [(source, pk) for (source, _), pk in zip(chunk, batch)])
             progress(f"  entretiens : {min(start + BATCH, len(items))}/{len(items)}")
 
+        progress("Statistiques du planificateur…")
+        _analyze([Person, Case, Contact, ContactAction, ContactProblem, ExternalRef])
         audit.record(
             actor=actor,
             action="CREATE",
@@ -717,6 +719,15 @@ def _write(organisation, valid, known, report, actor, dry_run, progress):
             summary="Import d'historique d'activité",
             changes={"crees": report.created, "deja_importes": report.already},
         )
+
+
+def _analyze(models) -> None:
+    """Après un import massif, les statistiques du planificateur (ce que ferait l'autovacuum)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _allocate_ids(model, count: int) -> list[int]:

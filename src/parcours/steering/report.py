@@ -509,26 +509,6 @@ def pdp_profile_cases(scope: Scope, *, per_departement: bool) -> QuerySet:
     return Case.objects.filter(id__in=ids).order_by()
 
 
-def _profile_aggregates(year: int) -> dict:
-    aggregates = {
-        "accompagnes": Count("id"),
-        **{f"sexe_{s}": Count("id", filter=Q(person__sex=s)) for s in Sexe.values},
-        **{f"risque_{r}": Count("id", filter=Q(risk=r)) for r in Risque.values},
-        f"risque_{UNKNOWN}": Count("id", filter=~Q(risk__in=Risque.values)),
-        **{f"secteur_{s}": Count("id", filter=Q(sector=s)) for s in Secteur.values},
-        f"secteur_{UNKNOWN}": Count("id", filter=~Q(sector__in=Secteur.values)),
-    }
-    for band in rules.PDP_AGE_BANDS:
-        first, last = rules.birth_range(band, year)
-        condition = Q()
-        if first is not None:
-            condition &= Q(person__birth_date__gte=first)
-        if last is not None:
-            condition &= Q(person__birth_date__lte=last)
-        aggregates[f"age_{band.key}"] = Count("id", filter=condition)
-    return aggregates
-
-
 def closures(scope: Scope) -> QuerySet:
     first, last = scope.bounds
     return Case.objects.filter(
@@ -593,10 +573,67 @@ def pdp(scope: Scope) -> Section:
         return _pdp(scope)
 
 
-def _pdp(scope: Scope) -> Section:
-    profile_total = pdp_profile_cases(scope, per_departement=False).aggregate(
-        **_profile_aggregates(scope.year)
+def _pdp_profiles(scope: Scope) -> tuple[dict, dict]:
+    """Le profil PDP du territoire et de chaque département en une requête : deux fonctions de
+    fenêtre choisissent l'accompagnement le plus récent par personne (``rn_t``) et par personne
+    et département (``rn_d``) ; les comptes du territoire sont la somme des ``rn_t`` de chaque
+    département (chaque personne n'y a qu'une ligne)."""
+    qualifying = _pdp_qualifying(scope).values(
+        "id", "person_id", "departement_id", "opened_on", "risk", "sector"
     )
+    compiled = _sql(qualifying)
+    if compiled is None:
+        return {}, {}
+    conditions: list[tuple[str, str, list]] = [("accompagnes", "1 = 1", [])]
+    conditions += [(f"sexe_{s}", f"p.sex = '{s}'", []) for s in Sexe.values]
+    known_risks = ", ".join(f"'{r}'" for r in Risque.values)
+    conditions += [(f"risque_{r}", f"r.risk = '{r}'", []) for r in Risque.values]
+    conditions.append((f"risque_{UNKNOWN}", f"r.risk NOT IN ({known_risks})", []))
+    known_sectors = ", ".join(f"'{x}'" for x in Secteur.values)
+    conditions += [(f"secteur_{x}", f"r.sector = '{x}'", []) for x in Secteur.values]
+    conditions.append((f"secteur_{UNKNOWN}", f"r.sector NOT IN ({known_sectors})", []))
+    for band in rules.PDP_AGE_BANDS:
+        first, last = rules.birth_range(band, scope.year)
+        parts, params = [], []
+        if first is not None:
+            parts.append("p.birth_date >= %s")
+            params.append(first)
+        if last is not None:
+            parts.append("p.birth_date <= %s")
+            params.append(last)
+        conditions.append((f"age_{band.key}", " AND ".join(parts), params))
+    columns, column_params = [], []
+    for prefix in ("t", "d"):
+        for i, (_, condition, params) in enumerate(conditions):
+            columns.append(
+                f"SUM(CASE WHEN r.rn_{prefix} = 1 AND ({condition}) THEN 1 ELSE 0 END) "
+                f"AS {prefix}{i}"
+            )
+            column_params += params
+    order = "ORDER BY opened_on DESC, id DESC"
+    person = Person._meta.db_table
+    sql = (
+        f"SELECT r.departement_id, {', '.join(columns)} FROM ("  # noqa: S608
+        f"SELECT q.*, ROW_NUMBER() OVER (PARTITION BY person_id {order}) AS rn_t, "
+        f"ROW_NUMBER() OVER (PARTITION BY person_id, departement_id {order}) AS rn_d "
+        f"FROM ({compiled[0]}) q) r JOIN {person} p ON p.id = r.person_id "
+        "WHERE r.rn_t = 1 OR r.rn_d = 1 GROUP BY r.departement_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*column_params, *compiled[1]])
+        rows = cursor.fetchall()
+    keys = [k for k, _, _ in conditions]
+    by_dep, total = {}, dict.fromkeys(keys, 0)
+    for row in rows:
+        values = [int(v or 0) for v in row[1:]]
+        for key, value in zip(keys, values[: len(keys)]):
+            total[key] += value
+        by_dep[row[0]] = dict(zip(keys, values[len(keys) :]))
+    return total, by_dep
+
+
+def _pdp(scope: Scope) -> Section:
+    profile_total, profiles = _pdp_profiles(scope)
     aggregates = _closure_aggregates()
     closed = {
         row.pop("departement_id"): row
@@ -610,12 +647,6 @@ def _pdp(scope: Scope) -> Section:
     medical = pdp_signales_service_medical(scope)
     by_dep = {}
     if scope.breakdown:
-        profiles = {
-            row.pop("departement_id"): row
-            for row in pdp_profile_cases(scope, per_departement=True)
-            .values("departement_id")
-            .annotate(**_profile_aggregates(scope.year))
-        }
         for dep in set(profiles) | set(closed) | set(pic.by_dep) | set(medical.by_dep):
             by_dep[dep] = _pdp_json(
                 profiles.get(dep), closed.get(dep), pic.for_dep(dep), medical.for_dep(dep)
