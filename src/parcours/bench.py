@@ -438,7 +438,11 @@ def history_bench(people: int = 40000, contacts: int = 150000, front_line: int =
         ("rapport JSON de la région-année (médiane de 3)", statistics.median(timings), 2),
     ]
     vendor = connection.vendor
-    machine = f"{platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}"
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}, "
+        f"charge moyenne {load} (machine partagée)"
+    )
     lines = [
         f"### Import d'historique et rapport d'activité — {vendor} "
         f"({datetime.date.today():%Y-%m-%d})",
