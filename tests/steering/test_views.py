@@ -249,3 +249,14 @@ def test_other_organisation_steering_sees_none_of_our_figures(client, world, oth
         {"annee": 2025, "territoire": "organisme", "chiffre": "entretiens"},
     )
     assert ">01<" in unescape(response.content.decode())
+
+
+def test_departement_outside_the_scope_is_listed_without_link(client, world):
+    contact(case(person(world, departement="38", name="Isere")), date(2025, 3, 1))
+    login_as(client, user(world, "steering"))
+    html = unescape(
+        get(client, "pilotage-rapport", {"annee": 2025, "territoire": "region-84"}).content.decode()
+    )
+    assert "38 — Isère" in html
+    assert "territoire=departement-38" not in html
+    assert "territoire=departement-69" in html

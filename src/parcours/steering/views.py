@@ -137,17 +137,7 @@ def report_page(request):
             "pdp_profile": tables.pdp_profile(document),
             "pdp_outcomes": tables.pdp_outcomes(document),
             "collective": tables.collective(document),
-            "departements": [
-                (
-                    dep,
-                    f"{reverse('pilotage-rapport')}?"
-                    + _query(year, report.departement_territory(dep["territoire"]["code"], {})),
-                )
-                for dep in document["departements"]
-            ],
-            "visible_keys": {
-                policies.territory_key(t) for t in policies.visible_territories(request.user)
-            },
+            "departements": _departement_links(request.user, year, document),
             "history": tables.history(series),
             "evolution_chart": charts.evolution(
                 "Personnes aidées et entretiens sur 5 ans",
@@ -161,6 +151,18 @@ def report_page(request):
             "nav": "pilotage",
         },
     )
+
+
+def _departement_links(user, year, document) -> list[tuple[dict, str]]:
+    """Chaque département du rapport, avec le lien vers son propre rapport s'il est visible."""
+    visible = {policies.territory_key(t) for t in policies.visible_territories(user)}
+    rows = []
+    for dep in document["departements"]:
+        where = report.departement_territory(dep["territoire"]["code"], {})
+        key = policies.territory_key(where)
+        link = f"{reverse('pilotage-rapport')}?{_query(year, where)}" if key in visible else ""
+        rows.append((dep, link))
+    return rows
 
 
 @login_required
