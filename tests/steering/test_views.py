@@ -260,3 +260,37 @@ def test_departement_outside_the_scope_is_listed_without_link(client, world):
     assert "38 — Isère" in html
     assert "territoire=departement-38" not in html
     assert "territoire=departement-69" in html
+
+
+def test_every_linked_figure_lists_exactly_what_it_counts(client, world):
+    """Pour le responsable de l'Ain : chaque chiffre du rapport = taille de la liste derrière."""
+    from parcours.steering import drilldown, report
+
+    contact(case(person(world, sex="M", born=date(1999, 12, 31), name="Jeune")), date(2025, 6, 1))
+    manager = user(world, "manager")
+    login_as(client, manager)
+    where = report.territory(world, departement="01")
+    document = report.build(world, 2025, where)
+    expected = {
+        "personnes": document["personnes"]["total"],
+        "sexe:M": document["personnes"]["sexe"]["M"],
+        "age:26_45": document["personnes"]["age"]["26_45"],
+        "age:46_59": document["personnes"]["age"]["46_59"],
+        "entretiens": document["entretiens"]["total"],
+        "face_a_face": document["entretiens"]["face_a_face"],
+        "mode:VAD": document["entretiens"]["par_mode"]["VAD"],
+        "programme:PDP": document["programmes"]["PDP"]["individuel"],
+        "pdp_accompagnes": document["pdp"]["accompagnes"],
+        "pdp_clotures": document["pdp"]["clotures"],
+    }
+    assert expected["sexe:M"] == 1 and expected["age:26_45"] == 1
+    for code, count in expected.items():
+        fig = drilldown.figure(code)
+        scope = report.Scope(world.pk, 2025, where, False)
+        assert drilldown.records(scope, fig).count() == count, code
+        response = get(
+            client,
+            "pilotage-detail",
+            {"annee": 2025, "territoire": "departement-01", "chiffre": code},
+        )
+        assert f"<caption>{count} {fig.kind}</caption>" in unescape(response.content.decode())

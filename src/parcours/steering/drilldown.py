@@ -1,9 +1,10 @@
 """Derrière chaque chiffre : les enregistrements qu'il compte (mêmes requêtes que le rapport).
 
-Un chiffre est désigné par un code : ``personnes``, ``entretiens``, ``face_a_face``,
-``mode:VAD``, ``programme:PDP``, ``pdp_accompagnes``, ``pdp_clotures``. :func:`records` donne
-les enregistrements sans filtre de droits (personnes, entretiens ou accompagnements) ; la vue
-les croise avec les politiques (responsable) ou n'en montre que des agrégats (pilotage).
+Un chiffre est désigné par un code : ``personnes``, ``sexe:F``, ``age:26_45``, ``entretiens``,
+``face_a_face``, ``mode:VAD``, ``programme:PDP``, ``pdp_accompagnes``, ``pdp_clotures``.
+:func:`records` donne les enregistrements sans filtre de droits (personnes, entretiens ou
+accompagnements) ; la vue les croise avec les politiques (responsable) ou n'en montre que des
+agrégats (pilotage).
 """
 
 from dataclasses import dataclass
@@ -11,9 +12,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from parcours.cases.models import Case, Contact
-from parcours.core.nomenclatures import FACE_TO_FACE_MODES, Mode, Programme
+from parcours.core.nomenclatures import FACE_TO_FACE_MODES, Mode, Programme, Sexe
 from parcours.people.models import Person
+from parcours.rules import report as rules
 from parcours.steering import report
+from parcours.steering.tables import AGE_LABELS
 
 PEOPLE, CONTACTS, CASES = "personnes", "entretiens", "accompagnements"
 
@@ -36,6 +39,11 @@ def figure(code: str) -> Figure | None:
         return Figure(code, f"Entretiens — {Mode(code[5:]).label}", CONTACTS)
     if code.startswith("programme:") and code[10:] in Programme.values:
         return Figure(code, f"Personnes aidées — {Programme(code[10:]).label}", PEOPLE)
+    if code.startswith("sexe:") and code[5:] in Sexe.values:
+        return Figure(code, f"Personnes aidées — {Sexe(code[5:]).label.lower()}s", PEOPLE)
+    band = next((b for b in rules.AGE_BANDS if code == f"age:{b.key}"), None)
+    if band is not None:
+        return Figure(code, f"Personnes aidées — {AGE_LABELS[band.key].lower()}", PEOPLE)
     if code == "pdp_accompagnes":
         return Figure(code, "Personnes accompagnées en PDP (accompagnement retenu)", CASES)
     if code == "pdp_clotures":
@@ -55,7 +63,17 @@ def records(scope: report.Scope, fig: Figure) -> QuerySet:
     if fig.kind == CONTACTS:
         return Contact.objects.filter(pk__in=contacts.values("pk"))
     if fig.kind == PEOPLE:
-        return Person.objects.filter(pk__in=contacts.values("case__person_id"))
+        people = Person.objects.filter(pk__in=contacts.values("case__person_id"))
+        if fig.code.startswith("sexe:"):
+            people = people.filter(sex=fig.code[5:])
+        elif fig.code.startswith("age:"):
+            band = next(b for b in rules.AGE_BANDS if fig.code == f"age:{b.key}")
+            first, last = rules.birth_range(band, scope.year)
+            if first is not None:
+                people = people.filter(birth_date__gte=first)
+            if last is not None:
+                people = people.filter(birth_date__lte=last)
+        return people
     if fig.code == "pdp_accompagnes":
         per_dep = scope.territory.level == report.DEPARTEMENT
         return Case.objects.filter(

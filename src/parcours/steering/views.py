@@ -133,7 +133,14 @@ def report_page(request):
                 "pdp_accompagnes": link("pdp_accompagnes"),
                 "pdp_clotures": link("pdp_clotures"),
             },
-            "population": tables.population(document),
+            "population": [
+                (tables.SEXE_LABELS[k], v, link(f"sexe:{k}"))
+                for k, v in document["personnes"]["sexe"].items()
+            ]
+            + [
+                (tables.AGE_LABELS[k], v, link(f"age:{k}"))
+                for k, v in document["personnes"]["age"].items()
+            ],
             "pdp_profile": tables.pdp_profile(document),
             "pdp_outcomes": tables.pdp_outcomes(document),
             "collective": tables.collective(document),
