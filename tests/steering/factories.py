@@ -55,7 +55,10 @@ _staff = {}
 
 
 def staff(org):
-    if org.pk not in _staff or not type(_staff[org.pk]).objects.filter(pk=_staff[org.pk].pk):
+    cached = _staff.get(org.pk)
+    if cached is None or not type(cached).objects.filter(
+        pk=cached.pk, organisation=org, username=cached.username
+    ):
         _staff[org.pk] = UserFactory(organisation=org, social_worker=True, departements=["01"])
     return _staff[org.pk]
 
