@@ -182,3 +182,19 @@ def test_report_counts_only(org, tmp_path):
     result = history.run(write_bundle(tmp_path), organisation=org, dry_run=True)
     assert result.created["beneficiaires.csv"] == 2 and result.dry_run
     assert len(result.errors) == 14
+
+
+def test_generated_bench_bundle_is_valid_and_imports(org, tmp_path):
+    from parcours.steering import bundle
+
+    counts = bundle.generate(tmp_path / "lot", people=60, contacts=200, front_line=30)
+    assert counts["beneficiaires.csv"] == 60 and counts["entretiens.csv"] == 200
+    result = history.run(tmp_path / "lot", organisation=org, dry_run=False)
+    assert result.errors == []
+    assert result.created["entretiens.csv"] == 200
+    assert Contact.objects.filter(organisation=org).count() == 200
+    document = report.build(org, 2025, report.territory(org, region="84"))
+    assert (
+        document["entretiens"]["total"]
+        == Contact.objects.filter(organisation=org, on__year=2025).count()
+    )
