@@ -1,0 +1,120 @@
+"""Derrière chaque chiffre : les enregistrements qu'il compte (mêmes requêtes que le rapport).
+
+Un chiffre est désigné par un code : ``personnes``, ``sexe:F``, ``age:26_45``, ``entretiens``,
+``face_a_face``, ``mode:VAD``, ``programme:PDP``, ``pdp_accompagnes``, ``pdp_clotures``.
+:func:`records` donne les enregistrements sans filtre de droits (personnes, entretiens ou
+accompagnements) ; la vue les croise avec les politiques (responsable) ou n'en montre que des
+agrégats (pilotage).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from parcours.cases.models import Case, Contact
+from parcours.core.nomenclatures import FACE_TO_FACE_MODES, Mode, Programme, Sexe
+from parcours.people.models import Person
+from parcours.rules import report as rules
+from parcours.steering import report
+from parcours.steering.tables import AGE_LABELS
+
+PEOPLE, CONTACTS, CASES = "personnes", "entretiens", "accompagnements"
+
+
+@dataclass(frozen=True)
+class Figure:
+    code: str
+    label: str
+    kind: str
+
+
+def figure(code: str) -> Figure | None:
+    if code == "personnes":
+        return Figure(code, "Personnes aidées individuellement", PEOPLE)
+    if code == "entretiens":
+        return Figure(code, "Entretiens", CONTACTS)
+    if code == "face_a_face":
+        return Figure(code, "Entretiens en face à face", CONTACTS)
+    if code.startswith("mode:") and code[5:] in Mode.values:
+        return Figure(code, f"Entretiens — {Mode(code[5:]).label}", CONTACTS)
+    if code.startswith("programme:") and code[10:] in Programme.values:
+        return Figure(code, f"Personnes aidées — {Programme(code[10:]).label}", PEOPLE)
+    if code.startswith("sexe:") and code[5:] in Sexe.values:
+        return Figure(code, f"Personnes aidées — {Sexe(code[5:]).label.lower()}s", PEOPLE)
+    band = next((b for b in rules.AGE_BANDS if code == f"age:{b.key}"), None)
+    if band is not None:
+        return Figure(code, f"Personnes aidées — {AGE_LABELS[band.key].lower()}", PEOPLE)
+    if code == "pdp_accompagnes":
+        return Figure(code, "Personnes accompagnées en PDP (accompagnement retenu)", CASES)
+    if code == "pdp_clotures":
+        return Figure(code, "Accompagnements PDP clos dans l'année", CASES)
+    return None
+
+
+def records(scope: report.Scope, fig: Figure) -> QuerySet:
+    """Les enregistrements comptés par ``fig`` sur ``scope`` (aucun filtre de droits)."""
+    contacts = report.contacts_of_year(scope)
+    if fig.code == "face_a_face":
+        contacts = contacts.filter(mode__in=[m.value for m in FACE_TO_FACE_MODES])
+    elif fig.code.startswith("mode:"):
+        contacts = contacts.filter(mode=fig.code[5:])
+    elif fig.code.startswith("programme:"):
+        contacts = contacts.filter(case__programme=fig.code[10:])
+    if fig.kind == CONTACTS:
+        return Contact.objects.filter(pk__in=contacts.values("pk"))
+    if fig.kind == PEOPLE:
+        people = Person.objects.filter(pk__in=contacts.values("case__person_id"))
+        if fig.code.startswith("sexe:"):
+            people = people.filter(sex=fig.code[5:])
+        elif fig.code.startswith("age:"):
+            band = next(b for b in rules.AGE_BANDS if fig.code == f"age:{b.key}")
+            first, last = rules.birth_range(band, scope.year)
+            if first is not None:
+                people = people.filter(birth_date__gte=first)
+            if last is not None:
+                people = people.filter(birth_date__lte=last)
+        return people
+    if fig.code == "pdp_accompagnes":
+        per_dep = scope.territory.level == report.DEPARTEMENT
+        return Case.objects.filter(
+            pk__in=report.pdp_profile_cases(scope, per_departement=per_dep).values("pk")
+        )
+    return Case.objects.filter(pk__in=report.closures(scope).values("pk"))
+
+
+def aggregates(scope: report.Scope, fig: Figure) -> dict:
+    """Ce que le pilotage voit derrière un chiffre : des comptes par département et par AS."""
+    rows = records(scope, fig)
+    if fig.kind == CASES:
+        dep, staff = "departement_id", "referent"
+        measure = Count("id")
+    elif fig.kind == CONTACTS:
+        dep, staff = "case__departement_id", "staff"
+        measure = Count("id")
+    else:
+        rows = report.contacts_of_year(scope).filter(
+            case__person_id__in=records(scope, fig).values("pk")
+        )
+        if fig.code.startswith("programme:"):
+            rows = rows.filter(case__programme=fig.code[10:])
+        dep, staff = "case__departement_id", "staff"
+        measure = Count("case__person_id", distinct=True)
+    by_dep = list(rows.order_by().values(dep).annotate(n=measure).order_by(dep))
+    by_staff = list(
+        rows.order_by()
+        .values(f"{staff}__last_name", f"{staff}__first_name")
+        .annotate(n=measure)
+        .filter(~Q(n=0))
+        .order_by(f"{staff}__last_name", f"{staff}__first_name")
+    )
+    return {
+        "departements": [{"code": r[dep], "n": r["n"]} for r in by_dep],
+        "agents": [
+            {
+                "nom": " ".join(filter(None, [r[f"{staff}__first_name"], r[f"{staff}__last_name"]]))
+                or "Sans AS référente",
+                "n": r["n"],
+            }
+            for r in by_staff
+        ],
+    }
