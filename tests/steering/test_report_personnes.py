@@ -77,3 +77,48 @@ def test_other_organisation_and_empty_year(org, other_org, build):
         "age": {"moins_26": 0, "26_45": 0, "46_59": 0, "60_74": 0, "75_et_plus": 0},
     }
     assert document["departements"] == []
+
+
+def test_helped_individually_collectively_or_both(org, build):
+    from parcours.core.nomenclatures import Programme, TypeCollectif
+    from tests.steering.factories import action, attend, session
+
+    workshop = action(org, type=TypeCollectif.ATELIER, programme=Programme.BIEN_VIEILLIR)
+    on = session(workshop, date(2025, 6, 1))
+    late = session(workshop, date(2026, 1, 1))
+    only_ind = person(org, name="Individuel", born=date(1990, 1, 1))
+    contact(case(only_ind), date(2025, 2, 1))
+    both = person(org, name="Les deux", sex="M", born=date(1950, 12, 31))
+    contact(case(both), date(2025, 12, 31))
+    attend(on, both)
+    only_col = person(org, name="Collectif", sex="M", born=date(2000, 1, 1))
+    attend(on, only_col)
+    absent = person(org, name="Absent")
+    attend(on, absent, present=False)
+    next_year = person(org, name="Janvier")
+    attend(late, next_year)
+    assert build(2025)["personnes"] == {
+        "total": 3,
+        "individuel_seul": 1,
+        "individuel_et_collectif": 1,
+        "collectif_seul": 1,
+        "sexe": {"F": 1, "M": 2},
+        "age": {"moins_26": 1, "26_45": 1, "46_59": 0, "60_74": 0, "75_et_plus": 1},
+    }
+
+
+def test_individual_in_one_departement_collective_in_another(org, build):
+    from parcours.core.nomenclatures import TypeCollectif
+    from tests.steering.factories import action, attend, session
+
+    who = person(org, departement="01")
+    contact(case(who, departement="01"), date(2025, 3, 1))
+    attend(session(action(org, type=TypeCollectif.TSG, departement="69"), date(2025, 4, 1)), who)
+    document = build(2025)
+    whole = document["personnes"]
+    assert (whole["total"], whole["individuel_et_collectif"]) == (1, 1)
+    by_code = {d["territoire"]["code"]: d["personnes"] for d in document["departements"]}
+    assert (by_code["01"]["total"], by_code["01"]["individuel_seul"]) == (1, 1)
+    assert (by_code["69"]["total"], by_code["69"]["collectif_seul"]) == (1, 1)
+    assert build(2025, departement="69")["personnes"]["collectif_seul"] == 1
+    assert build(2025, region="84")["personnes"]["individuel_et_collectif"] == 1
