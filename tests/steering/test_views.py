@@ -265,8 +265,13 @@ def test_departement_outside_the_scope_is_listed_without_link(client, world):
 def test_every_linked_figure_lists_exactly_what_it_counts(client, world):
     """Pour le responsable de l'Ain : chaque chiffre du rapport = taille de la liste derrière."""
     from parcours.steering import drilldown, report
+    from tests.steering.factories import action, attend, referral, session
 
     contact(case(person(world, sex="M", born=date(1999, 12, 31), name="Jeune")), date(2025, 6, 1))
+    info = session(action(world), date(2025, 5, 1))
+    attend(info, person(world, sex="M", born=date(1960, 1, 1), name="Collectif"))
+    attend(info, person(world, name="Absent"), present=False)
+    referral(person(world, name="Signale"), date(2025, 2, 1))
     manager = user(world, "manager")
     login_as(client, manager)
     where = report.territory(world, departement="01")
@@ -279,11 +284,16 @@ def test_every_linked_figure_lists_exactly_what_it_counts(client, world):
         "entretiens": document["entretiens"]["total"],
         "face_a_face": document["entretiens"]["face_a_face"],
         "mode:VAD": document["entretiens"]["par_mode"]["VAD"],
-        "programme:PDP": document["programmes"]["PDP"]["individuel"],
+        "programme:PDP": document["programmes"]["PDP"]["total"],
+        "collectif_participants": document["collectif"]["participants"],
+        "pdp_information_collective": document["pdp"]["participants_information_collective"],
+        "pdp_service_medical": document["pdp"]["signales_service_medical"],
         "pdp_accompagnes": document["pdp"]["accompagnes"],
         "pdp_clotures": document["pdp"]["clotures"],
     }
-    assert expected["sexe:M"] == 1 and expected["age:26_45"] == 1
+    assert expected["sexe:M"] == 2 and expected["age:26_45"] == 1
+    assert expected["personnes"] == 3 and expected["collectif_participants"] == 1
+    assert expected["pdp_service_medical"] == 1
     for code, count in expected.items():
         fig = drilldown.figure(code)
         scope = report.Scope(world.pk, 2025, where, False)

@@ -1,7 +1,10 @@
 """Derrière chaque chiffre : les enregistrements qu'il compte (mêmes requêtes que le rapport).
 
 Un chiffre est désigné par un code : ``personnes``, ``sexe:F``, ``age:26_45``, ``entretiens``,
-``face_a_face``, ``mode:VAD``, ``programme:PDP``, ``pdp_accompagnes``, ``pdp_clotures``.
+``face_a_face``, ``mode:VAD``, ``programme:PDP``, ``pdp_accompagnes``, ``pdp_clotures``,
+``collectif_participants``, ``pdp_information_collective``, ``pdp_service_medical``. Les
+personnes aidées sont l'union des personnes ayant un entretien et des personnes présentes à une
+séance collective (``groups.Registration``), comme dans le rapport.
 :func:`records` donne les enregistrements sans filtre de droits (personnes, entretiens ou
 accompagnements) ; la vue les croise avec les politiques (responsable) ou n'en montre que des
 agrégats (pilotage).
@@ -12,7 +15,14 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from parcours.cases.models import Case, Contact
-from parcours.core.nomenclatures import FACE_TO_FACE_MODES, Mode, Programme, Sexe
+from parcours.core.nomenclatures import (
+    FACE_TO_FACE_MODES,
+    Emetteur,
+    Mode,
+    Programme,
+    Sexe,
+    TypeCollectif,
+)
 from parcours.people.models import Person
 from parcours.rules import report as rules
 from parcours.steering import report
@@ -30,7 +40,13 @@ class Figure:
 
 def figure(code: str) -> Figure | None:
     if code == "personnes":
-        return Figure(code, "Personnes aidées individuellement", PEOPLE)
+        return Figure(code, "Personnes aidées individuellement ou collectivement", PEOPLE)
+    if code == "collectif_participants":
+        return Figure(code, "Participants présents aux séances collectives", PEOPLE)
+    if code == "pdp_information_collective":
+        return Figure(code, "Participants aux réunions d'information collective PDP", PEOPLE)
+    if code == "pdp_service_medical":
+        return Figure(code, "Personnes signalées par le service médical", PEOPLE)
     if code == "entretiens":
         return Figure(code, "Entretiens", CONTACTS)
     if code == "face_a_face":
@@ -63,7 +79,26 @@ def records(scope: report.Scope, fig: Figure) -> QuerySet:
     if fig.kind == CONTACTS:
         return Contact.objects.filter(pk__in=contacts.values("pk"))
     if fig.kind == PEOPLE:
-        people = Person.objects.filter(pk__in=contacts.values("case__person_id"))
+        people = Person.objects.filter(
+            Q(pk__in=contacts.values("case__person_id")) | Q(pk__in=_present(scope, fig))
+        )
+        if fig.code == "collectif_participants":
+            people = Person.objects.filter(pk__in=_present(scope, fig))
+        elif fig.code == "pdp_information_collective":
+            people = Person.objects.filter(
+                pk__in=report.present_of_year(scope)
+                .filter(
+                    session__action__type=TypeCollectif.INFO_COLLECTIVE,
+                    session__action__programme=Programme.PDP,
+                )
+                .values("person_id")
+            )
+        elif fig.code == "pdp_service_medical":
+            people = Person.objects.filter(
+                pk__in=report.referrals_of_year(scope)
+                .filter(emitter=Emetteur.SERVICE_MEDICAL)
+                .values("person_id")
+            )
         if fig.code.startswith("sexe:"):
             people = people.filter(sex=fig.code[5:])
         elif fig.code.startswith("age:"):
@@ -80,6 +115,37 @@ def records(scope: report.Scope, fig: Figure) -> QuerySet:
             pk__in=report.pdp_profile_cases(scope, per_departement=per_dep).values("pk")
         )
     return Case.objects.filter(pk__in=report.closures(scope).values("pk"))
+
+
+def _present(scope: report.Scope, fig: Figure) -> QuerySet:
+    """Les personnes présentes à une séance de l'année (du programme pour ``programme:X``)."""
+    present = report.present_of_year(scope)
+    if fig.code.startswith("programme:"):
+        present = present.filter(session__action__programme=fig.code[10:])
+    return present.values("person_id")
+
+
+def _people_by_departement(scope: report.Scope, fig: Figure) -> list[dict]:
+    """Personnes distinctes par département : une requête par département du territoire
+    (chacun compte ses personnes, comme le rapport), jamais une boucle sur les personnes."""
+    codes = scope.territory.departements
+    if codes is None:
+        codes = sorted(
+            set(report.contacts_of_year(scope).values_list("case__departement_id", flat=True))
+            | set(
+                report.present_of_year(scope).values_list(
+                    "session__action__departement_id", flat=True
+                )
+            )
+            | set(report.referrals_of_year(scope).values_list("dep", flat=True))
+        )
+    rows = []
+    for code in codes:
+        where = report.departement_territory(code, {})
+        n = records(report.Scope(scope.organisation_id, scope.year, where, False), fig).count()
+        if n:
+            rows.append({"code": code, "n": n})
+    return rows
 
 
 def aggregates(scope: report.Scope, fig: Figure) -> dict:
@@ -100,6 +166,9 @@ def aggregates(scope: report.Scope, fig: Figure) -> dict:
         dep, staff = "case__departement_id", "staff"
         measure = Count("case__person_id", distinct=True)
     by_dep = list(rows.order_by().values(dep).annotate(n=measure).order_by(dep))
+    departements = [{"code": r[dep], "n": r["n"]} for r in by_dep]
+    if fig.kind == PEOPLE:
+        departements = _people_by_departement(scope, fig)
     by_staff = list(
         rows.order_by()
         .values(f"{staff}__last_name", f"{staff}__first_name")
@@ -108,7 +177,7 @@ def aggregates(scope: report.Scope, fig: Figure) -> dict:
         .order_by(f"{staff}__last_name", f"{staff}__first_name")
     )
     return {
-        "departements": [{"code": r[dep], "n": r["n"]} for r in by_dep],
+        "departements": departements,
         "agents": [
             {
                 "nom": " ".join(filter(None, [r[f"{staff}__first_name"], r[f"{staff}__last_name"]]))

@@ -132,6 +132,9 @@ def report_page(request):
                 "face_a_face": link("face_a_face"),
                 "pdp_accompagnes": link("pdp_accompagnes"),
                 "pdp_clotures": link("pdp_clotures"),
+                "collectif_participants": link("collectif_participants"),
+                "pdp_information_collective": link("pdp_information_collective"),
+                "pdp_service_medical": link("pdp_service_medical"),
             },
             "population": [
                 (tables.SEXE_LABELS[k], v, link(f"sexe:{k}"))
