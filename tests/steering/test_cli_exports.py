@@ -135,3 +135,36 @@ def test_pdf_read_back(data, tmp_path):
         assert title in everything, title
     assert "01 — Ain" in text[-2] and "69 — Rhône" in text[-1]  # one page per département
     assert len(reader.pages) == 11
+
+
+def test_collective_referrals_and_offers_in_xlsx_and_pdf(data, tmp_path):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from parcours.core.nomenclatures import TypeCollectif
+    from tests.steering.factories import action, attend, offer, referral, session
+
+    workshop = session(action(data, type=TypeCollectif.ATELIER), date(2025, 5, 1))
+    collective = person(data, name="Collectif")
+    attend(workshop, collective)
+    attend(workshop, person(data, name="Absent"), present=False)
+    referral(collective, date(2025, 2, 1))
+    offer(collective, date(2025, 4, 15))
+    target = tmp_path / "r.xlsx"
+    run("--organisation", data.code, "--annee", "2025", "--format", "xlsx", "--sortie", str(target))
+    book = load_workbook(target)
+    rows = {r[0]: r[1:] for r in book["Actions collectives"].iter_rows(min_row=4, values_only=True)}
+    assert rows["Atelier"] == (1, 1)
+    assert rows["Total (1 actions)"] == (1, 1)
+    referrals = dict(book["Signalements par émetteur"].iter_rows(min_row=4, values_only=True))
+    assert referrals["Service médical"] == 1 and referrals["Total"] == 1
+    key = dict(book["Chiffres clés"].iter_rows(min_row=4, values_only=True))
+    assert key["Personnes aidées"] == 3
+    assert key["Offres de service envoyées"] == 1
+    assert key["Offres suivies d'une intervention (90 jours)"] == 1
+    assert key["Taux de suite des offres (%)"] == 100.0
+    pdf = tmp_path / "r.pdf"
+    run("--organisation", data.code, "--annee", "2025", "--format", "pdf", "--sortie", str(pdf))
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "L'activité collective et la détection" in text
+    assert "Signalements par émetteur" in text and "Total (1 actions)" in text
