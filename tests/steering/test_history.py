@@ -88,7 +88,7 @@ def test_every_rejected_row_is_reported_in_french(org, tmp_path):
     ):
         assert expected in out, expected
     assert "beneficiaires.csv : colonnes inconnues ignorées : couleur" in out
-    assert "signalements.csv : fichier validé mais pas encore importé" in out
+    assert "signalements.csv : 2 lignes lues, 1 valides, 1 rejetées, 1 à créer" in out
     assert "beneficiaires.csv : 5 lignes lues, 2 valides, 3 rejetées, 2 à créer" in out
     assert not Person.objects.filter(organisation=org).exists()
     assert not ExternalRef.objects.exists()

@@ -5,13 +5,17 @@ ligne, colonne, motif en français) en suivant les liens entre fichiers ; puis, 
 en masse (``bulk_create``) les lignes valides qui n'ont pas déjà été importées (les identifiants
 d'origine sont gardés dans :class:`ExternalRef` : un second import ne change rien).
 
-Les fichiers des modules à venir (actions collectives, séances, participations, signalements,
-offres, contacts d'accueil) sont validés entièrement mais pas encore importés (avertissement).
+Tous les fichiers sont importés : agents, bénéficiaires, accompagnements et entretiens, puis
+actions collectives, séances et participations (``groups``), signalements, offres et contacts
+d'accueil (``outreach``). Les lignes sans identifiant d'origine (participations, contacts
+d'accueil) ont pour référence externe une clé tirée de leur contenu : un second import du même
+lot ne change rien.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import zipfile
 from collections.abc import Callable
@@ -71,15 +75,7 @@ COLUMNS = {
     ),
     "contacts_accueil.csv": (["date", "departement"], ["agent_id", "beneficiaire_id", "motif"]),
 }
-IMPORTED = ("agents.csv", "beneficiaires.csv", "accompagnements.csv", "entretiens.csv")
-NOT_YET = (
-    "actions_collectives.csv",
-    "seances.csv",
-    "participations.csv",
-    "signalements.csv",
-    "offres.csv",
-    "contacts_accueil.csv",
-)
+IMPORTED = tuple(COLUMNS)
 
 
 class BundleError(Exception):
@@ -414,65 +410,107 @@ def validate(bundle: dict[str, list[dict]], ctx: Context, report: Report) -> dic
         "entretiens.csv", bundle.get("entretiens.csv", []), report, contact
     )
 
-    # Fichiers des modules à venir : validés, pas encore importés.
     def group_action(c, r):
-        c.code("type", TypeCollectif, True)
-        c.code("programme", Programme, True)
-        c.departement("departement", deps)
-        c.text("intitule", max_length=200)
+        return {
+            "type": c.code("type", TypeCollectif, True),
+            "programme": c.code("programme", Programme, True),
+            "departement": c.departement("departement", deps),
+            "intitule": c.text("intitule", max_length=200),
+        }
 
-    actions = _validate(
+    out["actions_collectives.csv"] = _validate(
         "actions_collectives.csv", bundle.get("actions_collectives.csv", []), report, group_action
     )
+    actions = {
+        **{k: k for k in ctx.known["action_collective"]},
+        **{k: k for k in out["actions_collectives.csv"]},
+    }
 
     def session(c, r):
-        c.ref("action_id", actions, "action")
-        c.day("date", True)
-        c.text("lieu", max_length=200)
+        return {
+            "action": c.ref("action_id", actions, "action"),
+            "date": c.day("date", True),
+            "lieu": c.text("lieu", max_length=200),
+        }
 
-    sessions = _validate("seances.csv", bundle.get("seances.csv", []), report, session)
+    out["seances.csv"] = _validate("seances.csv", bundle.get("seances.csv", []), report, session)
+    sessions = {**{k: k for k in ctx.known["seance"]}, **{k: k for k in out["seances.csv"]}}
+    seen_attendances: set = set()
 
     def attendance(c, r):
-        c.ref("seance_id", sessions, "séance")
-        c.ref("beneficiaire_id", people, "bénéficiaire")
-        c.boolean("present")
+        key = _source_key(r.get("seance_id", ""), r.get("beneficiaire_id", ""))
+        if key in seen_attendances:
+            c.fail("beneficiaire_id", "participation en double pour cette séance")
+        seen_attendances.add(key)
+        return {
+            "key": key,
+            "seance": c.ref("seance_id", sessions, "séance"),
+            "beneficiaire": c.ref("beneficiaire_id", people, "bénéficiaire"),
+            "present": c.boolean("present"),
+        }
 
-    _validate("participations.csv", bundle.get("participations.csv", []), report, attendance)
+    out["participations.csv"] = _rekey(
+        _validate("participations.csv", bundle.get("participations.csv", []), report, attendance)
+    )
 
     def referral(c, r):
-        c.ref("beneficiaire_id", people, "bénéficiaire")
-        c.day("date", True)
-        c.code("emetteur", Emetteur, True)
-        c.code("programme", Programme)
-        c.departement("departement", deps, required=False)
+        return {
+            "beneficiaire": c.ref("beneficiaire_id", people, "bénéficiaire"),
+            "date": c.day("date", True),
+            "emetteur": c.code("emetteur", Emetteur, True),
+            "programme": c.code("programme", Programme),
+            "departement": c.departement("departement", deps, required=False),
+        }
 
-    _validate("signalements.csv", bundle.get("signalements.csv", []), report, referral)
+    out["signalements.csv"] = _validate(
+        "signalements.csv", bundle.get("signalements.csv", []), report, referral
+    )
 
     def offer(c, r):
-        c.ref("beneficiaire_id", people, "bénéficiaire")
-        c.day("date_envoi", True)
-        c.code("canal", Canal, True)
-        c.code("statut", StatutOffre, True)
-        c.code("programme", Programme)
-        c.departement("departement", deps, required=False)
+        return {
+            "beneficiaire": c.ref("beneficiaire_id", people, "bénéficiaire"),
+            "date": c.day("date_envoi", True),
+            "canal": c.code("canal", Canal, True),
+            "statut": c.code("statut", StatutOffre, True),
+            "programme": c.code("programme", Programme),
+            "departement": c.departement("departement", deps, required=False),
+        }
 
-    _validate("offres.csv", bundle.get("offres.csv", []), report, offer)
+    out["offres.csv"] = _validate("offres.csv", bundle.get("offres.csv", []), report, offer)
+    occurrences: dict = {}
 
     def front_line(c, r):
-        c.day("date", True)
-        c.departement("departement", deps)
-        c.ref("agent_id", agents, "agent", required=False)
-        c.ref("beneficiaire_id", people, "bénéficiaire", required=False)
-        c.text("motif", max_length=300)
+        content = tuple(
+            r.get(k, "") for k in ("date", "departement", "agent_id", "beneficiaire_id")
+        )
+        content += (r.get("motif", ""),)
+        occurrences[content] = occurrences.get(content, 0) + 1
+        return {
+            "key": _source_key(*content, str(occurrences[content])),
+            "date": c.day("date", True),
+            "departement": c.departement("departement", deps),
+            "agent": c.ref("agent_id", agents, "agent", required=False),
+            "beneficiaire": c.ref("beneficiaire_id", people, "bénéficiaire", required=False),
+            "motif": c.text("motif", max_length=300),
+        }
 
-    _validate("contacts_accueil.csv", bundle.get("contacts_accueil.csv", []), report, front_line)
-    for name in NOT_YET:
-        if name in bundle:
-            report.warnings.append(
-                f"{name} : fichier validé mais pas encore importé (le module correspondant "
-                "n'est pas encore en service) ; relancez l'import quand il le sera."
-            )
+    out["contacts_accueil.csv"] = _rekey(
+        _validate(
+            "contacts_accueil.csv", bundle.get("contacts_accueil.csv", []), report, front_line
+        )
+    )
     return out
+
+
+def _source_key(*parts: str) -> str:
+    """La référence externe d'une ligne sans identifiant : ses valeurs, ou leur empreinte si
+    elles dépassent 64 caractères."""
+    key = "|".join(parts)
+    return key if len(key) <= 64 else hashlib.sha256(key.encode()).hexdigest()
+
+
+def _rekey(rows: dict) -> dict:
+    return {row["key"]: row for row in rows.values()}
 
 
 PDP_ONLY = frozenset(
@@ -563,6 +601,17 @@ def _write(organisation, valid, known, report, actor, dry_run, progress):
         "accompagnements.csv", valid["accompagnements.csv"], known["accompagnement"], report
     )
     contacts = _new("entretiens.csv", valid["entretiens.csv"], known["entretien"], report)
+    later = {
+        name: _new(name, valid[name], known[kind], report)
+        for name, kind in (
+            ("actions_collectives.csv", "action_collective"),
+            ("seances.csv", "seance"),
+            ("participations.csv", "participation"),
+            ("signalements.csv", "signalement"),
+            ("offres.csv", "offre"),
+            ("contacts_accueil.csv", "contact_accueil"),
+        )
+    }
     if dry_run:
         return
 
@@ -709,6 +758,10 @@ def _write(organisation, valid, known, report, actor, dry_run, progress):
             refs("entretien", [(source, pk) for (source, _), pk in zip(chunk, batch)])
             progress(f"  entretiens : {min(start + BATCH, len(items))}/{len(items)}")
 
+        _write_outreach_and_groups(
+            organisation, later, known, person_ids, agent_ids, refs, unusable, progress
+        )
+
         progress("Statistiques du planificateur…")
         _analyze([Person, Case, Contact, ContactAction, ContactProblem, ExternalRef])
         audit.record(
@@ -719,6 +772,170 @@ def _write(organisation, valid, known, report, actor, dry_run, progress):
             summary="Import d'historique d'activité",
             changes={"crees": report.created, "deja_importes": report.already},
         )
+
+
+def _write_outreach_and_groups(
+    organisation, later, known, person_ids, agent_ids, refs, unusable, progress
+):
+    """Actions collectives, séances, participations, signalements, offres, contacts d'accueil :
+    écrits en masse comme les entretiens, chacun avec sa référence externe."""
+    import datetime
+
+    from parcours.groups.models import GroupAction, Registration, Session
+    from parcours.outreach.models import Campaign, FrontLineContact, Referral, ServiceOffer
+    from parcours.people.models import Person
+
+    def aware(day, hour=9):
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+    def insert(name, kind, model, items, row):
+        progress(f"{name} : {len(items)} à créer…")
+        created = {}
+        items = list(items.items())
+        for start in range(0, len(items), BATCH):
+            chunk = items[start : start + BATCH]
+            ids = _fast_insert(model, [row(v) for _, v in chunk])
+            pairs = [(source, pk) for (source, _), pk in zip(chunk, ids)]
+            refs(kind, pairs)
+            created.update(pairs)
+        return {**known[kind], **created}
+
+    fallback = []
+
+    def history_agent():
+        if not fallback:
+            fallback.append(_history_agent(organisation, unusable).pk)
+        return fallback[0]
+
+    action_ids = insert(
+        "Actions collectives",
+        "action_collective",
+        GroupAction,
+        later["actions_collectives.csv"],
+        lambda a: {
+            "organisation_id": organisation.pk,
+            "type": a["type"],
+            "programme": a["programme"],
+            "title": a["intitule"] or "Action collective (historique)",
+            "departement_id": a["departement"],
+        },
+    )
+    # Une séance historique n'a ni heure ni jauge : 9 h et autant de places que de participants.
+    seats: dict[str, int] = {}
+    for p in later["participations.csv"].values():
+        seats[p["seance"]] = seats.get(p["seance"], 0) + 1
+    session_ids = insert(
+        "Séances",
+        "seance",
+        Session,
+        {k: v | {"source": k} for k, v in later["seances.csv"].items()},
+        lambda s: {
+            "organisation_id": organisation.pk,
+            "action_id": action_ids[s["action"]],
+            "date": s["date"],
+            "start_time": datetime.time(9),
+            "partner_place": s["lieu"],
+            "capacity": min(max(seats.get(s["source"], 0), 1), 32767),
+        },
+    )
+    sessions_dates = dict(
+        Session.objects.filter(pk__in=set(session_ids.values())).values_list("pk", "date")
+    )
+    insert(
+        "Participations",
+        "participation",
+        Registration,
+        later["participations.csv"],
+        lambda p: {
+            "organisation_id": organisation.pk,
+            "session_id": session_ids[p["seance"]],
+            "person_id": person_ids[p["beneficiaire"]],
+            "status": Registration.Status.INSCRIT,
+            "relation": Registration.Relation.PERSONNE,
+            "channel": Registration.Channel.AGENT,
+            "present": p["present"],
+            "registered_at": aware(sessions_dates[session_ids[p["seance"]]]),
+        },
+    )
+    # Un signalement ou une offre sans département prend celui de la personne (formats.md §5).
+    needed = {
+        person_ids[r["beneficiaire"]]
+        for name in ("signalements.csv", "offres.csv")
+        for r in later[name].values()
+        if not r["departement"]
+    }
+    person_dep = dict(Person.objects.filter(pk__in=needed).values_list("pk", "departement_id"))
+    insert(
+        "Signalements",
+        "signalement",
+        Referral,
+        later["signalements.csv"],
+        lambda r: {
+            "organisation_id": organisation.pk,
+            "person_id": person_ids[r["beneficiaire"]],
+            "emitter": r["emetteur"],
+            "received_on": r["date"],
+            "reason": "Signalement importé de l'historique",
+            "programme": r["programme"] or Programme.AUTRE,
+            "departement_id": r["departement"] or person_dep[person_ids[r["beneficiaire"]]],
+            # Historique : hors des files d'attente (aucune AS n'a à le prendre en charge).
+            "status": Referral.Status.PRIS_EN_CHARGE,
+            "status_changed_on": r["date"],
+        },
+    )
+    offers = later["offres.csv"]
+    campaign_ids = {}
+    for key in sorted({(o["date"], o["canal"], o["programme"]) for o in offers.values()}):
+        sent_on, channel, programme = key
+        campaign_ids[key] = Campaign.objects.create(
+            organisation=organisation,
+            name=f"Offres importées de l'historique ({sent_on:%d/%m/%Y})",
+            channel=channel,
+            proposal=Campaign.Proposal.RENDEZ_VOUS,
+            programme=programme or Programme.AUTRE,
+            sent_on=sent_on,
+            created_by_id=history_agent(),
+        ).pk
+    progress(f"Offres : {len(offers)} à créer…")
+    items = list(offers.items())
+    for start in range(0, len(items), BATCH):
+        chunk = items[start : start + BATCH]
+        ids = _allocate_ids(ServiceOffer, len(chunk))
+        rows = [
+            {
+                "organisation_id": organisation.pk,
+                "campaign_id": campaign_ids[(o["date"], o["canal"], o["programme"])],
+                "person_id": person_ids[o["beneficiaire"]],
+                "reference": f"HIST{pk}",
+                "sent_on": o["date"],
+                "channel": o["canal"],
+                "status": o["statut"],
+                "programme": o["programme"] or Programme.AUTRE,
+                "departement_id": o["departement"] or person_dep[person_ids[o["beneficiaire"]]],
+            }
+            for (_, o), pk in zip(chunk, ids)
+        ]
+        _fast_insert(ServiceOffer, rows, ids=ids)
+        refs("offre", [(source, pk) for (source, _), pk in zip(chunk, ids)])
+    front = later["contacts_accueil.csv"]
+    insert(
+        "Contacts d'accueil",
+        "contact_accueil",
+        FrontLineContact,
+        front,
+        lambda f: {
+            "organisation_id": organisation.pk,
+            "at": aware(f["date"], 12),
+            "date": f["date"],
+            "departement_id": f["departement"],
+            "agent_id": agent_ids.get(f["agent"]) if f["agent"] else history_agent(),
+            "person_id": person_ids[f["beneficiaire"]] if f["beneficiaire"] else None,
+            "channel": FrontLineContact.Channel.ACCUEIL,
+            "reason": f["motif"] or "Contact d'accueil (historique)",
+            "answer": FrontLineContact.Answer.INFORMATION,
+        },
+    )
+    _analyze([GroupAction, Session, Registration, Referral, ServiceOffer, FrontLineContact])
 
 
 def _analyze(models) -> None:
@@ -748,7 +965,7 @@ def _allocate_ids(model, count: int) -> list[int]:
         return list(range(first, first + count))
 
 
-def _fast_insert(model, rows: list[dict]) -> list[int]:
+def _fast_insert(model, rows: list[dict], ids: list[int] | None = None) -> list[int]:
     """Insère ``rows`` (attname -> valeur) sans instancier de modèles ; les autres colonnes
     reçoivent la valeur par défaut de leur champ, les dates automatiques maintenant. Renvoie les
     identifiants, dans l'ordre des lignes."""
@@ -756,15 +973,18 @@ def _fast_insert(model, rows: list[dict]) -> list[int]:
 
     if not rows:
         return []
-    ids = _allocate_ids(model, len(rows))
+    ids = ids or _allocate_ids(model, len(rows))
     now = timezone.now()
     fields = model._meta.concrete_fields
     given = set(rows[0])
     constants, adapters = {}, {}
     for f in fields:
         if f.primary_key or f.attname in given:
-            if f.get_internal_type() == "DateField":
+            kind = f.get_internal_type()
+            if kind == "DateField":
                 adapters[f.attname] = connection.ops.adapt_datefield_value
+            elif kind in ("TimeField", "DateTimeField"):
+                adapters[f.attname] = lambda v, f=f: f.get_db_prep_save(v, connection)
             continue
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             constants[f.attname] = f.get_db_prep_save(now, connection)

@@ -15,6 +15,12 @@ class ExternalRef(models.Model):
         BENEFICIAIRE = "beneficiaire", "Bénéficiaire"
         ACCOMPAGNEMENT = "accompagnement", "Accompagnement"
         ENTRETIEN = "entretien", "Entretien"
+        ACTION_COLLECTIVE = "action_collective", "Action collective"
+        SEANCE = "seance", "Séance"
+        PARTICIPATION = "participation", "Participation"
+        SIGNALEMENT = "signalement", "Signalement"
+        OFFRE = "offre", "Offre de service"
+        CONTACT_ACCUEIL = "contact_accueil", "Contact d'accueil"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField("type", max_length=20, choices=Kind)
