@@ -4,7 +4,7 @@ Chaque indicateur : un code, un libellé et une définition en français, une un
 (``hausse`` : plus haut est mieux ; ``baisse`` : plus bas est mieux) et la fonction qui le
 calcule pour un territoire et une année. La plupart se lisent dans le rapport d'activité de
 l'année (mêmes règles de comptage) ; les autres font leur propre agrégat SQL. Une valeur
-``None`` veut dire « pas de donnée » (module pas encore en service, dénominateur nul).
+``None`` veut dire « pas de donnée » (aucun enregistrement, dénominateur nul).
 """
 
 from __future__ import annotations
@@ -110,9 +110,47 @@ def _pdp_share(outcome):
     return compute
 
 
-def _not_yet(document, scope):
-    """À brancher sur le module des aides (``aid``) : aucune donnée aujourd'hui."""
-    return None
+def processing_times(scope):
+    """Délais de traitement des aides décidées dans l'année sur le territoire (département de
+    la demande) : ``aid.queries.processing_days`` et ``rules.aid_workflow.processing_times``
+    (médiane, part en 40 jours au plus, 8e et 9e déciles) ; calculés une fois par scope."""
+    from parcours.aid.queries import processing_days
+    from parcours.rules.aid_workflow import processing_times as times
+
+    if "aid_times" not in scope.cache:
+        first, last = scope.bounds
+        scope.cache["aid_times"] = times(
+            processing_days(
+                scope.organisation_id, first, last, departements=scope.territory.departements
+            )
+        )
+    return scope.cache["aid_times"]
+
+
+def _aid_time(attribute):
+    def compute(document, scope):
+        result = processing_times(scope)
+        if not result.count:
+            return None
+        return _d(getattr(result, attribute))
+
+    return compute
+
+
+def budget_execution(document, scope) -> Decimal | None:
+    """Montants payés dans l'année rapportés aux dotations des lignes budgétaires de l'année
+    (``aid.queries.budget_status``). Le budget est celui de l'organisme : sans valeur pour une
+    région ou un département, ni sans dotation."""
+    from parcours.aid.queries import budget_status
+
+    if scope.territory.departements is not None:
+        return None
+    rows = budget_status(scope.organisation_id, scope.year)
+    allocated = sum((r["line"].allocated for r in rows), Decimal(0))
+    if not allocated:
+        return None
+    paid = sum((r["paid"] for r in rows), Decimal(0))
+    return (paid * 100 / allocated).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 INDICATORS = [
@@ -227,34 +265,46 @@ INDICATORS = [
     Indicator(
         "AID.DELAI.MED",
         "Aides : délai médian de traitement",
-        "Médiane du délai entre la demande complète et la décision (module des aides).",
+        "Médiane du délai, en jours, entre la demande complète et la décision, pour les aides "
+        "décidées dans l'année (département de la demande).",
         DAYS,
         LOWER,
-        _not_yet,
+        _aid_time("median"),
     ),
     Indicator(
         "AID.DELAI.40J",
         "Aides : demandes traitées en 40 jours au plus",
-        "Part des demandes décidées au plus 40 jours après la demande complète (module des aides).",
+        "Part des aides décidées dans l'année au plus 40 jours après la demande complète.",
         PERCENT,
         HIGHER,
-        _not_yet,
+        _aid_time("share_within_40_days"),
+    ),
+    Indicator(
+        "AID.DELAI.D8",
+        "Aides : 8e décile du délai de traitement",
+        "8e décile du délai, en jours, entre la demande complète et la décision (aides décidées "
+        "dans l'année).",
+        DAYS,
+        LOWER,
+        _aid_time("decile_8"),
     ),
     Indicator(
         "AID.DELAI.D9",
         "Aides : 9e décile du délai de traitement",
-        "9e décile du délai entre la demande complète et la décision (module des aides).",
+        "9e décile du délai, en jours, entre la demande complète et la décision (aides décidées "
+        "dans l'année).",
         DAYS,
         LOWER,
-        _not_yet,
+        _aid_time("decile_9"),
     ),
     Indicator(
         "AID.BUDGET",
         "Aides : exécution du budget",
-        "Montants accordés rapportés au budget de l'année (module des aides).",
+        "Montants payés dans l'année rapportés aux dotations des lignes budgétaires de l'année "
+        "(budget de l'organisme : sans valeur pour une région ou un département).",
         PERCENT,
         HIGHER,
-        _not_yet,
+        budget_execution,
     ),
 ]
 BY_CODE = {i.code: i for i in INDICATORS}
