@@ -46,3 +46,30 @@ def test_referral_belongs_to_its_departement_not_the_person(org, build):
     assert by_code["69"]["signalements"]["total"] == 1
     assert by_code["69"]["pdp"]["signales_service_medical"] == 1
     assert build(2025, departement="01")["signalements"]["total"] == 0
+
+
+def test_referral_imported_without_departement_belongs_to_the_person(org, build, tmp_path):
+    """Un signalement sans département (historique) prend celui de la personne (ici 69)."""
+    import io
+
+    from django.core.management import call_command
+
+    folder = tmp_path / "lot"
+    folder.mkdir()
+    (folder / "beneficiaires.csv").write_text(
+        "id;sexe;date_naissance;departement\nB1;F;1970-01-01;69\n"
+    )
+    (folder / "signalements.csv").write_text(
+        "id;beneficiaire_id;date;emetteur;programme;departement\n"
+        "R1;B1;2025-04-01;SERVICE_MEDICAL;PDP;\n"
+        "R2;B1;2025-04-02;CPAM;;01\n"
+    )
+    call_command(
+        "importer-historique", str(folder), "--organisation", org.code, stdout=io.StringIO()
+    )
+    document = build(2025)
+    by_code = {d["territoire"]["code"]: d for d in document["departements"]}
+    assert by_code["69"]["signalements"]["par_emetteur"][Emetteur.SERVICE_MEDICAL] == 1
+    assert by_code["69"]["signalements"]["total"] == 1
+    assert by_code["01"]["signalements"]["total"] == 1
+    assert by_code["69"]["pdp"]["signales_service_medical"] == 1
