@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('steering', '0001_initial'),
+        ("steering", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='externalref',
-            name='kind',
-            field=models.CharField(choices=[('agent', 'Agent'), ('beneficiaire', 'Bénéficiaire'), ('accompagnement', 'Accompagnement'), ('entretien', 'Entretien'), ('action_collective', 'Action collective'), ('seance', 'Séance'), ('participation', 'Participation'), ('signalement', 'Signalement'), ('offre', 'Offre de service'), ('contact_accueil', "Contact d'accueil")], max_length=20, verbose_name='type'),
+            model_name="externalref",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("agent", "Agent"),
+                    ("beneficiaire", "Bénéficiaire"),
+                    ("accompagnement", "Accompagnement"),
+                    ("entretien", "Entretien"),
+                    ("action_collective", "Action collective"),
+                    ("seance", "Séance"),
+                    ("participation", "Participation"),
+                    ("signalement", "Signalement"),
+                    ("offre", "Offre de service"),
+                    ("contact_accueil", "Contact d'accueil"),
+                ],
+                max_length=20,
+                verbose_name="type",
+            ),
         ),
     ]
