@@ -265,13 +265,19 @@ def test_departement_outside_the_scope_is_listed_without_link(client, world):
 def test_every_linked_figure_lists_exactly_what_it_counts(client, world):
     """Pour le responsable de l'Ain : chaque chiffre du rapport = taille de la liste derrière."""
     from parcours.steering import drilldown, report
-    from tests.steering.factories import action, attend, referral, session
+    from tests.steering.factories import action, attend, offer, referral, session
 
     contact(case(person(world, sex="M", born=date(1999, 12, 31), name="Jeune")), date(2025, 6, 1))
     info = session(action(world), date(2025, 5, 1))
     attend(info, person(world, sex="M", born=date(1960, 1, 1), name="Collectif"))
     attend(info, person(world, name="Absent"), present=False)
-    referral(person(world, name="Signale"), date(2025, 2, 1))
+    signaled = person(world, name="Signale")
+    referral(signaled, date(2025, 2, 1))
+    referral(signaled, date(2025, 3, 1), emitter="CPAM")
+    offer(signaled, date(2025, 1, 20), reference="OFF-A")
+    followed = person(world, name="Suivie")
+    offer(followed, date(2025, 5, 1), reference="OFF-B")
+    contact(case(followed), date(2025, 5, 20))
     manager = user(world, "manager")
     login_as(client, manager)
     where = report.territory(world, departement="01")
@@ -288,12 +294,18 @@ def test_every_linked_figure_lists_exactly_what_it_counts(client, world):
         "collectif_participants": document["collectif"]["participants"],
         "pdp_information_collective": document["pdp"]["participants_information_collective"],
         "pdp_service_medical": document["pdp"]["signales_service_medical"],
+        "signalements": document["signalements"]["total"],
+        "emetteur:CPAM": document["signalements"]["par_emetteur"]["CPAM"],
+        "offres": document["offres"]["envoyees"],
+        "offres_suivies": document["offres"]["suivies_d_intervention"],
         "pdp_accompagnes": document["pdp"]["accompagnes"],
         "pdp_clotures": document["pdp"]["clotures"],
     }
     assert expected["sexe:M"] == 2 and expected["age:26_45"] == 1
-    assert expected["personnes"] == 3 and expected["collectif_participants"] == 1
+    assert expected["personnes"] == 4 and expected["collectif_participants"] == 1
     assert expected["pdp_service_medical"] == 1
+    assert (expected["signalements"], expected["emetteur:CPAM"]) == (2, 1)
+    assert (expected["offres"], expected["offres_suivies"]) == (2, 1)
     for code, count in expected.items():
         fig = drilldown.figure(code)
         scope = report.Scope(world.pk, 2025, where, False)
@@ -304,3 +316,18 @@ def test_every_linked_figure_lists_exactly_what_it_counts(client, world):
             {"annee": 2025, "territoire": "departement-01", "chiffre": code},
         )
         assert f"<caption>{count} {fig.kind}</caption>" in unescape(response.content.decode())
+
+
+def test_steering_sees_referral_and_offer_aggregates_only(client, world):
+    from tests.steering.factories import offer, referral
+
+    signaled = person(world, departement="69", name="Signalee")
+    referral(signaled, date(2025, 2, 1))
+    offer(signaled, date(2025, 2, 1), reference="OFF-S")
+    login_as(client, user(world, "steering"))
+    for code in ("signalements", "emetteur:SERVICE_MEDICAL", "offres", "offres_suivies"):
+        params = {"annee": 2025, "territoire": "organisme", "chiffre": code}
+        html = unescape(get(client, "pilotage-detail", params).content.decode())
+        assert "jamais les dossiers" in html and "SIGNALEE" not in html, code
+        if code != "offres_suivies":
+            assert ">69<" in html, code

@@ -2,7 +2,8 @@
 
 Un chiffre est désigné par un code : ``personnes``, ``sexe:F``, ``age:26_45``, ``entretiens``,
 ``face_a_face``, ``mode:VAD``, ``programme:PDP``, ``pdp_accompagnes``, ``pdp_clotures``,
-``collectif_participants``, ``pdp_information_collective``, ``pdp_service_medical``. Les
+``collectif_participants``, ``pdp_information_collective``, ``pdp_service_medical``,
+``signalements``, ``emetteur:SERVICE_MEDICAL``, ``offres``, ``offres_suivies``. Les
 personnes aidées sont l'union des personnes ayant un entretien et des personnes présentes à une
 séance collective (``groups.Registration``), comme dans le rapport.
 :func:`records` donne les enregistrements sans filtre de droits (personnes, entretiens ou
@@ -23,12 +24,14 @@ from parcours.core.nomenclatures import (
     Sexe,
     TypeCollectif,
 )
+from parcours.outreach.models import Referral, ServiceOffer
 from parcours.people.models import Person
 from parcours.rules import report as rules
 from parcours.steering import report
 from parcours.steering.tables import AGE_LABELS
 
 PEOPLE, CONTACTS, CASES = "personnes", "entretiens", "accompagnements"
+REFERRALS, OFFERS = "signalements", "offres"
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,14 @@ def figure(code: str) -> Figure | None:
     band = next((b for b in rules.AGE_BANDS if code == f"age:{b.key}"), None)
     if band is not None:
         return Figure(code, f"Personnes aidées — {AGE_LABELS[band.key].lower()}", PEOPLE)
+    if code == "signalements":
+        return Figure(code, "Signalements reçus", REFERRALS)
+    if code.startswith("emetteur:") and code[9:] in Emetteur.values:
+        return Figure(code, f"Signalements — {Emetteur(code[9:]).label}", REFERRALS)
+    if code == "offres":
+        return Figure(code, "Offres de service envoyées", OFFERS)
+    if code == "offres_suivies":
+        return Figure(code, "Offres suivies d'une intervention dans les 90 jours", OFFERS)
     if code == "pdp_accompagnes":
         return Figure(code, "Personnes accompagnées en PDP (accompagnement retenu)", CASES)
     if code == "pdp_clotures":
@@ -69,6 +80,16 @@ def figure(code: str) -> Figure | None:
 
 def records(scope: report.Scope, fig: Figure) -> QuerySet:
     """Les enregistrements comptés par ``fig`` sur ``scope`` (aucun filtre de droits)."""
+    if fig.kind == REFERRALS:
+        referrals = report.referrals_of_year(scope)
+        if fig.code.startswith("emetteur:"):
+            referrals = referrals.filter(emitter=fig.code[9:])
+        return Referral.objects.filter(pk__in=referrals.values("pk"))
+    if fig.kind == OFFERS:
+        offers = report.offers_of_year(scope)
+        if fig.code == "offres_suivies":
+            offers = report.followed_offers(scope)
+        return ServiceOffer.objects.filter(pk__in=offers.values("pk"))
     contacts = report.contacts_of_year(scope)
     if fig.code == "face_a_face":
         contacts = contacts.filter(mode__in=[m.value for m in FACE_TO_FACE_MODES])
@@ -153,6 +174,12 @@ def aggregates(scope: report.Scope, fig: Figure) -> dict:
     rows = records(scope, fig)
     if fig.kind == CASES:
         dep, staff = "departement_id", "referent"
+        measure = Count("id")
+    elif fig.kind == REFERRALS:
+        dep, staff = "departement_id", "assigned_to"
+        measure = Count("id")
+    elif fig.kind == OFFERS:
+        dep, staff = "departement_id", "campaign__created_by"
         measure = Count("id")
     elif fig.kind == CONTACTS:
         dep, staff = "case__departement_id", "staff"

@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from parcours.cases.policies import visible_cases, visible_contacts
 from parcours.core import clock
 from parcours.core.pagination import paginate
+from parcours.outreach.policies import visible_offers, visible_referrals
 from parcours.people.policies import visible_people
 from parcours.rules.indicators import STATUS_LABELS
 from parcours.steering import (
@@ -135,6 +136,9 @@ def report_page(request):
                 "collectif_participants": link("collectif_participants"),
                 "pdp_information_collective": link("pdp_information_collective"),
                 "pdp_service_medical": link("pdp_service_medical"),
+                "signalements": link("signalements"),
+                "offres": link("offres"),
+                "offres_suivies": link("offres_suivies"),
             },
             "population": [
                 (tables.SEXE_LABELS[k], v, link(f"sexe:{k}"))
@@ -228,6 +232,20 @@ def detail(request):
                 .filter(pk__in=ids)
                 .select_related("case__person", "staff")
                 .order_by("on", "pk")
+            )
+        elif fig.kind == drilldown.REFERRALS:
+            rows = (
+                visible_referrals(request.user)
+                .filter(pk__in=ids)
+                .select_related("person")
+                .order_by("received_on", "pk")
+            )
+        elif fig.kind == drilldown.OFFERS:
+            rows = (
+                visible_offers(request.user)
+                .filter(pk__in=ids)
+                .select_related("person", "campaign")
+                .order_by("sent_on", "pk")
             )
         else:
             rows = (
