@@ -81,15 +81,20 @@ def convention_counts(organisation_id, start: date, end: date) -> list[dict]:
     ]
 
 
-def processing_days(organisation_id, start: date, end: date, until: str = "decided_on"):
+def processing_days(
+    organisation_id, start: date, end: date, until: str = "decided_on", departements=None
+):
     """Délais (jours) de la demande complète à la décision (ou au paiement), décisions de la
-    période ; la suspension « à compléter » est hors délai (le délai part de la complétude)."""
+    période (des ``departements`` donnés, sinon de tout l'organisme) ; la suspension « à
+    compléter » est hors délai (le délai part de la complétude)."""
     requests = AidRequest.objects.filter(
         organisation_id=organisation_id,
         completed_on__isnull=False,
         decided_on__gte=start,
         decided_on__lte=end,
     )
+    if departements is not None:
+        requests = requests.filter(departement_id__in=list(departements))
     if until == "paid_on":
         requests = requests.annotate(first_paid=Min("payments__paid_on")).filter(
             first_paid__isnull=False

@@ -70,12 +70,15 @@ def front_line_counts(user, since, until) -> dict:
 def campaign_funnel(user, campaign) -> dict:
     """L'entonnoir de la campagne (offres de l'agent visibles), compté par rules.offers.
 
-    Une ligne par offre (valeurs, pas d'objets) : état, date d'envoi et premier entretien de la
-    personne à partir de l'envoi (sous-requête SQL).
+    Une ligne par offre (valeurs, pas d'objets) : état, date d'envoi et premier jour où la
+    personne a été aidée à partir de l'envoi — entretien ou présence à une séance collective
+    (``groups.Registration`` ``present=True``) —, le plus tôt des deux (sous-requêtes SQL).
     """
     from django.db.models import Min, OuterRef, Subquery
+    from django.db.models.functions import Coalesce, Least
 
     from parcours.cases.models import Contact
+    from parcours.groups.models import Registration
 
     first_contact = (
         Contact.objects.filter(case__person_id=OuterRef("person_id"), on__gte=OuterRef("sent_on"))
@@ -83,10 +86,24 @@ def campaign_funnel(user, campaign) -> dict:
         .annotate(first=Min("on"))
         .values("first")[:1]
     )
+    first_session = (
+        Registration.objects.filter(
+            person_id=OuterRef("person_id"), present=True, session__date__gte=OuterRef("sent_on")
+        )
+        .values("person_id")
+        .annotate(first=Min("session__date"))
+        .values("first")[:1]
+    )
     rows = (
         policies.visible_offers(user)
         .filter(campaign=campaign)
-        .annotate(helped_on=Subquery(first_contact))
+        .annotate(contact_on=Subquery(first_contact), session_on=Subquery(first_session))
+        # LEAST ignores NULL on PostgreSQL, not on SQLite: both sides are coalesced.
+        .annotate(
+            helped_on=Least(
+                Coalesce("contact_on", "session_on"), Coalesce("session_on", "contact_on")
+            )
+        )
         .values_list("status", "sent_on", "helped_on")
     )
     return offer_rules.funnel(offer_rules.OfferFacts(*row) for row in rows)

@@ -4,6 +4,7 @@ from parcours.aid import demo as aid_demo
 from parcours.core import demo_data
 from parcours.groups import demo as groups_demo
 from parcours.outreach import demo as outreach_demo
+from parcours.steering import demo as steering_demo
 
 
 class Command(BaseCommand):
@@ -56,6 +57,7 @@ class Command(BaseCommand):
         groups_demo.generate(code=code, seed=options["seed"])
         outreach_demo.generate(code=code, seed=options["seed"])
         aid_demo.generate(code=code, seed=options["seed"])
+        steering_demo.generate(code=code, seed=options["seed"])
         self.stdout.write(
             f"Démonstration {code} prête en {summary.seconds:.1f} s : {summary.people} personnes, "
             f"{summary.cases} accompagnements ({summary.closed} clos), {summary.contacts} "
