@@ -33,6 +33,7 @@ from parcours.aid.models import CommissionSession
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.pdf import pdf_response
 from parcours.people.policies import get_person_or_404
 from parcours.rules import aid_rules
 from parcours.rules import aid_workflow as wf
@@ -43,12 +44,6 @@ NAV = "aides"
 
 def _render(request, template, context, status=200):
     return render(request, template, {"nav": NAV, **context}, status=status)
-
-
-def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 # ---------------------------------------------------------------- accueil des aides
@@ -195,7 +190,9 @@ def transmission_pdf(request, pk):
     if not hasattr(evaluation, "transmission"):
         raise Http404("Introuvable.")
     context = _evaluation_context(evaluation) | {"organisation": request.user.organisation}
-    return _pdf(letters.render_pdf("aid/pdf/transmission.html", context), "transmission.pdf")
+    return pdf_response(
+        letters.render_pdf("aid/pdf/transmission.html", context), "transmission.pdf"
+    )
 
 
 # ---------------------------------------------------------------- demandes
@@ -517,7 +514,9 @@ def notification_pdf(request, pk):
     }:
         raise Http404("Introuvable.")
     context = _request_context(request, aid_request) | {"organisation": request.user.organisation}
-    return _pdf(letters.render_pdf("aid/pdf/notification.html", context), "notification.pdf")
+    return pdf_response(
+        letters.render_pdf("aid/pdf/notification.html", context), "notification.pdf"
+    )
 
 
 @login_required
@@ -640,7 +639,7 @@ def session_pdf(request, pk, document):
     if document not in template:
         raise Http404("Introuvable.")
     context = _session_context(request, session) | {"organisation": request.user.organisation}
-    return _pdf(letters.render_pdf(template[document], context), f"{document}.pdf")
+    return pdf_response(letters.render_pdf(template[document], context), f"{document}.pdf")
 
 
 # ---------------------------------------------------------------- simulateur et catalogue

@@ -3,9 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -13,6 +12,7 @@ from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.core.nomenclatures import Programme
+from parcours.core.pdf import pdf_response, render_pdf
 from parcours.groups import policies, queries, services
 from parcours.groups.forms import (
     ActionForm,
@@ -219,7 +219,7 @@ def paper_questionnaires(request, pk, questionnaire_pk):
         r for r in queries.session_registrations(session) if r.status != rules.CANCELLED
     ]
     questions = [(q, queries.answer_options(q)) for q in questionnaire.questions.all()]
-    html = render_to_string(
+    pdf = render_pdf(
         "groups/pdf/questionnaire.html",
         {
             "session": session,
@@ -230,7 +230,7 @@ def paper_questionnaires(request, pk, questionnaire_pk):
             "organisation": request.user.organisation,
         },
     )
-    return _pdf(html, f"questionnaire-{questionnaire.pk}-seance-{session.pk}.pdf")
+    return pdf_response(pdf, f"questionnaire-{questionnaire.pk}-seance-{session.pk}.pdf")
 
 
 # ---------------------------------------------------------------- invitations
@@ -395,7 +395,7 @@ def invitation_letters(request, pk):
     sessions = [s for s in action.sessions.select_related("site") if s.date >= clock.today()]
     letters = [(i, personal_link(request, i)) for i in rows]
     services.mark_letters_printed(actor=request.user, invitations=rows)
-    html = render_to_string(
+    pdf = render_pdf(
         "groups/pdf/invitations.html",
         {
             "action": action,
@@ -405,7 +405,7 @@ def invitation_letters(request, pk):
             "organisation": request.user.organisation,
         },
     )
-    return _pdf(html, f"invitations-action-{action.pk}.pdf")
+    return pdf_response(pdf, f"invitations-action-{action.pk}.pdf")
 
 
 @login_required
@@ -424,7 +424,7 @@ def questionnaire_reminders(request, pk, questionnaire_pk):
     if not rows:
         messages.info(request, "Personne n'a de questionnaire en attente.")
         return redirect("collectif-action", pk=action.pk)
-    html = render_to_string(
+    pdf = render_pdf(
         "groups/pdf/invitations.html",
         {
             "action": action,
@@ -435,15 +435,7 @@ def questionnaire_reminders(request, pk, questionnaire_pk):
             "questionnaire": questionnaire,
         },
     )
-    return _pdf(html, f"relances-questionnaire-{questionnaire.pk}.pdf")
-
-
-def _pdf(html: str, filename: str) -> HttpResponse:
-    from weasyprint import HTML
-
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return pdf_response(pdf, f"relances-questionnaire-{questionnaire.pk}.pdf")
 
 
 # ---------------------------------------------------------------- séances, inscriptions
@@ -654,7 +646,7 @@ def attendance_sheet(request, pk):
     registrations = [
         r for r in queries.session_registrations(session) if r.status != rules.CANCELLED
     ]
-    html = render_to_string(
+    pdf = render_pdf(
         "groups/pdf/emargement.html",
         {
             "session": session,
@@ -665,7 +657,7 @@ def attendance_sheet(request, pk):
             "organisation": request.user.organisation,
         },
     )
-    return _pdf(html, f"emargement-seance-{session.pk}.pdf")
+    return pdf_response(pdf, f"emargement-seance-{session.pk}.pdf")
 
 
 # ---------------------------------------------------------------- questionnaires (agents)

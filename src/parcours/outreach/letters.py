@@ -2,16 +2,14 @@
 
 from pathlib import Path
 
-from django.template.loader import render_to_string
+from parcours.core import pdf
 
 CSS_PATH = Path(__file__).resolve().parent / "templates" / "outreach" / "pdf" / "lettre.css"
 
 
 def render_pdf(template: str, context: dict) -> bytes:
-    from weasyprint import CSS, HTML
-
-    html = render_to_string(template, context)
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(CSS_PATH))])
+    """Un courrier de la détection, avec sa feuille de style."""
+    return pdf.render_pdf(template, context, stylesheet=CSS_PATH)
 
 
 def sender_block(user) -> dict:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from parcours.core.forms import apply_business_errors
 from parcours.core.models import Departement, User
 from parcours.core.nomenclatures import StatutOffre, TypeCollectif
 from parcours.core.pagination import paginate
+from parcours.core.pdf import pdf_response
 from parcours.core.policies import visible_sites
 from parcours.core.roles import Role
 from parcours.groups import policies as group_policies
@@ -364,9 +365,7 @@ def referral_letter(request, pk):
             "today": clock.today(),
         },
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="reponse-signalement-{referral.pk}.pdf"'
-    return response
+    return pdf_response(pdf, f"reponse-signalement-{referral.pk}.pdf")
 
 
 @login_required
@@ -631,9 +630,7 @@ def campaign_letters(request, pk):
             "today": clock.today(),
         },
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="campagne-{campaign.pk}-courriers.pdf"'
-    return response
+    return pdf_response(pdf, f"campagne-{campaign.pk}-courriers.pdf")
 
 
 @login_required
