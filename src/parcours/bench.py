@@ -595,4 +595,6 @@ if __name__ == "__main__":
         sys.exit(_targeting_child(sys.argv[2], sys.argv[3]))
     if sys.argv[1:2] == ["ciblage"]:  # seulement la mesure de l'import (base légère)
         sys.exit(measure_targeting_import())
+    if sys.argv[1:2] == ["historique"]:  # seulement l'import d'historique et le rapport
+        sys.exit(history_bench())
     sys.exit(run())

@@ -3,10 +3,9 @@
 from io import BytesIO
 from pathlib import Path
 
-from django.template.loader import render_to_string
-
 from parcours.core import clock
 from parcours.core.nomenclatures import Mode, Programme
+from parcours.core.pdf import render_pdf
 from parcours.steering import charts, queries, tables
 
 PDF_CSS = Path(__file__).resolve().parent / "pdf" / "rapport.css"
@@ -172,9 +171,8 @@ def _share(part: int, whole: int) -> float:
 
 
 def pdf(document: dict, series: list[dict], organisation) -> bytes:
-    from weasyprint import CSS, HTML
-
-    html = render_to_string(
-        "steering/rapport_pdf.html", pdf_context(document, series, organisation)
+    return render_pdf(
+        "steering/rapport_pdf.html",
+        pdf_context(document, series, organisation),
+        stylesheet=PDF_CSS,
     )
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PDF_CSS))])
