@@ -90,6 +90,38 @@ FRONT_LINE_REASONS = [
 ]
 
 
+def _meet_accepted(offers, staff, rng, today):
+    """Les offres acceptées mènent à un premier entretien (accompagnement PDP ouvert par l'AS du
+    département, origine « offre de service ») : l'entonnoir et le rapport le comptent."""
+    from parcours.cases import services as case_services
+
+    referents = {"01": staff["as.ain"], "69": staff["as.rhone"]}
+    for offer in offers:
+        if offer.status != "ACCEPTEE" or offer.person.departement_id not in referents:
+            continue
+        referent = referents[offer.person.departement_id]
+        case = case_services.open_case(
+            actor=referent,
+            person=offer.person,
+            programme="PDP",
+            origin="OFFRE_DE_SERVICE",
+            referent=referent,
+            opened_on=offer.answered_on,
+        )
+        met = offer.answered_on + datetime.timedelta(
+            days=rng.randint(0, (today - offer.answered_on).days)
+        )
+        case_services.record_contact(
+            actor=referent,
+            case=case,
+            on=met,
+            mode=_pick(rng, [("RECEPTION_RDV", 60), ("TELEPHONE", 25), ("VAD", 15)]),
+            duration_minutes=45,
+            actions=["INFO_ORIENTATION", "EVALUATION_BESOINS"],
+            problems=["EMPLOI"],
+        )
+
+
 def _pick(rng, weighted):
     return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
 
@@ -306,6 +338,7 @@ def generate(*, code: str = "carsat-demo", seed: int = 2026) -> dict:
     ServiceOffer.objects.bulk_update(
         offers, ["status", "answered_on", "reminders", "last_reminder_on"]
     )
+    _meet_accepted(offers, staff, rng, today)
     return {
         "referrals": len(referrals),
         "front_line_contacts": len(contacts),
