@@ -194,7 +194,7 @@ def export(request, fmt):
         series = report.evolution(organisation, year, where)
         if fmt == "xlsx":
             response = HttpResponse(
-                exports.xlsx(document, series),
+                exports.xlsx(document, series, organisation),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         else:

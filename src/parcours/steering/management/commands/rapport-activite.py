@@ -58,7 +58,7 @@ class Command(BaseCommand):
 
             history = report.evolution(organisation, year, where)
             data = (
-                exports.xlsx(document, history)
+                exports.xlsx(document, history, organisation)
                 if fmt == "xlsx"
                 else exports.pdf(document, history, organisation)
             )
