@@ -255,6 +255,22 @@ def generate():
     return org, worker
 
 
+def write_block(kind: str, vendor: str, table: str) -> None:
+    """Remplace dans docs/benchmarks.md le bloc ``<!-- bench:KIND:VENDOR -->`` (ajouté s'il
+    manque) par ``table`` : chaque exécution remplace la mesure précédente de sa base."""
+    path = ROOT / "docs" / "benchmarks.md"
+    marker = f"<!-- bench:{kind}:{vendor} -->"
+    content = path.read_text() if path.exists() else INTRO
+    block = f"{marker}\n{table}{marker}\n"
+    if marker in content:
+        before, _, rest = content.partition(marker)
+        _, _, after = rest.partition(marker + "\n")
+        content = before + block + after
+    else:
+        content = content.rstrip("\n") + "\n\n" + block
+    path.write_text(content)
+
+
 def percentile(values, p):
     ordered = sorted(values)
     k = (len(ordered) - 1) * p
@@ -444,17 +460,7 @@ def measure_targeting_import():
     ]
     table = "\n".join(lines)
     print(table)
-    report = ROOT / "docs" / "benchmarks.md"
-    marker = f"<!-- bench:ciblage:{vendor} -->"
-    content = report.read_text()
-    block = f"{marker}\n{table}{marker}\n"
-    if marker in content:
-        before, _, rest = content.partition(marker)
-        _, _, after = rest.partition(marker + "\n")
-        content = before + block + after
-    else:
-        content = content.rstrip("\n") + "\n\n" + block
-    report.write_text(content)
+    write_block("ciblage", vendor, table)
 
 
 INTRO = """# Mesures de performance
@@ -495,17 +501,7 @@ def write_report(results, people_count, vendor):
         ]
     )
     print(table)
-    path = ROOT / "docs" / "benchmarks.md"
-    marker = f"<!-- bench:recherche:{vendor} -->"
-    content = path.read_text() if path.exists() else INTRO
-    block = f"{marker}\n{table}{marker}\n"
-    if marker in content:
-        before, _, rest = content.partition(marker)
-        _, _, after = rest.partition(marker + "\n")
-        content = before + block + after
-    else:
-        content = content.rstrip("\n") + "\n\n" + block
-    path.write_text(content)
+    write_block("recherche", vendor, table)
 
 
 def history_bench(people: int = 40000, contacts: int = 150000, front_line: int = 50000):
@@ -577,17 +573,7 @@ def history_bench(people: int = 40000, contacts: int = 150000, front_line: int =
     ]
     table = "\n".join(lines)
     print(table)
-    path = ROOT / "docs" / "benchmarks.md"
-    marker = f"<!-- bench:historique:{vendor} -->"
-    content = path.read_text() if path.exists() else INTRO
-    block = f"{marker}\n{table}{marker}\n"
-    if marker in content:
-        before, _, rest = content.partition(marker)
-        _, _, after = rest.partition(marker + "\n")
-        content = before + block + after
-    else:
-        content = content.rstrip("\n") + "\n\n" + block
-    path.write_text(content)
+    write_block("historique", vendor, table)
 
 
 if __name__ == "__main__":

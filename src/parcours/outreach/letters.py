@@ -2,13 +2,14 @@
 
 from pathlib import Path
 
-from parcours.core import pdf
+from parcours.core import clock, pdf
 
 CSS_PATH = Path(__file__).resolve().parent / "templates" / "outreach" / "pdf" / "lettre.css"
 
 
-def render_pdf(template: str, context: dict) -> bytes:
-    """Un courrier de la détection, avec sa feuille de style."""
+def render_pdf(template: str, context: dict, *, user) -> bytes:
+    """Un courrier de la détection, daté du jour, à l'en-tête de l'agent ``user``."""
+    context = {"sender": sender_block(user), "today": clock.today(), **context}
     return pdf.render_pdf(template, context, stylesheet=CSS_PATH)
 
 

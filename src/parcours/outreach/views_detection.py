@@ -361,9 +361,8 @@ def referral_letter(request, pk):
         "outreach/pdf/reponse_signalement.html",
         {
             "referral": referral,
-            "sender": letters.sender_block(request.user),
-            "today": clock.today(),
         },
+        user=request.user,
     )
     return pdf_response(pdf, f"reponse-signalement-{referral.pk}.pdf")
 
@@ -626,9 +625,8 @@ def campaign_letters(request, pk):
             "reminder": reminder,
             "offers": offers,
             "sessions": sessions,
-            "sender": letters.sender_block(request.user),
-            "today": clock.today(),
         },
+        user=request.user,
     )
     return pdf_response(pdf, f"campagne-{campaign.pk}-courriers.pdf")
 
