@@ -95,7 +95,7 @@ def test_front_line_books_first_free_slot_for_waiting_request(client, org, team)
 
 
 def test_file_sender_writes_json(tmp_path):
-    from parcours.outreach.reminders import FileSender, Message
+    from parcours.core.messaging import FileSender, Message
 
     FileSender(tmp_path).send(Message("EMAIL", "a@b.fr", "Rappel", "Bonjour", "RDV1"))
     data = json.loads((tmp_path / "RDV1-email.json").read_text())

@@ -21,7 +21,7 @@ from parcours.aid.models import (
     Overpayment,
     Regulation,
 )
-from parcours.core.policies import _get_or_404
+from parcours.core.policies import get_or_404
 from parcours.core.roles import Role, agent_context
 from parcours.rules import aid_workflow as wf
 
@@ -42,7 +42,7 @@ def visible_evaluations(user):
 
 
 def get_evaluation_or_404(user, pk) -> Evaluation:
-    return _get_or_404(
+    return get_or_404(
         visible_evaluations(user).select_related("person", "evaluator", "convention"), pk
     )
 
@@ -59,7 +59,7 @@ def visible_requests(user):
 
 
 def get_request_or_404(user, pk) -> AidRequest:
-    return _get_or_404(
+    return get_or_404(
         visible_requests(user).select_related("person", "aid", "aid__regulation", "session"), pk
     )
 
@@ -107,7 +107,7 @@ def visible_sessions(user):
 
 
 def get_session_or_404(user, pk) -> CommissionSession:
-    return _get_or_404(visible_sessions(user), pk)
+    return get_or_404(visible_sessions(user), pk)
 
 
 def visible_regulations(user):
@@ -125,11 +125,11 @@ def visible_aids(user):
 
 
 def get_aid_or_404(user, pk) -> Aid:
-    return _get_or_404(visible_aids(user).select_related("regulation"), pk)
+    return get_or_404(visible_aids(user).select_related("regulation"), pk)
 
 
 def get_regulation_or_404(user, pk) -> Regulation:
-    return _get_or_404(visible_regulations(user), pk)
+    return get_or_404(visible_regulations(user), pk)
 
 
 def can_edit_catalogue(user) -> bool:

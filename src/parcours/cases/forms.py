@@ -15,16 +15,8 @@ from parcours.core.nomenclatures import (
     Risque,
     Secteur,
 )
+from parcours.core.queries import social_workers
 from parcours.rules import case_workflow
-
-
-def social_workers(organisation_id, departement_code):
-    return User.objects.filter(
-        organisation_id=organisation_id,
-        function=Fonction.AS,
-        is_active=True,
-        departements__code=departement_code,
-    )
 
 
 class OpenCaseForm(Form):

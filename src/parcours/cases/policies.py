@@ -10,7 +10,7 @@
 """
 
 from parcours.cases.models import Case, Contact, PrivateNote
-from parcours.core.policies import _get_or_404
+from parcours.core.policies import get_or_404
 from parcours.core.roles import Role, agent_context
 
 
@@ -33,7 +33,7 @@ def visible_contacts(user):
 
 
 def get_case_or_404(user, pk) -> Case:
-    return _get_or_404(visible_cases(user).select_related("person", "referent", "departement"), pk)
+    return get_or_404(visible_cases(user).select_related("person", "referent", "departement"), pk)
 
 
 def can_edit_case(user, case: Case) -> bool:

@@ -53,18 +53,18 @@ def visible_audit(user):
 
 
 def get_site_or_404(user, pk) -> Site:
-    return _get_or_404(visible_sites(user), pk)
+    return get_or_404(visible_sites(user), pk)
 
 
 def get_sector_or_404(user, pk) -> Sector:
-    return _get_or_404(visible_sectors(user), pk)
+    return get_or_404(visible_sectors(user), pk)
 
 
 def get_staff_or_404(user, pk) -> User:
-    return _get_or_404(visible_staff(user), pk)
+    return get_or_404(visible_staff(user), pk)
 
 
-def _get_or_404(queryset, pk):
+def get_or_404(queryset, pk):
     try:
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):

@@ -10,7 +10,7 @@
 - hors périmètre, tout répond 404 comme si l'objet n'existait pas.
 """
 
-from parcours.core.policies import _get_or_404
+from parcours.core.policies import get_or_404
 from parcours.core.roles import Role, agent_context
 from parcours.groups.models import GroupAction, Invitation, Questionnaire, Registration, Session
 
@@ -48,23 +48,23 @@ def visible_questionnaires(user):
 
 
 def get_action_or_404(user, pk) -> GroupAction:
-    return _get_or_404(visible_actions(user).select_related("departement"), pk)
+    return get_or_404(visible_actions(user).select_related("departement"), pk)
 
 
 def get_session_or_404(user, pk) -> Session:
-    return _get_or_404(visible_sessions(user).select_related("action", "site"), pk)
+    return get_or_404(visible_sessions(user).select_related("action", "site"), pk)
 
 
 def get_registration_or_404(user, pk) -> Registration:
-    return _get_or_404(visible_registrations(user).select_related("session__action", "person"), pk)
+    return get_or_404(visible_registrations(user).select_related("session__action", "person"), pk)
 
 
 def get_invitation_or_404(user, pk) -> Invitation:
-    return _get_or_404(visible_invitations(user).select_related("action", "person"), pk)
+    return get_or_404(visible_invitations(user).select_related("action", "person"), pk)
 
 
 def get_questionnaire_or_404(user, pk) -> Questionnaire:
-    return _get_or_404(visible_questionnaires(user), pk)
+    return get_or_404(visible_questionnaires(user), pk)
 
 
 def can_create_action(user) -> bool:

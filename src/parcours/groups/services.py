@@ -280,17 +280,17 @@ def is_reachable(person, channel: str) -> bool:
 @transaction.atomic
 def send_invitations(*, actor, invitations, channel: str, link, sender=None):
     """Envoie l'invitation par courriel ou SMS (expéditeur interchangeable de
-    ``outreach.reminders``, le même que celui des campagnes) à celles des ``invitations`` qui
+    ``core.messaging``, le même que celui des campagnes) à celles des ``invitations`` qui
     n'ont pas encore été envoyées par ce canal ; ``link(invitation)`` donne l'adresse du lien.
 
     Renvoie ``(envoyées, injoignables)`` ; les personnes sans courriel (sans mobile) ne
     reçoivent rien et sont listées par l'appelant.
     """
-    from parcours.outreach import reminders  # expéditeur partagé avec les campagnes
+    from parcours.core import messaging  # expéditeur partagé avec les campagnes
 
     if channel not in {Canal.EMAIL, Canal.SMS}:
         raise BusinessError({"channel": "Choisissez le courriel ou le SMS."})
-    sender = sender or reminders.get_sender()
+    sender = sender or messaging.get_sender()
     sent, unreachable = [], []
     today = clock.today()
     for invitation in invitations:
@@ -309,7 +309,7 @@ def send_invitations(*, actor, invitations, channel: str, link, sender=None):
             + f". C'est gratuit. Inscrivez-vous avec votre lien personnel : {link(invitation)}"
         )
         sender.send(
-            reminders.Message(
+            messaging.Message(
                 channel,
                 person.email if channel == Canal.EMAIL else person.phone,
                 f"Invitation : {action.title}",

@@ -3,11 +3,11 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from parcours.cases.forms import social_workers
 from parcours.core import clock
 from parcours.core.forms import DateInput, Form
 from parcours.core.models import Site, User
 from parcours.core.nomenclatures import Canal, Mode
+from parcours.core.queries import social_workers
 from parcours.outreach.models import AppointmentRequest
 
 APPOINTMENT_MODES = [Mode.RECEPTION_RDV, Mode.PERMANENCE, Mode.VAD, Mode.TELEPHONE, Mode.VISIO]

@@ -38,9 +38,9 @@ def can_book(user) -> bool:
 
 
 def get_appointment_or_404(user, pk) -> Appointment:
-    from parcours.core.policies import _get_or_404
+    from parcours.core.policies import get_or_404
 
-    return _get_or_404(visible_appointments(user).select_related("person"), pk)
+    return get_or_404(visible_appointments(user).select_related("person"), pk)
 
 
 def can_update_appointment(user, appointment: Appointment) -> bool:
@@ -78,9 +78,9 @@ def visible_runs(user):
 
 
 def get_run_or_404(user, pk) -> TargetingRun:
-    from parcours.core.policies import _get_or_404
+    from parcours.core.policies import get_or_404
 
-    return _get_or_404(visible_runs(user).select_related("rule", "created_by"), pk)
+    return get_or_404(visible_runs(user).select_related("rule", "created_by"), pk)
 
 
 def visible_entries(user, run: TargetingRun):
@@ -101,9 +101,9 @@ def visible_referrals(user):
 
 
 def get_referral_or_404(user, pk) -> Referral:
-    from parcours.core.policies import _get_or_404
+    from parcours.core.policies import get_or_404
 
-    return _get_or_404(
+    return get_or_404(
         visible_referrals(user).select_related("person", "assigned_to", "departement"), pk
     )
 
@@ -153,9 +153,9 @@ def visible_campaigns(user):
 
 
 def get_campaign_or_404(user, pk) -> Campaign:
-    from parcours.core.policies import _get_or_404
+    from parcours.core.policies import get_or_404
 
-    return _get_or_404(visible_campaigns(user), pk)
+    return get_or_404(visible_campaigns(user), pk)
 
 
 def visible_offers(user):
@@ -169,9 +169,9 @@ def visible_offers(user):
 
 
 def get_offer_or_404(user, pk) -> ServiceOffer:
-    from parcours.core.policies import _get_or_404
+    from parcours.core.policies import get_or_404
 
-    return _get_or_404(visible_offers(user).select_related("person", "campaign"), pk)
+    return get_or_404(visible_offers(user).select_related("person", "campaign"), pk)
 
 
 def visible_permanences(user):

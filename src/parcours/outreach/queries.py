@@ -164,9 +164,9 @@ def free_slots(user, staff_ids, first_day, days, not_before=None):
 def right_social_workers(person) -> list[int]:
     """L'AS qui doit recevoir la personne : référente d'un accompagnement ouvert, sinon l'AS du
     secteur de sa commune, sinon toutes les AS du département."""
-    from parcours.cases.forms import social_workers
     from parcours.cases.models import Case
     from parcours.core.models import Sector
+    from parcours.core.queries import social_workers
 
     referent = (
         Case.objects.filter(person=person, state=Case.State.OUVERT, referent__isnull=False)

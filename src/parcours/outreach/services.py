@@ -8,13 +8,13 @@ from types import SimpleNamespace
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from parcours.core import audit, clock, crypto
+from parcours.core import audit, clock, crypto, messaging
 from parcours.core.exceptions import BusinessError
 from parcours.core.models import AuditEntry
 from parcours.core.nomenclatures import Canal, StatutOffre, TypeCollectif
 from parcours.groups import services as group_services
 from parcours.groups.models import Invitation
-from parcours.outreach import extract, reminders
+from parcours.outreach import extract
 from parcours.outreach.models import (
     Appointment,
     AppointmentRequest,
@@ -795,7 +795,7 @@ def create_campaign(
     """Une campagne et une offre « envoyée » par personne (référence personnelle unique).
 
     Courriel et SMS : seules les personnes qui ont un courriel (un téléphone) sont retenues et
-    le message part par l'expéditeur configuré (``outreach.reminders``) ; courrier : les lettres
+    le message part par l'expéditeur configuré (``core.messaging``) ; courrier : les lettres
     sont le PDF de la campagne ; téléphone : la liste d'appels est la page de la campagne.
 
     Proposition « réunion d'information collective » : ``group_action`` (une réunion
@@ -865,7 +865,7 @@ def create_campaign(
             channel=channel,
         )
     if channel in {Canal.EMAIL, Canal.SMS}:
-        _send_offers(campaign, offers, sender or reminders.get_sender(), link=link)
+        _send_offers(campaign, offers, sender or messaging.get_sender(), link=link)
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(
@@ -979,7 +979,7 @@ def send_reminders(*, actor, day, sender=None) -> int:
     """Rappels des rendez-vous prévus le jour ``day`` qui n'en ont pas encore eu."""
     from django.utils.formats import date_format
 
-    sender = sender or reminders.get_sender()
+    sender = sender or messaging.get_sender()
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     due = Appointment.objects.filter(
         status=Appointment.Status.PREVU,
@@ -999,13 +999,13 @@ def send_reminders(*, actor, day, sender=None) -> int:
         )
         if person.phone:
             sender.send(
-                reminders.Message(
+                messaging.Message(
                     "SMS", person.phone, "Rappel de rendez-vous", body, f"RDV{appointment.pk}"
                 )
             )
         elif person.email:
             sender.send(
-                reminders.Message(
+                messaging.Message(
                     "EMAIL", person.email, "Rappel de rendez-vous", body, f"RDV{appointment.pk}"
                 )
             )
@@ -1067,8 +1067,8 @@ def send_answer_email(*, actor, referral: Referral, sender=None) -> Referral:
         "outreach/reponse_signalement.txt",
         {"referral": referral, "organisation": referral.person.organisation},
     )
-    (sender or reminders.get_sender()).send(
-        reminders.Message(
+    (sender or messaging.get_sender()).send(
+        messaging.Message(
             "EMAIL", address, "Suite donnée à votre signalement", body, f"S{referral.pk}"
         )
     )
@@ -1112,7 +1112,7 @@ def _send_offers(campaign: Campaign, offers, sender, link=None) -> None:
             )
             to = person.email if campaign.channel == Canal.EMAIL else person.phone
             sender.send(
-                reminders.Message(
+                messaging.Message(
                     campaign.channel,
                     to,
                     "Une réunion d'information pour vous",
@@ -1133,7 +1133,7 @@ def _send_offers(campaign: Campaign, offers, sender, link=None) -> None:
         )
         to = person.email if campaign.channel == Canal.EMAIL else person.phone
         sender.send(
-            reminders.Message(
+            messaging.Message(
                 campaign.channel, to, "Le service social peut vous aider", body, offer.reference
             )
         )
@@ -1151,5 +1151,5 @@ def remind_campaign(*, actor, campaign: Campaign, offers, sender=None, link=None
             set_offer_status(actor=actor, offer=offer, status=StatutOffre.SANS_REPONSE)
         remind_offer(actor=actor, offer=offer)
     if campaign.channel in {Canal.EMAIL, Canal.SMS} and to_remind:
-        _send_offers(campaign, to_remind, sender or reminders.get_sender(), link=link)
+        _send_offers(campaign, to_remind, sender or messaging.get_sender(), link=link)
     return len(to_remind)

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from parcours.cases.forms import social_workers
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
@@ -20,6 +19,7 @@ from parcours.core.nomenclatures import StatutOffre, TypeCollectif
 from parcours.core.pagination import paginate
 from parcours.core.pdf import pdf_response
 from parcours.core.policies import visible_sites
+from parcours.core.queries import social_workers
 from parcours.core.roles import Role
 from parcours.groups import policies as group_policies
 from parcours.groups import services as group_services

@@ -10,7 +10,7 @@
 - fusionner deux fiches en double : un responsable, pour deux personnes de son périmètre.
 """
 
-from parcours.core.policies import _get_or_404
+from parcours.core.policies import get_or_404
 from parcours.core.roles import Role, agent_context
 from parcours.people.models import Person
 
@@ -27,7 +27,7 @@ def visible_people(user):
 
 
 def get_person_or_404(user, pk) -> Person:
-    return _get_or_404(visible_people(user), pk)
+    return get_or_404(visible_people(user), pk)
 
 
 def can_see_case_contents(user) -> bool:

@@ -92,6 +92,6 @@ def visible_history_imports(user):
 
 
 def get_history_import_or_404(user, pk):
-    from parcours.core.policies import _get_or_404
+    from parcours.core.policies import get_or_404
 
-    return _get_or_404(visible_history_imports(user), pk)
+    return get_or_404(visible_history_imports(user), pk)

@@ -1,4 +1,4 @@
-"""Rappels de rendez-vous par courriel ou SMS, à travers un expéditeur interchangeable.
+"""Messages (courriel, SMS) par un expéditeur interchangeable : rappels, offres, invitations.
 
 ``PARCOURS_REMINDER_SENDER`` (réglage facultatif) désigne la classe ; par défaut
 ``FileSender`` écrit chaque message dans ``var/rappels/`` (rien ne quitte la machine : c'est le
@@ -42,5 +42,5 @@ class FileSender:
 
 
 def get_sender():
-    dotted = getattr(settings, "PARCOURS_REMINDER_SENDER", "parcours.outreach.reminders.FileSender")
+    dotted = getattr(settings, "PARCOURS_REMINDER_SENDER", "parcours.core.messaging.FileSender")
     return import_string(dotted)()
