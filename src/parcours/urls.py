@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("parcours.www.urls")),
     path("", include("parcours.core.urls")),
     path("", include("parcours.people.urls")),
     path("", include("parcours.cases.urls")),
