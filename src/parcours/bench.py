@@ -409,7 +409,7 @@ def measure_targeting_import():
 
     from parcours.core.models import Organisation
     from parcours.core.reference import load_reference
-    from parcours.outreach.demo import generate_extract
+    from parcours.demo.outreach import generate_extract
     from parcours.outreach.models import TargetingEntry, TargetingRule, TargetingRun
     from parcours.people.models import Person
 

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "parcours.groups",
     "parcours.aid",
     "parcours.steering",
+    "parcours.demo",
     "django_tasks",
     "django_tasks_db",
 ]

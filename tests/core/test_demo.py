@@ -72,3 +72,19 @@ def test_demo_invariants(call):
     programmes = Counter(Case.objects.values_list("programme", flat=True))
     assert programmes.most_common(1)[0][0] == "PDP"
     assert 0.3 < closed.count() / Case.objects.count() < 0.6
+
+
+def test_demo_organisation_created_once_by_the_administration_service(call):
+    from parcours.core.models import AuditEntry, Organisation
+
+    call("demo", personnes=20, seed=5)
+    call("demo", "--reinitialiser", personnes=20, seed=5)
+    organisation = Organisation.objects.get(code="carsat-demo")
+    assert sorted(organisation.departements.values_list("code", flat=True)) == ["01", "69"]
+    assert (organisation.kind, organisation.region_id, organisation.home_visit_target) == (
+        "CARSAT",
+        "84",
+        300,
+    )
+    entries = AuditEntry.objects.filter(organisation=organisation, object_type="organisation")
+    assert list(entries.values_list("summary", flat=True)) == ["Organisme créé"]

@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from parcours.outreach.demo import generate_extract
+from parcours.demo.outreach import generate_extract
 from tests.e2e.conftest import ARTEFACTS, check_page, login
 
 

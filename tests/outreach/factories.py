@@ -3,7 +3,7 @@
 import datetime
 from pathlib import Path
 
-from parcours.outreach.demo import generate_extract  # noqa: F401 (réexport)
+from parcours.demo.outreach import generate_extract  # noqa: F401 (réexport)
 from parcours.rules import nir as nir_rules
 from parcours.rules.sick_leave_extract import COLUMNS
 

@@ -95,7 +95,7 @@ def test_dashboard_rows_with_trend(org):
 
 
 def test_demo_targets(org):
-    from parcours.steering import demo
+    from parcours.demo import steering as demo
     from parcours.steering.models import Target
 
     UserFactory(organisation=org, steering=True)

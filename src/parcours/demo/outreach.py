@@ -1,9 +1,40 @@
-"""Données de démonstration du module de détection (signalements, accueil, ciblage, campagne)."""
+"""Données de démonstration de la détection et de l'agenda.
+
+- ``appointments`` (appelé par ``base.generate``, avec sa graine) : demandes de rendez-vous et
+  rendez-vous des AS ;
+- ``generate`` : signalements, contacts d'accueil, plages d'agenda, un ciblage réel et une
+  campagne ; les offres acceptées mènent à un premier entretien ;
+- ``generate_extract`` : un extrait d'arrêts de travail réaliste (démonstration, mesures, tests).
+"""
 
 import datetime
 import random
+import tempfile
 from pathlib import Path
 
+from django.db import transaction
+from django.utils import timezone
+
+from parcours.cases import services as case_services
+from parcours.cases.models import Case
+from parcours.core import clock
+from parcours.core.models import Organisation, Site, User
+from parcours.core.nomenclatures import Fonction, Mode
+from parcours.demo.common import PARIS
+from parcours.demo.common import pick as _pick
+from parcours.outreach import services
+from parcours.outreach.models import (
+    Appointment,
+    AppointmentRequest,
+    Campaign,
+    FrontLineContact,
+    Permanence,
+    Referral,
+    ServiceOffer,
+    TargetingEntry,
+    TargetingRun,
+)
+from parcours.people.models import Person
 from parcours.rules import nir as nir_rules
 from parcours.rules.sick_leave_extract import COLUMNS
 
@@ -93,8 +124,6 @@ FRONT_LINE_REASONS = [
 def _meet_accepted(offers, staff, rng, today):
     """Les offres acceptées mènent à un premier entretien (accompagnement PDP ouvert par l'AS du
     département, origine « offre de service ») : l'entonnoir et le rapport le comptent."""
-    from parcours.cases import services as case_services
-
     referents = {"01": staff["as.ain"], "69": staff["as.rhone"]}
     for offer in offers:
         if offer.status != "ACCEPTEE" or offer.person.departement_id not in referents:
@@ -122,38 +151,11 @@ def _meet_accepted(offers, staff, rng, today):
         )
 
 
-def _pick(rng, weighted):
-    return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
-
-
 def generate(*, code: str = "carsat-demo", seed: int = 2026) -> dict:
     """Signalements, contacts d'accueil, plages d'agenda, un ciblage réel et une campagne.
 
     Idempotent : l'activité de détection de démonstration est d'abord effacée.
     """
-    import tempfile
-    import zoneinfo
-
-    from django.db import transaction
-    from django.utils import timezone
-
-    from parcours.cases.models import Case
-    from parcours.core import clock
-    from parcours.core.models import Organisation, User
-    from parcours.core.nomenclatures import Fonction
-    from parcours.outreach import services
-    from parcours.outreach.models import (
-        Campaign,
-        FrontLineContact,
-        Permanence,
-        Referral,
-        ServiceOffer,
-        TargetingEntry,
-        TargetingRun,
-    )
-    from parcours.people.models import Person
-
-    paris = zoneinfo.ZoneInfo("Europe/Paris")
     rng = random.Random(seed + 3)
     today = clock.today()
     organisation = Organisation.objects.get(code=code)
@@ -263,7 +265,7 @@ def generate(*, code: str = "carsat-demo", seed: int = 2026) -> dict:
                         datetime.datetime.combine(
                             day, datetime.time(rng.randint(8, 16), rng.choice([0, 15, 30, 45]))
                         ),
-                        paris,
+                        PARIS,
                     )
                     if at > clock.now():
                         continue
@@ -345,3 +347,130 @@ def generate(*, code: str = "carsat-demo", seed: int = 2026) -> dict:
         "targeted": run.targeted,
         "offers": len(offers),
     }
+
+
+# --- Agenda des AS (étape de base.generate) ---------------------------------------------
+
+
+def appointments(
+    organisation: Organisation,
+    persons: list[Person],
+    workers: dict[str, list[User]],
+    sites: dict[str, list[Site]],
+    staff: dict[str, User],
+    rng: random.Random,
+    today: datetime.date,
+) -> None:
+    """Demandes en attente (certaines au-delà de 15 jours), rendez-vous de la semaine passée, de
+    celle-ci et de la suivante, et demandes de l'année suivies d'un rendez-vous."""
+    monday = today - datetime.timedelta(days=today.weekday())
+    requests, appointments = [], []
+    desk = {"01": staff["csam.ain"], "69": staff["csam.rhone"]}
+    by_dep = {d: [p for p in persons if p.departement_id == d] for d in ("01", "69")}
+    for dep, worker_list in workers.items():
+        for worker in worker_list:
+            # Demandes en attente : certaines au-delà de 15 jours.
+            for waited in (3, 9, 14, 17, 23):
+                person = rng.choice(by_dep[dep])
+                requests.append(
+                    AppointmentRequest(
+                        organisation=organisation,
+                        person=person,
+                        departement_id=dep,
+                        received_on=today - datetime.timedelta(days=waited + rng.randint(0, 2)),
+                        channel=rng.choice(["TELEPHONE", "COURRIER", "EMAIL"]),
+                        reason=rng.choice(
+                            [
+                                "Difficultés à la reprise du travail",
+                                "Aide à domicile après hospitalisation",
+                                "Démarches suite au décès du conjoint",
+                                "Demande d'information sur les aides",
+                            ]
+                        ),
+                        assigned_to=worker,
+                        created_by=desk[dep],
+                    )
+                )
+            # Rendez-vous de la semaine passée, de celle-ci et de la suivante.
+            for day_offset in range(-7, 12):
+                day = monday + datetime.timedelta(days=day_offset)
+                if day.weekday() >= 5 or rng.random() < 0.4:
+                    continue
+                hour = rng.choice([9, 10, 11, 14, 15, 16])
+                starts = timezone.make_aware(
+                    datetime.datetime.combine(day, datetime.time(hour, rng.choice([0, 30]))), PARIS
+                )
+                mode = _pick(
+                    rng,
+                    [
+                        (Mode.RECEPTION_RDV, 45),
+                        (Mode.VAD, 35),
+                        (Mode.TELEPHONE, 15),
+                        (Mode.VISIO, 5),
+                    ],
+                )
+                status = Appointment.Status.PREVU
+                if starts < clock.now():
+                    status = _pick(
+                        rng, [(Appointment.Status.HONORE, 85), (Appointment.Status.MANQUE, 15)]
+                    )
+                appointments.append(
+                    Appointment(
+                        organisation=organisation,
+                        person=rng.choice(by_dep[dep]),
+                        staff=worker,
+                        starts_at=starts,
+                        mode=mode,
+                        status=status,
+                        created_by=desk[dep],
+                        site=sites[dep][0] if mode == Mode.RECEPTION_RDV else None,
+                    )
+                )
+    answered = _answered_requests(organisation, by_dep, workers, sites, desk, rng, today)
+    AppointmentRequest.objects.bulk_create(requests + [r for r, _ in answered])
+    Appointment.objects.bulk_create(appointments + [a for _, a in answered])
+
+
+def _answered_requests(organisation, by_dep, workers, sites, desk, rng, today):
+    """Demandes de l'année passée suivies d'un rendez-vous : environ 87 % dans les 15 jours
+    (Carsat 2020 : 87,2 %), les autres entre 16 et 35 jours ; 85 % des rendez-vous honorés."""
+    pairs = []
+    for dep, worker_list in workers.items():
+        for worker in worker_list:
+            for _ in range(30):
+                person = rng.choice(by_dep[dep])
+                received = today - datetime.timedelta(days=rng.randint(40, 330))
+                delay = rng.randint(1, 15) if rng.random() < 0.87 else rng.randint(16, 35)
+                day = received + datetime.timedelta(days=delay)
+                while day.weekday() >= 5:
+                    day += datetime.timedelta(days=1)
+                request = AppointmentRequest(
+                    organisation=organisation,
+                    person=person,
+                    departement_id=dep,
+                    received_on=received,
+                    channel=rng.choice(["TELEPHONE", "COURRIER", "EMAIL"]),
+                    reason="Demande de rendez-vous",
+                    assigned_to=worker,
+                    created_by=desk[dep],
+                    status=AppointmentRequest.Status.PLANIFIEE,
+                )
+                starts = timezone.make_aware(
+                    datetime.datetime.combine(day, datetime.time(rng.choice([9, 10, 14, 15]))),
+                    PARIS,
+                )
+                appointment = Appointment(
+                    organisation=organisation,
+                    person=person,
+                    request=request,
+                    staff=worker,
+                    starts_at=starts,
+                    mode=Mode.RECEPTION_RDV,
+                    status=_pick(
+                        rng, [(Appointment.Status.HONORE, 85), (Appointment.Status.MANQUE, 15)]
+                    ),
+                    created_by=desk[dep],
+                    site=sites[dep][0],
+                )
+                pairs.append((request, appointment))
+    return pairs

@@ -1,10 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from parcours.aid import demo as aid_demo
-from parcours.core import demo_data
-from parcours.groups import demo as groups_demo
-from parcours.outreach import demo as outreach_demo
-from parcours.steering import demo as steering_demo
+from parcours.core.exceptions import BusinessError
+from parcours.demo import aid as aid_demo
+from parcours.demo import base
+from parcours.demo import groups as groups_demo
+from parcours.demo import outreach as outreach_demo
+from parcours.demo import steering as steering_demo
+from parcours.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -37,23 +39,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["identifiants"]:
-            self.stdout.write(
-                f"Identifiants de démonstration (mot de passe : {demo_data.DEMO_PASSWORD}) :"
-            )
-            for usernames, role in demo_data.DEMO_LOGINS:
+            self.stdout.write(f"Identifiants de démonstration (mot de passe : {DEMO_PASSWORD}) :")
+            for usernames, role in DEMO_LOGINS:
                 self.stdout.write(f"  - {role} : {usernames}")
             return
         if options["personnes"] < 10:
             raise CommandError("--personnes : au moins 10.")
         code = options["organisation"]
-        if demo_data.exists(code):
+        if base.exists(code):
             if not options["reinitialiser"]:
                 self.stdout.write(
                     f"La démonstration {code} existe déjà (--reinitialiser pour la régénérer)."
                 )
                 return
-            demo_data.reset(code)
-        summary = demo_data.generate(code=code, people=options["personnes"], seed=options["seed"])
+            base.reset(code)
+        try:
+            summary = base.generate(code=code, people=options["personnes"], seed=options["seed"])
+        except BusinessError as error:  # un code d'organisme refusé par le service
+            raise CommandError(" ".join(error.errors.values())) from None
         groups_demo.generate(code=code, seed=options["seed"])
         outreach_demo.generate(code=code, seed=options["seed"])
         aid_demo.generate(code=code, seed=options["seed"])
