@@ -1,22 +1,21 @@
-"""Lectures partagées par les pages : tableaux de bord de l'AS et du responsable.
+"""Lectures partagées par les pages : tableaux de bord de l'AS et du responsable, chronologie
+d'une personne, AS qui la suivent.
 
-Les agrégats sont faits en SQL ; les seuils (4 mois, 15 jours, objectif de VAD) viennent de
-``rules.timers``.
+Les agrégats sont faits en SQL ; les seuils (4 mois, objectif de VAD) viennent de
+``rules.timers``. Les demandes et rendez-vous de « Mon activité » (détection) sont lus par la page
+composée (``www/queries.py``).
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from parcours.cases.models import Case, Contact
 from parcours.cases.policies import visible_cases, visible_contacts
 from parcours.core.models import User
 from parcours.core.nomenclatures import Fonction, Mode
-from parcours.outreach.models import AppointmentRequest
-from parcours.outreach.policies import visible_appointments, visible_requests
 from parcours.rules import calendar, timers
 
 
@@ -38,39 +37,6 @@ def my_open_cases(user):
 def cases_without_activity(cases, today: date):
     """Les accompagnements ouverts sans activité depuis 4 mois (règle de ``rules.timers``)."""
     return [c for c in cases if timers.is_without_activity(c.last_activity_on, today)]
-
-
-def waiting_requests(user, today: date):
-    """Demandes en attente de rendez-vous depuis plus de 15 jours, adressées à ``user``."""
-    pending = (
-        visible_requests(user)
-        .filter(assigned_to=user, status=AppointmentRequest.Status.EN_ATTENTE)
-        .select_related("person")
-        .order_by("received_on")
-    )
-    return [
-        (r, timers.days_waiting(r.received_on, today))
-        for r in pending
-        if timers.is_waiting_too_long(r.received_on, today)
-    ]
-
-
-def _aware(d: date) -> datetime:
-    return timezone.make_aware(datetime.combine(d, time.min))
-
-
-def week_appointments(user, today: date):
-    """Les rendez-vous d'aujourd'hui et des 6 jours suivants (un lundi : la semaine)."""
-    return (
-        visible_appointments(user)
-        .filter(
-            staff=user,
-            starts_at__gte=_aware(today),
-            starts_at__lt=_aware(today + timedelta(days=7)),
-        )
-        .select_related("person", "site")
-        .order_by("starts_at")
-    )
 
 
 def month_figures(user, today: date) -> dict:
@@ -161,6 +127,38 @@ def timeline(person, cases, contacts):
     order = {"cloture": 0, "entretien": 1, "ouverture": 2}
     items.sort(key=lambda i: (i["on"], -order[i["kind"]]), reverse=True)
     return items
+
+
+def cases_of_person(user, person):
+    """Les accompagnements de ``person`` que ``user`` voit, du plus récent au plus ancien."""
+    return (
+        visible_cases(user)
+        .filter(person=person)
+        .select_related("referent", "departement")
+        .order_by("-opened_on")
+    )
+
+
+def followers(person_ids: list[int]) -> dict[int, list[str]]:
+    """Pour des personnes déjà autorisées : les AS référentes de leurs accompagnements ouverts.
+
+    L'accueil y a droit (savoir qui suit la personne) sans voir le contenu des accompagnements.
+    """
+    if not person_ids:
+        return {}
+    rows = (
+        Case.objects.filter(
+            person_id__in=person_ids, state=Case.State.OUVERT, referent__isnull=False
+        )
+        .values_list("person_id", "referent__first_name", "referent__last_name")
+        .order_by("referent__last_name")
+    )
+    result: dict[int, list[str]] = {}
+    for person_id, first, last in rows:
+        name = f"{first} {last}".strip()
+        if name not in result.setdefault(person_id, []):
+            result[person_id].append(name)
+    return result
 
 
 def contacts_of(cases):

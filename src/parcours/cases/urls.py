@@ -1,9 +1,11 @@
+"""Pages des accompagnements ; « Mon activité » (« mon-activite ») est une page composée
+(``www/urls.py``)."""
+
 from django.urls import path
 
 from parcours.cases import views
 
 urlpatterns = [
-    path("mon-activite/", views.my_activity, name="mon-activite"),
     path(
         "personnes/<int:person_pk>/accompagnements/nouveau/",
         views.open_case,

@@ -1,4 +1,8 @@
-"""Pages des accompagnements, « Mon activité » de l'AS et pages du responsable."""
+"""Pages des accompagnements et pages du responsable.
+
+« Mon activité » de l'AS, qui lit aussi la détection, est une page composée :
+``www/activity.py``.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,33 +28,9 @@ from parcours.core.exceptions import BusinessError, ConflictError
 from parcours.core.forms import apply_business_errors
 from parcours.core.nomenclatures import Programme
 from parcours.core.pagination import paginate
-from parcours.core.roles import Role
 from parcours.people.policies import get_person_or_404
+from parcours.people.services import record_view
 from parcours.rules import timers
-
-# ---------------------------------------------------------------- tableau de bord de l'AS
-
-
-@login_required
-def my_activity(request):
-    if request.agent.role != Role.AS:
-        raise Http404("Introuvable.")
-    today = clock.today()
-    open_cases = list(queries.my_open_cases(request.user))
-    return render(
-        request,
-        "cases/mon_activite.html",
-        {
-            "today": today,
-            "open_cases": open_cases,
-            "inactive": queries.cases_without_activity(open_cases, today),
-            "waiting": queries.waiting_requests(request.user, today),
-            "appointments": queries.week_appointments(request.user, today),
-            "figures": queries.month_figures(request.user, today),
-            "nav": "activite",
-        },
-    )
-
 
 # ---------------------------------------------------------------- accompagnement
 
@@ -58,7 +38,7 @@ def my_activity(request):
 @login_required
 def open_case(request, person_pk):
     person = get_person_or_404(request.user, person_pk)
-    if request.agent.role not in {Role.AS, Role.MANAGER}:
+    if not policies.can_open_case(request.user, person):
         raise Http404("Introuvable.")
     form = OpenCaseForm(request.POST or None, person=person, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -112,8 +92,6 @@ def _case_context(request, case, **overrides):
 @login_required
 def case_detail(request, pk):
     case = policies.get_case_or_404(request.user, pk)
-    from parcours.people.services import record_view
-
     record_view(actor=request.user, person=case.person)
     return render(request, "cases/accompagnement.html", _case_context(request, case))
 
@@ -343,7 +321,7 @@ def reassign_case(request, pk):
 
 @login_required
 def team(request):
-    if request.agent.role != Role.MANAGER:
+    if not policies.can_view_team(request.user):
         raise Http404("Introuvable.")
     today = clock.today()
     rows = queries.team_figures(request.user, today, request.user.organisation)
@@ -363,7 +341,7 @@ def team(request):
 @login_required
 def case_list(request):
     """Les accompagnements des départements du responsable, filtrables, à réaffecter."""
-    if request.agent.role != Role.MANAGER:
+    if not policies.can_list_cases(request.user):
         raise Http404("Introuvable.")
     today = clock.today()
     cases = queries.with_last_activity(policies.visible_cases(request.user)).select_related(

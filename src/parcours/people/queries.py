@@ -136,30 +136,6 @@ def search_people(user, query: str, limit: int = MAX_RESULTS) -> list[Person]:
     return sorted(found, key=lambda p: (ranked[p.pk], p.last_name_key, p.first_name_key))[:limit]
 
 
-def followers(person_ids: list[int]) -> dict[int, list[str]]:
-    """Pour des personnes déjà autorisées : les AS référentes de leurs accompagnements ouverts.
-
-    L'accueil y a droit (savoir qui suit la personne) sans voir le contenu des accompagnements.
-    """
-    from parcours.cases.models import Case
-
-    if not person_ids:
-        return {}
-    rows = (
-        Case.objects.filter(
-            person_id__in=person_ids, state=Case.State.OUVERT, referent__isnull=False
-        )
-        .values_list("person_id", "referent__first_name", "referent__last_name")
-        .order_by("referent__last_name")
-    )
-    result: dict[int, list[str]] = {}
-    for person_id, first, last in rows:
-        name = f"{first} {last}".strip()
-        if name not in result.setdefault(person_id, []):
-            result[person_id].append(name)
-    return result
-
-
 def duplicate_candidates(user, person: Person):
     """Les fiches probablement en double de ``person`` dans le périmètre de ``user``."""
     same_name = Q(last_name_key=person.last_name_key) | Q(birth_name_key=person.last_name_key)

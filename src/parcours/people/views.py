@@ -1,4 +1,8 @@
-"""Pages des personnes : recherche, création (avec alerte de doublon), fiche, modification, NIR."""
+"""Pages des personnes : création (avec alerte de doublon), modification, NIR, fusion.
+
+La recherche et la fiche, qui montrent aussi accompagnements et rendez-vous, sont une page
+composée : ``www/people.py``.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,48 +10,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from parcours.cases import queries as case_queries
-from parcours.cases.policies import visible_cases
-from parcours.core import clock
 from parcours.core.exceptions import BusinessError, ConflictError
-from parcours.outreach.models import AppointmentRequest
-from parcours.outreach.policies import can_book, visible_appointments, visible_requests
 from parcours.people import policies, services
-from parcours.people.forms import PersonForm, SearchForm
-from parcours.people.queries import duplicate_candidates, followers, search_people
-from parcours.rules import timers
-
-
-def _require_people(request):
-    if not request.agent.sees_people:
-        raise Http404("Introuvable.")
-
-
-@login_required
-def search(request):
-    """Recherche en POST : les noms et NIR saisis ne passent jamais dans l'URL ni les journaux."""
-    _require_people(request)
-    form = SearchForm(request.POST or None)
-    results, searched = [], False
-    if request.method == "POST" and form.is_valid():
-        searched = bool(form.cleaned_data["q"].strip())
-        results = search_people(request.user, form.cleaned_data["q"])
-    referents = followers([p.pk for p in results])
-    context = {
-        "form": form,
-        "results": results,
-        "searched": searched,
-        "referents": referents,
-        "nav": "personnes",
-    }
-    if request.htmx:
-        return render(request, "people/partials/resultats.html", context)
-    return render(request, "people/recherche.html", context)
+from parcours.people.forms import PersonForm
+from parcours.people.queries import duplicate_candidates
 
 
 @login_required
 def create(request):
-    _require_people(request)
+    if not policies.can_create_person(request.user):
+        raise Http404("Introuvable.")
     form = PersonForm(request.POST or None, departements=request.agent.departements)
     duplicates = []
     if request.method == "POST" and form.is_valid():
@@ -95,51 +67,6 @@ def create(request):
         "people/creation.html",
         {"form": form, "duplicates": duplicates, "nav": "personnes"},
     )
-
-
-@login_required
-def detail(request, pk):
-    person = policies.get_person_or_404(request.user, pk)
-    services.record_view(actor=request.user, person=person)
-    see_cases = policies.can_see_case_contents(request.user)
-    today = clock.today()
-    context = {
-        "person": person,
-        "age": services.age(person),
-        "see_cases": see_cases,
-        "referents": followers([person.pk]).get(person.pk, []),
-        "can_reveal_nir": policies.can_reveal_nir(request.user, person),
-        "pending_requests": [
-            (
-                r,
-                timers.days_waiting(r.received_on, today),
-                timers.is_waiting_too_long(r.received_on, today),
-            )
-            for r in visible_requests(request.user)
-            .filter(person=person, status=AppointmentRequest.Status.EN_ATTENTE)
-            .select_related("assigned_to")
-            .order_by("received_on")
-        ],
-        "can_book": can_book(request.user),
-        "can_merge": policies.can_merge_people(request.user),
-        "now": clock.now(),
-        "appointments": visible_appointments(request.user)
-        .filter(person=person)
-        .select_related("staff", "site")
-        .order_by("-starts_at")[:10],
-        "nav": "personnes",
-    }
-    if see_cases:
-        cases = (
-            visible_cases(request.user)
-            .filter(person=person)
-            .select_related("referent", "departement")
-            .order_by("-opened_on")
-        )
-        contacts = case_queries.contacts_of(cases)
-        context["cases"] = cases
-        context["timeline"] = case_queries.timeline(person, cases, contacts)
-    return render(request, "people/fiche.html", context)
 
 
 @login_required

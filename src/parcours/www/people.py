@@ -1,0 +1,67 @@
+"""Recherche de personnes et fiche d'une personne : identité (``people``), AS qui la suivent et
+chronologie (``cases``), demandes et rendez-vous (``outreach``).
+
+Mêmes URL (« personnes », « personne ») et mêmes gabarits (``people/…``) qu'avant.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from parcours.cases import queries as case_queries
+from parcours.core import clock
+from parcours.outreach.policies import can_book
+from parcours.people import policies, services
+from parcours.people.forms import SearchForm
+from parcours.people.queries import search_people
+from parcours.www import queries
+
+
+@login_required
+def search(request):
+    """Recherche en POST : les noms et NIR saisis ne passent jamais dans l'URL ni les journaux."""
+    if not policies.can_search_people(request.user):
+        raise Http404("Introuvable.")
+    form = SearchForm(request.POST or None)
+    results, searched = [], False
+    if request.method == "POST" and form.is_valid():
+        searched = bool(form.cleaned_data["q"].strip())
+        results = search_people(request.user, form.cleaned_data["q"])
+    referents = case_queries.followers([p.pk for p in results])
+    context = {
+        "form": form,
+        "results": results,
+        "searched": searched,
+        "referents": referents,
+        "nav": "personnes",
+    }
+    if request.htmx:
+        return render(request, "people/partials/resultats.html", context)
+    return render(request, "people/recherche.html", context)
+
+
+@login_required
+def detail(request, pk):
+    person = policies.get_person_or_404(request.user, pk)
+    services.record_view(actor=request.user, person=person)
+    see_cases = policies.can_see_case_contents(request.user)
+    today = clock.today()
+    context = {
+        "person": person,
+        "age": services.age(person),
+        "see_cases": see_cases,
+        "referents": case_queries.followers([person.pk]).get(person.pk, []),
+        "can_reveal_nir": policies.can_reveal_nir(request.user, person),
+        "pending_requests": queries.pending_requests_of(request.user, person, today),
+        "can_book": can_book(request.user),
+        "can_merge": policies.can_merge_people(request.user),
+        "now": clock.now(),
+        "appointments": queries.appointments_of(request.user, person),
+        "nav": "personnes",
+    }
+    if see_cases:
+        cases = case_queries.cases_of_person(request.user, person)
+        contacts = case_queries.contacts_of(cases)
+        context["cases"] = cases
+        context["timeline"] = case_queries.timeline(person, cases, contacts)
+    return render(request, "people/fiche.html", context)
