@@ -1,5 +1,9 @@
 """Écritures sur les accompagnements : une transaction et son audit par fonction."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
 from parcours.cases.models import (
@@ -15,6 +19,13 @@ from parcours.core import audit, clock
 from parcours.core.exceptions import BusinessError, ConflictError
 from parcours.core.nomenclatures import Programme
 from parcours.rules import case_workflow
+
+if TYPE_CHECKING:
+    import datetime
+    from collections.abc import Iterable
+
+    from parcours.core.models import Site, User
+    from parcours.people.models import Person
 
 
 def _locked(case: Case, expected_version: int | None) -> Case:
@@ -32,12 +43,12 @@ def _bump(case: Case) -> None:
 @transaction.atomic
 def open_case(
     *,
-    actor,
-    person,
+    actor: User | None,
+    person: Person,
     programme: str,
     origin: str,
-    referent,
-    opened_on=None,
+    referent: User | None,
+    opened_on: datetime.date | None = None,
     departement_id: str | None = None,
 ) -> Case:
     opened_on = opened_on or clock.today()
@@ -72,16 +83,16 @@ def open_case(
 @transaction.atomic
 def record_contact(
     *,
-    actor,
+    actor: User,
     case: Case,
-    on,
+    on: datetime.date,
     mode: str,
     duration_minutes: int | None = None,
-    actions=(),
-    problems=(),
+    actions: Iterable[str] = (),
+    problems: Iterable[str] = (),
     note: str = "",
-    site=None,
-    staff=None,
+    site: Site | None = None,
+    staff: User | None = None,
 ) -> Contact:
     errors = case_workflow.contact_date_errors(on, case.opened_on, case.closed_on, clock.today())
     if errors:
@@ -115,7 +126,7 @@ def record_contact(
 
 
 @transaction.atomic
-def update_synthesis(*, actor, case: Case, synthesis: str, expected_version: int) -> Case:
+def update_synthesis(*, actor: User, case: Case, synthesis: str, expected_version: int) -> Case:
     current = _locked(case, expected_version)
     before = audit.snapshot(current, ["synthesis"])
     current.synthesis = synthesis
@@ -132,7 +143,9 @@ def update_synthesis(*, actor, case: Case, synthesis: str, expected_version: int
 
 
 @transaction.atomic
-def add_objective(*, actor, case: Case, label: str, due_on=None) -> Objective:
+def add_objective(
+    *, actor: User, case: Case, label: str, due_on: datetime.date | None = None
+) -> Objective:
     objective = Objective.objects.create(case=case, label=label, due_on=due_on, created_by=actor)
     audit.record_write(
         actor=actor, obj=objective, before=None, person_id=case.person_id, summary="Objectif ajouté"
@@ -141,7 +154,7 @@ def add_objective(*, actor, case: Case, label: str, due_on=None) -> Objective:
 
 
 @transaction.atomic
-def set_objective_status(*, actor, objective: Objective, status: str) -> Objective:
+def set_objective_status(*, actor: User, objective: Objective, status: str) -> Objective:
     before = audit.snapshot(objective)
     objective.status = status
     objective.save(update_fields=["status"])
@@ -156,7 +169,7 @@ def set_objective_status(*, actor, objective: Objective, status: str) -> Objecti
 
 
 @transaction.atomic
-def add_private_note(*, actor, case: Case, text: str) -> PrivateNote:
+def add_private_note(*, actor: User, case: Case, text: str) -> PrivateNote:
     note = PrivateNote.objects.create(case=case, author=actor, text=text)
     # Le journal garde la trace de l'écriture, jamais le contenu d'une note privée.
     audit.record(
@@ -173,9 +186,9 @@ def add_private_note(*, actor, case: Case, text: str) -> PrivateNote:
 @transaction.atomic
 def close_case(
     *,
-    actor,
+    actor: User,
     case: Case,
-    closed_on,
+    closed_on: datetime.date,
     outcome: str,
     expected_version: int,
     risk: str = "",
@@ -219,7 +232,7 @@ def close_case(
 
 
 @transaction.atomic
-def reopen_case(*, actor, case: Case, expected_version: int) -> Case:
+def reopen_case(*, actor: User, case: Case, expected_version: int) -> Case:
     current = _locked(case, expected_version)
     before = audit.snapshot(current)
     current.state = case_workflow.next_state(current.state, "rouvrir")
@@ -247,7 +260,7 @@ def reopen_case(*, actor, case: Case, expected_version: int) -> Case:
 
 
 @transaction.atomic
-def reassign_case(*, actor, case: Case, referent) -> Case:
+def reassign_case(*, actor: User, case: Case, referent: User | None) -> Case:
     current = _locked(case, None)
     if referent is not None and current.departement_id not in set(
         referent.departements.values_list("code", flat=True)

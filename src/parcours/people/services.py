@@ -1,5 +1,9 @@
 """Écritures sur les personnes : chaque fonction est une transaction qui écrit son audit."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models import Q
 
@@ -9,6 +13,14 @@ from parcours.core.models import AuditEntry
 from parcours.people.models import Person
 from parcours.rules import nir as nir_rules
 from parcours.rules import text
+
+if TYPE_CHECKING:
+    import datetime
+    from collections.abc import Iterator
+
+    from django.db.models import Model, QuerySet
+
+    from parcours.core.models import User
 
 IDENTITY_FIELDS = [
     "last_name",
@@ -74,9 +86,9 @@ def find_duplicates(
     nir: str | None,
     last_name: str,
     first_names: str,
-    birth_date,
+    birth_date: datetime.date | None,
     exclude_pk: int | None = None,
-):
+) -> QuerySet[Person]:
     """Doublons probables : même NIR, ou même nom (d'usage ou de naissance) et naissance."""
     condition = Q(birth_date=birth_date) & (
         Q(last_name_key=text.name_key(last_name)) | Q(birth_name_key=text.name_key(last_name))
@@ -98,7 +110,9 @@ def find_duplicates(
 
 
 @transaction.atomic
-def create_person(*, actor, organisation_id: int, data: dict, nir: str | None = None) -> Person:
+def create_person(
+    *, actor: User | None, organisation_id: int, data: dict, nir: str | None = None
+) -> Person:
     person = Person(
         organisation_id=organisation_id,
         created_by=actor,
@@ -116,7 +130,7 @@ def create_person(*, actor, organisation_id: int, data: dict, nir: str | None = 
 @transaction.atomic
 def update_person(
     *,
-    actor,
+    actor: User | None,
     person: Person,
     data: dict,
     expected_version: int,
@@ -147,7 +161,7 @@ def update_person(
 
 
 @transaction.atomic
-def reveal_nir(*, actor, person: Person) -> str:
+def reveal_nir(*, actor: User, person: Person) -> str:
     """Le NIR en clair, pour un affichage explicite et journalisé."""
     value = crypto.decrypt(person.nir_encrypted)
     audit.record(
@@ -160,7 +174,7 @@ def reveal_nir(*, actor, person: Person) -> str:
     return value
 
 
-def record_view(*, actor, person: Person) -> None:
+def record_view(*, actor: User, person: Person) -> None:
     """Chaque affichage de la fiche d'une personne est journalisé (qui, quand)."""
     audit.record(
         actor=actor,
@@ -201,7 +215,7 @@ _MERGE_CLASHES = {
 }
 
 
-def _person_links():
+def _person_links() -> Iterator[tuple[type[Model], str]]:
     """Chaque clé étrangère vers ``Person`` depuis un autre modèle (sauf « fusionné dans »)."""
     for field in Person._meta.get_fields(include_hidden=True):
         if field.one_to_many and field.related_model is not Person:
@@ -243,7 +257,7 @@ def _move_links(*, duplicate: Person, keep: Person) -> dict:
 
 
 @transaction.atomic
-def merge_people(*, actor, keep: Person, duplicate: Person) -> Person:
+def merge_people(*, actor: User, keep: Person, duplicate: Person) -> Person:
     """Fusionne ``duplicate`` dans ``keep`` sans rien perdre.
 
     Tout ce qui désigne le doublon (accompagnements, demandes, rendez-vous, signalements, offres,
