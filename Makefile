@@ -9,6 +9,7 @@ export PARCOURS_HOME := $(CURDIR)
 
 help:
 	@echo "make run    — installe, prépare la base de démonstration et lance Parcours"
+	@echo "make lint   — ruff, djlint, mypy, migrations à jour"
 	@echo "make test   — lint + tous les tests (DATABASE_URL=postgres://… pour PostgreSQL)"
 	@echo "make bench  — mesures de performance (docs/benchmarks.md)"
 
@@ -42,6 +43,7 @@ lint: install
 	@$(RUN) ruff check src tests tools
 	@$(RUN) ruff format --check src tests tools
 	@$(RUN) djlint src/parcours --lint --quiet
+	@$(RUN) mypy src/parcours
 	@PARCOURS_ENV=test DATABASE_URL=sqlite://:memory: $(RUN) parcours makemigrations --check --dry-run >/dev/null || \
 		(echo "Migrations manquantes : lancez « uv run parcours makemigrations »." && exit 1)
 

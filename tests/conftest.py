@@ -1,5 +1,8 @@
 """Tests stricts : avertissements = erreurs, variable de gabarit inconnue = échec, ordre aléatoire.
 
+Ordre aléatoire aussi dans la base : un QuerySet lu sans ``order_by`` (ni ``Meta.ordering``)
+revient dans un ordre tiré au hasard ; un code qui compte sur l'ordre d'insertion échoue.
+
 La base de test (SQLite, ou PostgreSQL avec ``DATABASE_URL``) reçoit une fois le découpage
 administratif réel ; chaque test construit son organisme avec les fabriques de ``factories.py``.
 """
@@ -23,6 +26,52 @@ class InvalidTemplateVariable(str):
 def _strict_templates():
     for engine in settings.TEMPLATES:
         engine["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")
+
+
+def _needs_random_order(queryset):
+    """Vrai si la base est libre de rendre les lignes dans n'importe quel ordre."""
+    query = queryset.query  # applique d'abord un éventuel filtre différé
+    return not (queryset.ordered or query.distinct or query.combinator or query.model is None)
+
+
+def _shuffled_query(queryset):
+    query = queryset.query.chain()
+    query.add_ordering("?")
+    return query
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _unordered_querysets_come_back_shuffled():
+    """``ORDER BY RANDOM()`` sur toute lecture sans ordre explicite (``QuerySet.ordered`` faux).
+
+    Écarte ``distinct()`` (PostgreSQL refuse un tri absent de la sélection) et les unions (leur
+    tri ne peut nommer que des colonnes). ``count()``, ``exists()`` et les agrégats ne passent pas
+    par ici : ils n'ont pas d'ordre à rendre.
+    """
+    from django.db.models.query import QuerySet
+
+    fetch_all, iterator = QuerySet._fetch_all, QuerySet._iterator
+
+    def _fetch_all(self):
+        if self._result_cache is not None or not _needs_random_order(self):
+            return fetch_all(self)
+        # ``_query`` et non ``query`` : le setter changerait la classe d'itération.
+        original, self._query = self._query, _shuffled_query(self)
+        try:
+            return fetch_all(self)
+        finally:
+            self._query = original
+
+    def _iterator(self, use_chunked_fetch, chunk_size):
+        if _needs_random_order(self):
+            clone = self._chain()
+            clone._query = _shuffled_query(self)
+            self = clone
+        yield from iterator(self, use_chunked_fetch, chunk_size)
+
+    QuerySet._fetch_all, QuerySet._iterator = _fetch_all, _iterator
+    yield
+    QuerySet._fetch_all, QuerySet._iterator = fetch_all, iterator
 
 
 @pytest.fixture(scope="session")

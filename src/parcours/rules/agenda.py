@@ -97,7 +97,13 @@ def free_slots(
     return result
 
 
-def first_free_slot(availabilities, booked, first_day, days=60, not_before=None):
+def first_free_slot(
+    availabilities: Iterable[Availability],
+    booked: Iterable[tuple[datetime, datetime]],
+    first_day: date,
+    days: int = 60,
+    not_before: datetime | None = None,
+) -> tuple[datetime, datetime, object] | None:
     """The earliest free slot within ``days`` days, or ``None``."""
     slots = free_slots(availabilities, booked, first_day, days, not_before)
     return slots[0] if slots else None

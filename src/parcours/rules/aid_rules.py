@@ -33,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from .calendar import add_months, format_fr
 
@@ -143,11 +144,11 @@ class AidOutcome:
         return [r.text for r in self.reasons if not r.ok]
 
 
-def _dec(value) -> Decimal:
+def _dec(value: object) -> Decimal:
     return Decimal(str(value))
 
 
-def _check_conditions(c: dict, s: Situation) -> list[Reason]:
+def _check_conditions(c: dict[str, Any], s: Situation) -> list[Reason]:
     reasons: list[Reason] = []
 
     def add(ok: bool, yes: str, no: str) -> None:
@@ -243,7 +244,7 @@ def _check_conditions(c: dict, s: Situation) -> list[Reason]:
     return reasons
 
 
-def _matches(case: dict, s: Situation) -> bool:
+def _matches(case: dict[str, Any], s: Situation) -> bool:
     if "grande_precarite" in case and bool(case["grande_precarite"]) != s.severe_poverty:
         return False
     if "enfants_min" in case and s.children < case["enfants_min"]:
@@ -253,14 +254,16 @@ def _matches(case: dict, s: Situation) -> bool:
     return not ("naissances" in case and s.births != case["naissances"])
 
 
-def _bracket(brackets: list[dict], value: Decimal, key: str) -> tuple[Decimal, dict]:
+def _bracket(
+    brackets: list[dict[str, Any]], value: Decimal, key: str
+) -> tuple[Decimal, dict[str, Any]]:
     for b in brackets:
         if b.get("max") is None or value <= _dec(b["max"]):
             return _dec(b[key]), b
     return Decimal(0), {}
 
 
-def _amount(rule: dict, s: Situation) -> tuple[Decimal | None, str, Decimal | None]:
+def _amount(rule: dict[str, Any], s: Situation) -> tuple[Decimal | None, str, Decimal | None]:
     """(amount or None if it cannot be computed, explanation, minimum monthly repayment)."""
     kind = rule.get("type")
     minimum = _dec(rule["mensualite_min"]) if rule.get("mensualite_min") else None
@@ -328,7 +331,9 @@ def _amount(rule: dict, s: Situation) -> tuple[Decimal | None, str, Decimal | No
     return None, f"Règle de montant inconnue ({kind!r}).", minimum
 
 
-def evaluate(conditions: dict, amount_rule: dict, situation: Situation) -> AidOutcome:
+def evaluate(
+    conditions: dict[str, Any], amount_rule: dict[str, Any], situation: Situation
+) -> AidOutcome:
     """Eligibility and amount, with the French reason of each yes and each no."""
     reasons = _check_conditions(conditions or {}, situation)
     amount, explanation, minimum = _amount(amount_rule or {}, situation)
@@ -358,7 +363,7 @@ def version_overlap(
     return None
 
 
-def _is_decimal(value) -> bool:
+def _is_decimal(value: object) -> bool:
     try:
         Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -366,7 +371,7 @@ def _is_decimal(value) -> bool:
     return value is not None and Decimal(str(value)).is_finite()
 
 
-def conditions_errors(conditions: dict) -> list[str]:
+def conditions_errors(conditions: dict[str, Any]) -> list[str]:
     """French messages for an invalid conditions dictionary (empty list when valid)."""
     if not isinstance(conditions, dict):
         return ["Les conditions doivent être un objet JSON."]
@@ -387,7 +392,7 @@ def conditions_errors(conditions: dict) -> list[str]:
     return errors
 
 
-def amount_rule_errors(rule: dict) -> list[str]:
+def amount_rule_errors(rule: dict[str, Any]) -> list[str]:
     """French messages for an invalid amount rule (empty list when valid)."""
     if not isinstance(rule, dict):
         return ["La règle de montant doit être un objet JSON."]

@@ -106,7 +106,9 @@ def positive_threshold(scale_max: int) -> int:
     return max(1, scale_max - 1)
 
 
-def is_positive(answer_type: str, value: int | None, *, scale_max: int = 5, positive=()) -> bool:
+def is_positive(
+    answer_type: str, value: int | None, *, scale_max: int = 5, positive: Iterable[int] = ()
+) -> bool:
     if value is None:
         return False
     if answer_type == SCALE:

@@ -16,6 +16,7 @@ tested once, exactly, at their boundaries.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -82,7 +83,7 @@ def age_on_dec31(birth_date: date, year: int) -> int:
     return year - birth_date.year
 
 
-def age_band(age: int, bands=AGE_BANDS) -> str:
+def age_band(age: int, bands: Iterable[AgeBand] = AGE_BANDS) -> str:
     """The key of the band holding ``age`` (a negative age counts in the first band)."""
     for band in bands:
         if band.contains(max(age, 0)):

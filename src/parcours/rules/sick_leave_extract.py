@@ -99,7 +99,7 @@ def check_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
     return {c: names.index(c) for c in COLUMNS}, extra
 
 
-def _date(value: str, column: str, errors: list) -> date | None:
+def _date(value: str, column: str, errors: list[tuple[str, str]]) -> date | None:
     if not _ISO_DATE.fullmatch(value):
         errors.append((column, f"« {value} » n'est pas une date AAAA-MM-JJ"))
         return None
@@ -114,7 +114,7 @@ def parse_row(
     values: list[str],
     line: int,
     positions: dict[str, int],
-    communes: dict[str, str] | frozenset | set,
+    communes: dict[str, str] | frozenset[str] | set[str],
     extraction_date: date,
 ) -> tuple[ExtractRow | None, list[tuple[str, str]]]:
     """One data row: the parsed row, or ``None`` and the ``(column, reason)`` problems.
@@ -167,7 +167,7 @@ def parse_row(
             errors.append(
                 (column, f"valeur trop longue ({len(cell[column])} caractères, {limit} au plus)")
             )
-    if errors:
+    if errors or birth is None or start is None:
         return None, errors
     return (
         ExtractRow(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .calendar import age_on
 
@@ -43,7 +44,7 @@ class RuleSpec:
     label: str
     programme: str  # code of formats.md §1 « programme »
     source: str  # kind of file the rule reads
-    defaults: dict = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)
 
 
 RULES: dict[str, RuleSpec] = {
@@ -81,7 +82,9 @@ def is_long_sick_leave(start: date, extraction_date: date, min_days: int) -> boo
     return sick_leave_days(start, extraction_date) > min_days
 
 
-def matches_sick_leave(facts: SickLeaveFacts, extraction_date: date, params: dict) -> bool:
+def matches_sick_leave(
+    facts: SickLeaveFacts, extraction_date: date, params: dict[str, Any]
+) -> bool:
     """The ``ARRET_LONG`` rule with cleaned parameters (see :func:`clean_parameters`)."""
     if not is_long_sick_leave(facts.sick_leave_start, extraction_date, params["duree_min_jours"]):
         return False
@@ -100,12 +103,12 @@ def matches_sick_leave(facts: SickLeaveFacts, extraction_date: date, params: dic
 _EVALUATORS = {ARRET_LONG: matches_sick_leave}
 
 
-def evaluate(code: str, facts, on: date, params: dict) -> bool:
+def evaluate(code: str, facts: SickLeaveFacts, on: date, params: dict[str, Any]) -> bool:
     """Apply rule ``code`` to one row's facts on date ``on`` (the extraction date)."""
     return _EVALUATORS[code](facts, on, params)
 
 
-def _int_or_none(value, name: str, errors: dict) -> int | None:
+def _int_or_none(value: Any, name: str, errors: dict[str, str]) -> int | None:
     if value in (None, ""):
         return None
     try:
@@ -119,7 +122,9 @@ def _int_or_none(value, name: str, errors: dict) -> int | None:
     return number
 
 
-def clean_parameters(code: str, raw: dict | None) -> tuple[dict, dict]:
+def clean_parameters(
+    code: str, raw: dict[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Parameters of rule ``code`` completed with its defaults, and French errors by name.
 
     ``ARRET_LONG``: ``duree_min_jours`` integer 1–3650 (60 when absent), ``age_min`` /
@@ -156,7 +161,7 @@ def clean_parameters(code: str, raw: dict | None) -> tuple[dict, dict]:
     return params, errors
 
 
-def describe(code: str, params: dict) -> str:
+def describe(code: str, params: dict[str, Any]) -> str:
     """The rule in one French sentence, for screens and reports."""
     if code != ARRET_LONG:
         return RULES[code].label if code in RULES else code

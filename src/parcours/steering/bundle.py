@@ -62,7 +62,7 @@ def generate(
     counts = {}
 
     f, w = _writer(folder, "agents.csv", ["id", "nom", "prenom", "fonction", "departement", "etp"])
-    agents = {d: [] for d in deps}
+    agents: dict[str, list[str]] = {d: [] for d in deps}
     n = 0
     for d in deps:
         for function, k in (("AS", 14), ("CSAM", 4), ("MANAGER", 2)):
@@ -114,7 +114,7 @@ def generate(
             "secteur",
         ],
     )
-    cases = []
+    cases: list[tuple[date, date, str]] = []
     for i in range(people):
         for _ in range(1 if rng.random() < 0.85 else 2):
             c = len(cases)

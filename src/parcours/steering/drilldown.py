@@ -11,6 +11,7 @@ accompagnements) ; la vue les croise avec les politiques (responsable) ou n'en m
 agrégats (pilotage).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -149,7 +150,7 @@ def _present(scope: report.Scope, fig: Figure) -> QuerySet:
 def _people_by_departement(scope: report.Scope, fig: Figure) -> list[dict]:
     """Personnes distinctes par département : une requête par département du territoire
     (chacun compte ses personnes, comme le rapport), jamais une boucle sur les personnes."""
-    codes = scope.territory.departements
+    codes: Iterable[str] | None = scope.territory.departements
     if codes is None:
         codes = sorted(
             set(report.contacts_of_year(scope).values_list("case__departement_id", flat=True))

@@ -195,9 +195,10 @@ def _aid_and_satisfaction_sheets(book, document: dict, organisation, heading: st
             )
     satisfaction = satisfaction_results(organisation, document["annee"], departements)
     if satisfaction:
-        rows, formats = [], []
+        lines: list[tuple[object, ...]] = []
+        formats: list[tuple[str | None, ...]] = []
         for q in satisfaction:
-            rows.append(
+            lines.append(
                 (
                     q["title"],
                     f"Taux de réponse ({q['responses']} sur {q['eligible']} participants)",
@@ -207,7 +208,7 @@ def _aid_and_satisfaction_sheets(book, document: dict, organisation, heading: st
             )
             formats.append((None, None, "count", "pct"))
             for question in q["questions"]:
-                rows.append(
+                lines.append(
                     (q["title"], question["text"], question["answered"], question["positive_pct"])
                 )
                 formats.append((None, None, "count", "pct"))
@@ -216,7 +217,7 @@ def _aid_and_satisfaction_sheets(book, document: dict, organisation, heading: st
             "Satisfaction",
             heading,
             ["Questionnaire", "Question", "Réponses", "Réponses positives ou taux (%)"],
-            rows,
+            lines,
             formats,
         )
 

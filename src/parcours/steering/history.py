@@ -130,7 +130,7 @@ class Report:
 # ---------------------------------------------------------------- lecture du lot
 
 
-def read_bundle(path: str | Path) -> dict[str, list[dict]]:
+def read_bundle(path: str | Path) -> dict[str, bytes]:
     """Les fichiers connus du lot : nom -> lignes (dictionnaires, avec ``_ligne``)."""
     path = Path(path)
     raw: dict[str, bytes] = {}
@@ -977,7 +977,8 @@ def _fast_insert(model, rows: list[dict], ids: list[int] | None = None) -> list[
     now = timezone.now()
     fields = model._meta.concrete_fields
     given = set(rows[0])
-    constants, adapters = {}, {}
+    constants: dict[str, object] = {}
+    adapters: dict[str, Callable[..., object]] = {}
     for f in fields:
         if f.primary_key or f.attname in given:
             kind = f.get_internal_type()
@@ -994,7 +995,7 @@ def _fast_insert(model, rows: list[dict], ids: list[int] | None = None) -> list[
     pk = model._meta.pk.attname
     values = []
     for pk_value, row in zip(ids, rows):
-        line = []
+        line: list[object] = []
         for c in columns:
             if c == pk:
                 line.append(pk_value)

@@ -1,5 +1,8 @@
 """Lectures du pilotage : moyens (agents, lieux) d'un territoire, agrégés en SQL."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import Count, Q, Sum
 
 from parcours.core.models import Site, User
@@ -15,7 +18,7 @@ def resources(organisation, where) -> dict:
             pk__in=User.objects.filter(departements__code__in=where.departements).values("pk")
         )
         sites = sites.filter(departement_id__in=where.departements)
-    by_function = {
+    by_function: dict[str, Mapping[str, Any]] = {
         row["function"]: row
         for row in staff.order_by().values("function").annotate(n=Count("id"), fte=Sum("fte"))
     }

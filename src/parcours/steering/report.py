@@ -15,6 +15,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -111,10 +112,10 @@ def territory(organisation: Organisation, *, region: str = "", departement: str 
         codes = tuple(found.departements.order_by("code").values_list("code", flat=True))
         return Territory(REGION, found.code, found.name, codes)
     if departement:
-        found = Departement.objects.filter(code=departement).first()
-        if found is None:
+        dep = Departement.objects.filter(code=departement).first()
+        if dep is None:
             raise UnknownTerritory(f"Département inconnu : « {departement} ».")
-        return Territory(DEPARTEMENT, found.code, found.name, (found.code,))
+        return Territory(DEPARTEMENT, dep.code, dep.name, (dep.code,))
     return Territory(ORGANISATION, organisation.code, organisation.name, None)
 
 
@@ -291,7 +292,8 @@ def _people_rows(scope: Scope, *, keyed: bool, by_dep: bool) -> list[dict]:
     group = ["pid"] + (["dep"] if by_dep else []) + (["grp"] if keyed else [])
     select_group = ", ".join(f"x.{g}" for g in group if g != "pid")
     person = Person._meta.db_table
-    profile, profile_params = [], []
+    profile: list[str] = []
+    profile_params: list[Any] = []
     if not keyed:
         profile = [
             f"SUM(CASE WHEN p.sex = '{s}' THEN 1 ELSE 0 END) AS sexe_{s}" for s in Sexe.values
@@ -805,7 +807,7 @@ def _pdp(scope: Scope) -> Section:
                 profiles.get(dep), closed.get(dep), pic.for_dep(dep), medical.for_dep(dep)
             )
     return Section(
-        _pdp_json(profile_total, closures_total, pic.total, medical.total),
+        _pdp_json(profile_total, closures_total, cast(int, pic.total), cast(int, medical.total)),
         by_dep,
         _pdp_json(None, None, 0, 0),
     )
