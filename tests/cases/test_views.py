@@ -4,7 +4,6 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from parcours.cases.models import Case, Contact
 from parcours.core import clock
@@ -196,22 +195,25 @@ def test_my_activity_shows_alerts_appointments_and_month_figures(client, org, wo
         person=person,
         staff=worker,
         created_by=worker,
-        starts_at=timezone.make_aware(datetime.datetime(2026, 6, 18, 14)),
+        starts_at=datetime.datetime(2026, 6, 18, 14, tzinfo=PARIS),
     )
     Appointment.objects.create(
         organisation=org,
         person=person,
         staff=worker,
         created_by=worker,
-        starts_at=timezone.make_aware(datetime.datetime(2026, 6, 22, 9)),
+        starts_at=datetime.datetime(2026, 6, 22, 9, tzinfo=PARIS),
     )
-    for moment in (datetime.datetime(2026, 6, 14, 9), datetime.datetime(2026, 6, 21, 23, 30)):
+    for moment in (
+        datetime.datetime(2026, 6, 14, 9, tzinfo=PARIS),
+        datetime.datetime(2026, 6, 21, 23, 30, tzinfo=PARIS),
+    ):
         Appointment.objects.create(
             organisation=org,
             person=person,
             staff=worker,
             created_by=worker,
-            starts_at=timezone.make_aware(moment),
+            starts_at=moment,
         )
     login_as(client, worker)
     response = client.get(reverse("mon-activite"))

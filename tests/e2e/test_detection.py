@@ -1,13 +1,13 @@
 """Détection dans Chromium : l'accueil note un appel et réserve le premier créneau ; un
 responsable importe un extrait (essai puis import réel), crée une campagne et ses courriers."""
 
-import datetime
 import io
 import re
 
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from parcours.core import clock
 from parcours.demo.outreach import generate_extract
 from tests.e2e.conftest import ARTEFACTS, check_page, login
 
@@ -53,7 +53,7 @@ def test_front_line_phone_contact_then_first_free_slot(page):
 
 
 def test_manager_import_dry_run_campaign_letters(page, tmp_path):
-    extraction = datetime.date.today().replace(day=1)
+    extraction = clock.today().replace(day=1)
     path = generate_extract(
         tmp_path / "extrait-arrets.csv",
         60,

@@ -6,6 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
+from parcours.core import clock
 from tests.e2e.conftest import ARTEFACTS, check_page, login
 
 PDP_MEETINGS = "Réunions d'information « Arrêt de travail : et après ? »"
@@ -81,7 +82,7 @@ def test_social_worker_and_participant_journeys(page, browser, e2e_server):
     page.get_by_role("button", name="Créer l'action").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Atelier Prév'Emploi")
     page.get_by_role("link", name="Ajouter une séance").click()
-    day = datetime.date.today() + datetime.timedelta(days=21)
+    day = clock.today() + datetime.timedelta(days=21)
     page.get_by_label("Date").fill(day.isoformat())
     page.get_by_label("Heure de début").fill("14:00")
     page.get_by_label("Heure de fin").fill("16:30")

@@ -1,11 +1,11 @@
 """Indicateurs : valeurs exactes, bornes, « pas de donnée »."""
 
 import datetime
+import zoneinfo
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from parcours.core.nomenclatures import Mode
 from parcours.outreach.models import Appointment, AppointmentRequest
@@ -13,6 +13,8 @@ from parcours.steering import dashboard, report
 from parcours.steering.indicators import BY_CODE, INDICATORS
 from tests.factories import UserFactory
 from tests.steering.factories import case, contact, person
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +61,7 @@ def test_appointment_within_15_days(org, day, within):
         received_on=date(2025, 3, 1),
         created_by=worker,
     )
-    at = timezone.make_aware(datetime.datetime(2025, 3, day, 23, 30))
+    at = datetime.datetime(2025, 3, day, 23, 30, tzinfo=PARIS)
     Appointment.objects.create(
         organisation=org, person=p, staff=worker, request=request, starts_at=at, created_by=worker
     )
@@ -100,7 +102,7 @@ def test_demo_targets(org):
 
     UserFactory(organisation=org, steering=True)
     contact(case(person(org)), date(2025, 5, 1))
-    with_clock = timezone.make_aware(datetime.datetime(2025, 6, 1, 12))
+    with_clock = datetime.datetime(2025, 6, 1, 12, tzinfo=PARIS)
     from parcours.core import clock
 
     with clock.frozen(with_clock):
