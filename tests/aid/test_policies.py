@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from parcours.aid import policies, services
-from tests.aid.factories import ALL_C, aid, make_evaluation, ready_request
+from tests.aid.factories import ALL_C, aid, make_evaluation, make_request, ready_request
 from tests.conftest import login_as
 from tests.factories import UserFactory
 
@@ -141,3 +141,42 @@ def test_session_of_another_departement_is_404(client, world):
     assert client.get(reverse("aide-commission", args=[session.pk])).status_code == 404
     login_as(client, UserFactory(organisation=world["org"], manager=True, departements=["69"]))
     assert client.get(reverse("aide-commission", args=[session.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_send_to_commission_right_by_role(world, objects, role):
+    """Inscrire à une commission : un responsable qui voit la demande, une fois l'avis rendu."""
+    user = make_role(world, role)
+    request = objects["requests"]["foreign" if role == "foreign" else "here"]
+    assert policies.can_send_to_commission(user, request) is (role in {"manager", "foreign"})
+    received = make_request(person=world["here"], actor=world["as01"])
+    assert policies.can_send_to_commission(user, received) is False
+
+
+def test_session_request_only_when_on_the_agenda_and_pending(world, objects):
+    import datetime
+
+    from django.http import Http404
+
+    manager = world["manager01"]
+    session = services.create_session(
+        actor=manager,
+        organisation_id=world["org"].pk,
+        departement_id="01",
+        held_on=datetime.date(2026, 6, 30),
+    )
+    request = objects["requests"]["here"]
+    with pytest.raises(Http404):
+        policies.get_session_request_or_404(manager, session, request.pk)
+    assert services.build_agenda(actor=manager, session=session) == 1  # 500 € : commission
+    assert policies.get_session_request_or_404(manager, session, request.pk) == request
+    other_session = services.create_session(
+        actor=manager,
+        organisation_id=world["org"].pk,
+        departement_id="01",
+        held_on=datetime.date(2026, 7, 30),
+    )
+    with pytest.raises(Http404):
+        policies.get_session_request_or_404(manager, other_session, request.pk)
+    with pytest.raises(Http404):  # hors périmètre : comme absente
+        policies.get_session_request_or_404(manager, session, objects["requests"]["there"].pk)

@@ -37,3 +37,28 @@ def test_init_errors_are_in_french(call):
         call("init", "--sans-referentiel", organisation="nouvelle")
     with pytest.raises(CommandError, match="Région inconnue"):
         call("init", "--sans-referentiel", organisation="x", nom="X", region="99")
+
+
+def test_init_creates_the_organisation_through_the_audited_service(call):
+    from parcours.core.models import AuditEntry
+
+    call("init", "--sans-referentiel", organisation="carsat-x", nom="Carsat X", region="84")
+    organisation = Organisation.objects.get(code="carsat-x")
+    assert organisation.kind == Organisation.Kind.AUTRE
+    [entry] = AuditEntry.objects.filter(object_type="organisation", object_id=str(organisation.pk))
+    assert (entry.action, entry.actor, entry.summary) == ("CREATE", None, "Organisme créé")
+    assert entry.organisation_id == organisation.pk
+
+
+def test_init_without_region_creates_an_organisation_without_departements(call):
+    out = call("init", "--sans-referentiel", organisation="ccas-y", nom="CCAS Y")
+    assert "Organisme ccas-y créé : CCAS Y." in out
+    organisation = Organisation.objects.get(code="ccas-y")
+    assert organisation.region_id is None and not organisation.departements.exists()
+
+
+def test_init_refuses_an_invalid_code_in_french(call):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="lettres sans accent"):
+        call("init", "--sans-referentiel", organisation="code avec espaces", nom="X")

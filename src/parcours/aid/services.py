@@ -1,7 +1,10 @@
 """Écritures des aides : une transaction et son entrée d'audit par fonction."""
 
+from __future__ import annotations
+
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Sum
@@ -28,6 +31,11 @@ from parcours.rules import aid_workflow as wf
 from parcours.rules import evaluation as evaluation_rules
 from parcours.rules.calendar import add_months, age_on, format_fr
 
+if TYPE_CHECKING:
+    from parcours.aid.models import Convention
+    from parcours.core.models import User
+    from parcours.people.models import Person
+
 _ONE_DAY = timedelta(days=1)
 
 # ------------------------------------------------------------------ évaluations
@@ -36,15 +44,15 @@ _ONE_DAY = timedelta(days=1)
 @transaction.atomic
 def record_evaluation(
     *,
-    actor,
-    person,
+    actor: User | None,
+    person: Person,
     evaluated_on: date,
     kind: str,
     situation: str,
     grid: dict[str, str],
     plan: list[tuple[str, Decimal, str]] = (),
     place: str = Evaluation.Place.DOMICILE,
-    convention=None,
+    convention: Convention | None = None,
 ) -> Evaluation:
     errors = {v.lower(): message for v, message in aggir.grid_errors(grid).items()}
     if evaluated_on > clock.today():
@@ -104,7 +112,9 @@ def handover_recipient(evaluation: Evaluation) -> str:
 
 
 @transaction.atomic
-def record_transmission(*, actor, evaluation: Evaluation, sent_on: date | None = None):
+def record_transmission(
+    *, actor: User | None, evaluation: Evaluation, sent_on: date | None = None
+) -> Transmission:
     sent_on = sent_on or clock.today()
     if hasattr(evaluation, "transmission"):
         raise BusinessError("Le dossier a déjà été transmis.")
@@ -136,7 +146,9 @@ def record_transmission(*, actor, evaluation: Evaluation, sent_on: date | None =
 # ------------------------------------------------------------------ catalogue
 
 
-def _regulation_errors(organisation_id, starts_on, ends_on, exclude_pk=None) -> dict:
+def _regulation_errors(
+    organisation_id: int, starts_on: date, ends_on: date | None, exclude_pk: int | None = None
+) -> dict:
     if ends_on is not None and ends_on < starts_on:
         return {"ends_on": "La fin de validité précède le début."}
     others = Regulation.objects.filter(organisation_id=organisation_id).exclude(pk=exclude_pk)
@@ -154,7 +166,12 @@ def _regulation_errors(organisation_id, starts_on, ends_on, exclude_pk=None) -> 
 
 @transaction.atomic
 def create_regulation(
-    *, actor, organisation_id, label: str, starts_on: date, ends_on: date | None = None
+    *,
+    actor: User | None,
+    organisation_id: int,
+    label: str,
+    starts_on: date,
+    ends_on: date | None = None,
 ) -> Regulation:
     errors = _regulation_errors(organisation_id, starts_on, ends_on)
     if errors:
@@ -167,7 +184,9 @@ def create_regulation(
 
 
 @transaction.atomic
-def new_regulation_version(*, actor, previous: Regulation, label: str, starts_on: date):
+def new_regulation_version(
+    *, actor: User | None, previous: Regulation, label: str, starts_on: date
+) -> Regulation:
     """Nouvelle version qui reprend les aides de ``previous`` ; celle-ci prend fin la veille.
 
     Les demandes déjà jugées restent attachées aux aides de l'ancienne version.
@@ -202,7 +221,9 @@ def _aid_errors(data: dict) -> dict:
 
 
 @transaction.atomic
-def save_aid(*, actor, regulation: Regulation, data: dict, aid: Aid | None = None) -> Aid:
+def save_aid(
+    *, actor: User | None, regulation: Regulation, data: dict, aid: Aid | None = None
+) -> Aid:
     errors = _aid_errors(data)
     if errors:
         raise BusinessError(errors)
@@ -230,7 +251,9 @@ FACT_INTS = ("children", "births", "gir")
 FACT_BOOLS = ("disabled_child", "severe_poverty", "other_plan_in_progress")
 
 
-def situation_from(*, facts: dict, on: date, age: int | None, channel: str, last_granted_on):
+def situation_from(
+    *, facts: dict, on: date, age: int | None, channel: str, last_granted_on: date | None
+) -> aid_rules.Situation:
     """La situation (rules.aid_rules.Situation) à partir des faits déclarés (JSON)."""
     kwargs = {
         "on": on,
@@ -264,7 +287,7 @@ def _facts_json(facts: dict) -> dict:
     return clean
 
 
-def last_grant_on(person, aid_code: str, before: date) -> date | None:
+def last_grant_on(person: Person, aid_code: str, before: date) -> date | None:
     return (
         AidRequest.objects.filter(
             person=person,
@@ -278,7 +301,7 @@ def last_grant_on(person, aid_code: str, before: date) -> date | None:
     )
 
 
-def with_latest_gir(person, on: date, facts: dict) -> dict:
+def with_latest_gir(person: Person, on: date, facts: dict) -> dict:
     """Les faits, complétés du GIR de la dernière évaluation à la date (s'il n'est pas donné)."""
     latest_gir = (
         Evaluation.objects.filter(person=person, evaluated_on__lte=on)
@@ -289,7 +312,9 @@ def with_latest_gir(person, on: date, facts: dict) -> dict:
     return {"gir": latest_gir} | {k: v for k, v in facts.items() if v not in (None, "")}
 
 
-def assess(*, person, aid: Aid, on: date, channel: str, facts: dict):
+def assess(
+    *, person: Person, aid: Aid, on: date, channel: str, facts: dict
+) -> aid_rules.AidOutcome:
     """Éligibilité et montant d'une aide pour une personne (sans rien écrire)."""
     facts = with_latest_gir(person, on, facts)
     situation = situation_from(
@@ -302,7 +327,9 @@ def assess(*, person, aid: Aid, on: date, channel: str, facts: dict):
     return aid_rules.evaluate(aid.conditions, aid.amount_rule, situation)
 
 
-def _event(request, event, actor, on, **details):
+def _event(
+    request: AidRequest, event: str, actor: User | None, on: date, **details: object
+) -> None:
     old = request.state
     request.state = wf.next_state(old, event)
     RequestEvent.objects.create(
@@ -311,7 +338,7 @@ def _event(request, event, actor, on, **details):
     )  # fmt: skip
 
 
-def _save(request, actor, before, summary):
+def _save(request: AidRequest, actor: User | None, before: dict, summary: str) -> None:
     request.version += 1
     request.save()
     audit.record_write(
@@ -322,8 +349,8 @@ def _save(request, actor, before, summary):
 @transaction.atomic
 def create_request(
     *,
-    actor,
-    person,
+    actor: User | None,
+    person: Person,
     aid: Aid,
     received_on: date,
     channel: str,
@@ -378,7 +405,7 @@ def _check_version(request: AidRequest, expected_version: int | None) -> AidRequ
     return current
 
 
-def _transition(request, event):
+def _transition(request: AidRequest, event: str) -> None:
     try:
         wf.next_state(request.state, event)
     except wf.TransitionError as error:
@@ -386,7 +413,13 @@ def _transition(request, event):
 
 
 @transaction.atomic
-def request_documents(*, actor, request, missing: list[str], expected_version=None):
+def request_documents(
+    *,
+    actor: User | None,
+    request: AidRequest,
+    missing: list[str],
+    expected_version: int | None = None,
+) -> AidRequest:
     request = _check_version(request, expected_version)
     _transition(request, "demander_pieces")
     missing = [m.strip() for m in missing if m.strip()]
@@ -400,7 +433,13 @@ def request_documents(*, actor, request, missing: list[str], expected_version=No
 
 
 @transaction.atomic
-def declare_complete(*, actor, request, on: date | None = None, expected_version=None):
+def declare_complete(
+    *,
+    actor: User | None,
+    request: AidRequest,
+    on: date | None = None,
+    expected_version: int | None = None,
+) -> AidRequest:
     request = _check_version(request, expected_version)
     _transition(request, "declarer_complete")
     on = on or clock.today()
@@ -415,7 +454,14 @@ def declare_complete(*, actor, request, on: date | None = None, expected_version
 
 
 @transaction.atomic
-def give_opinion(*, actor, request, favourable: bool, opinion: str, expected_version=None):
+def give_opinion(
+    *,
+    actor: User | None,
+    request: AidRequest,
+    favourable: bool,
+    opinion: str,
+    expected_version: int | None = None,
+) -> AidRequest:
     request = _check_version(request, expected_version)
     _transition(request, "donner_avis")
     if not opinion.strip():
@@ -457,14 +503,14 @@ def budget_warning(request: AidRequest, amount: Decimal, on: date) -> str:
 @transaction.atomic
 def decide(
     *,
-    actor,
-    request,
+    actor: User | None,
+    request: AidRequest,
     decision: str,
     reason: str,
     amount: Decimal | None = None,
     monthly_repayment: Decimal | None = None,
     confirm_over_budget: bool = False,
-    expected_version=None,
+    expected_version: int | None = None,
 ) -> AidRequest:
     """``decision`` : accorder, refuser ou ajourner (ce dernier en commission seulement)."""
     request = _check_version(request, expected_version)
@@ -527,7 +573,9 @@ def decide(
 
 
 @transaction.atomic
-def create_session(*, actor, organisation_id, departement_id: str, held_on: date):
+def create_session(
+    *, actor: User | None, organisation_id: int, departement_id: str, held_on: date
+) -> CommissionSession:
     session = CommissionSession.objects.create(
         organisation_id=organisation_id, departement_id=departement_id, held_on=held_on
     )
@@ -538,7 +586,7 @@ def create_session(*, actor, organisation_id, departement_id: str, held_on: date
 
 
 @transaction.atomic
-def build_agenda(*, actor, session: CommissionSession) -> int:
+def build_agenda(*, actor: User | None, session: CommissionSession) -> int:
     """Inscrit à l'ordre du jour les dossiers prêts du département : avis rendu et circuit
     « commission », ou ajournés lors d'une séance précédente. Renvoie le nombre inscrit."""
     if session.state != CommissionSession.State.PREVUE:
@@ -564,7 +612,13 @@ def build_agenda(*, actor, session: CommissionSession) -> int:
 
 
 @transaction.atomic
-def send_to_commission(*, actor, request, session: CommissionSession, expected_version=None):
+def send_to_commission(
+    *,
+    actor: User | None,
+    request: AidRequest,
+    session: CommissionSession,
+    expected_version: int | None = None,
+) -> AidRequest:
     request = _check_version(request, expected_version)
     _transition(request, "inscrire_commission")
     if session.departement_id != request.departement_id or session.state != "PREVUE":
@@ -577,7 +631,7 @@ def send_to_commission(*, actor, request, session: CommissionSession, expected_v
 
 
 @transaction.atomic
-def close_session(*, actor, session: CommissionSession) -> CommissionSession:
+def close_session(*, actor: User | None, session: CommissionSession) -> CommissionSession:
     pending = session.requests.filter(state=wf.EN_COMMISSION).count()
     if pending:
         raise BusinessError(f"{pending} dossier(s) sans décision : statuez avant de clore.")
@@ -589,7 +643,7 @@ def close_session(*, actor, session: CommissionSession) -> CommissionSession:
 
 
 @transaction.atomic
-def mark_notified(*, actor, request) -> AidRequest:
+def mark_notified(*, actor: User | None, request: AidRequest) -> AidRequest:
     if request.state not in {wf.ACCORDEE, wf.REFUSEE, wf.PAYEE} or request.decided_on is None:
         raise BusinessError("Seule une décision prise se notifie.")
     before = audit.snapshot(request)
@@ -600,7 +654,13 @@ def mark_notified(*, actor, request) -> AidRequest:
 
 @transaction.atomic
 def record_payment(
-    *, actor, request, amount: Decimal, paid_on: date, payee: str, payee_name: str = ""
+    *,
+    actor: User | None,
+    request: AidRequest,
+    amount: Decimal,
+    paid_on: date,
+    payee: str,
+    payee_name: str = "",
 ) -> Payment:
     request = _check_version(request, None)
     if request.state != wf.ACCORDEE:
@@ -638,7 +698,7 @@ def record_payment(
 
 
 @transaction.atomic
-def record_repayment(*, actor, instalment: Instalment, on: date) -> Instalment:
+def record_repayment(*, actor: User | None, instalment: Instalment, on: date) -> Instalment:
     if instalment.repaid_on is not None:
         raise BusinessError("Cette échéance est déjà remboursée.")
     if on > clock.today():
@@ -657,7 +717,9 @@ def record_repayment(*, actor, instalment: Instalment, on: date) -> Instalment:
 
 
 @transaction.atomic
-def install_catalogue(*, actor, organisation_id, current_year: int) -> list[Regulation]:
+def install_catalogue(
+    *, actor: User | None, organisation_id: int, current_year: int
+) -> list[Regulation]:
     """Charge le catalogue de démonstration (aid/catalogue.py) : la version de l'année passée
     (close au 31 décembre) et celle de l'année en cours, avec leurs lignes budgétaires."""
     from parcours.aid import catalogue
@@ -691,7 +753,14 @@ def install_catalogue(*, actor, organisation_id, current_year: int) -> list[Regu
 
 
 @transaction.atomic
-def record_overpayment(*, actor, request, amount: Decimal, reason: str, detected_on=None):
+def record_overpayment(
+    *,
+    actor: User | None,
+    request: AidRequest,
+    amount: Decimal,
+    reason: str,
+    detected_on: date | None = None,
+) -> Overpayment:
     """Un indu : au plus ce qui a été payé (déduction faite des indus déjà constatés)."""
     detected_on = detected_on or clock.today()
     paid = request.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
@@ -725,7 +794,9 @@ def record_overpayment(*, actor, request, amount: Decimal, reason: str, detected
 
 
 @transaction.atomic
-def record_recovery(*, actor, overpayment, amount: Decimal, on=None):
+def record_recovery(
+    *, actor: User | None, overpayment: Overpayment, amount: Decimal, on: date | None = None
+) -> Recovery:
     on = on or clock.today()
     recovered = overpayment.recoveries.aggregate(total=Sum("amount"))["total"] or Decimal("0")
     rest = overpayment.amount - recovered

@@ -1,14 +1,19 @@
 """Journal d'audit : qui, quand, quoi, avant/après — écrit dans la transaction de l'action."""
 
+import functools
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.apps import apps
 from django.db import models
 
 from parcours.core import clock
 from parcours.core.models import AuditEntry
 
 SECRET_FIELDS = frozenset({"nir_encrypted", "nir_hash", "password"})
+
+#: Types d'objet du journal qui ne sont pas des modèles de Parcours.
+EXTRA_OBJECT_TYPES = {"session": "Session", "totp": "Second facteur"}
 
 
 def _jsonable(value):
@@ -72,9 +77,18 @@ def record(
 
 
 def record_write(
-    *, actor, obj: models.Model, before: dict | None, person_id: int | None, summary: str = ""
+    *,
+    actor,
+    obj: models.Model,
+    before: dict | None,
+    person_id: int | None,
+    summary: str = "",
+    fields: list[str] | None = None,
+    object_type: str = "",
 ) -> AuditEntry:
-    after = snapshot(obj)
+    """Création (``before`` vide : tout « après ») ou modification (l'écart) de ``obj`` ;
+    ``fields`` restreint les champs repris, comme ``snapshot``."""
+    after = snapshot(obj, fields)
     if before is None:
         action, changes = (
             AuditEntry.Action.CREATE,
@@ -83,5 +97,29 @@ def record_write(
     else:
         action, changes = AuditEntry.Action.UPDATE, diff(before, after)
     return record(
-        actor=actor, action=action, obj=obj, person_id=person_id, summary=summary, changes=changes
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        person_id=person_id,
+        summary=summary,
+        changes=changes,
     )
+
+
+@functools.cache
+def audited_models() -> dict[str, type[models.Model]]:
+    """Les modèles de Parcours par ``model_name`` (la valeur de ``AuditEntry.object_type``)."""
+    return {
+        model._meta.model_name: model
+        for model in apps.get_models()
+        if model.__module__.startswith("parcours.")
+    }
+
+
+@functools.cache
+def object_type_labels() -> dict[str, str]:
+    """Le libellé de chaque type d'objet du journal, avec une majuscule."""
+    labels = {name: str(model._meta.verbose_name) for name, model in audited_models().items()}
+    labels |= EXTRA_OBJECT_TYPES
+    return {name: label[:1].upper() + label[1:] for name, label in labels.items()}

@@ -3,14 +3,10 @@
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from parcours.core.policies import must_use_second_factor
 from parcours.core.roles import agent_context
 
 OPEN_PATHS = ("/static/", "/connexion/", "/deconnexion/", "/compte/second-facteur/", "/sante/")
-
-
-def needs_second_factor(user) -> bool:
-    """Les administrateurs doivent avoir un second facteur ; les autres s'ils l'ont activé."""
-    return user.is_org_admin or user.is_superuser
 
 
 class AgentContextMiddleware:
@@ -29,6 +25,6 @@ class AgentContextMiddleware:
 
             if user_has_device(user):
                 return redirect(reverse("verification-otp"))
-            if needs_second_factor(user):
+            if must_use_second_factor(user):
                 return redirect(reverse("second-facteur"))
         return self.get_response(request)

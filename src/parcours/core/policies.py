@@ -1,38 +1,90 @@
-"""Qui administre quoi : organisme, lieux, secteurs, agents, journal d'audit.
+"""Qui administre quoi : organisme, lieux, secteurs, agents, journal d'audit ; la page d'accueil
+et le second facteur de chacun.
 
 Règles :
 - un administrateur d'organisme (``is_org_admin``) gère la structure de son organisme et lit son
   journal d'audit ; il ne voit pas le contenu des accompagnements (séparation des rôles) ;
 - un responsable (MANAGER) voit les agents de ses départements (charge, visites à domicile) ;
-- rien n'est visible hors de son organisme : un objet hors périmètre répond 404.
+- rien n'est visible hors de son organisme : un objet hors périmètre répond 404 ;
+- la liste et la création des organismes sont à l'opérateur de la plateforme (superutilisateur).
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
 
 from django.http import Http404
 
-from parcours.core.models import AuditEntry, Sector, Site, User
+from parcours.core.models import AuditEntry, Organisation, Sector, Site, User
 from parcours.core.roles import Role, agent_context
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Model, QuerySet
 
-def can_administer(user) -> bool:
+    AnyUser = User | AnonymousUser
+
+M = TypeVar("M", bound="Model")
+
+#: La page d'accueil (nom d'URL) de chaque rôle qui en a une à lui.
+HOME_PAGE_OF_ROLE = {Role.AS: "mon-activite", Role.MANAGER: "equipe", Role.FRONT_LINE: "personnes"}
+
+
+def can_administer(user: AnyUser) -> bool:
     """Vrai pour l'administrateur de l'organisme de l'agent."""
     return agent_context(user).is_org_admin
 
 
-def visible_sites(user):
+def can_operate_platform(user: AnyUser) -> bool:
+    """L'opérateur de la plateforme : un superutilisateur connecté."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
+
+
+def must_use_second_factor(user: AnyUser) -> bool:
+    """Le second facteur est obligatoire pour les administrateurs (d'un organisme, de la
+    plateforme) ; les autres agents l'activent s'ils le souhaitent."""
+    return bool(getattr(user, "is_org_admin", False) or getattr(user, "is_superuser", False))
+
+
+def home_page_for(user: AnyUser) -> str | None:
+    """Le nom d'URL de la page d'accueil de l'agent, ou ``None`` pour l'accueil commun.
+
+    AS : « Mon activité » ; responsable : « Mon équipe » ; accueil (CSAM, secrétaire) : les
+    personnes ; administrateur de l'organisme sans autre fonction : l'administration ; pilotage
+    et autres : l'accueil commun. La fonction passe avant les droits d'administration.
+    """
+    ctx = agent_context(user)
+    if ctx.role in HOME_PAGE_OF_ROLE:
+        return HOME_PAGE_OF_ROLE[ctx.role]
+    if ctx.is_org_admin:
+        return "administration"
+    return None
+
+
+def visible_organisations(user: AnyUser) -> QuerySet[Organisation]:
+    """Tous les organismes pour l'opérateur de la plateforme, aucun pour les autres."""
+    if not can_operate_platform(user):
+        return Organisation.objects.none()
+    return Organisation.objects.all()
+
+
+def visible_sites(user: AnyUser) -> QuerySet[Site]:
+    """Les lieux d'accueil de l'organisme de l'agent."""
     ctx = agent_context(user)
     if ctx.organisation_id is None:
         return Site.objects.none()
     return Site.objects.filter(organisation_id=ctx.organisation_id)
 
 
-def visible_sectors(user):
+def visible_sectors(user: AnyUser) -> QuerySet[Sector]:
+    """Les secteurs de l'organisme de l'agent."""
     ctx = agent_context(user)
     if ctx.organisation_id is None:
         return Sector.objects.none()
     return Sector.objects.filter(organisation_id=ctx.organisation_id)
 
 
-def visible_staff(user):
+def visible_staff(user: AnyUser) -> QuerySet[User]:
     """Administrateur : tout l'organisme ; responsable : les agents de ses départements."""
     ctx = agent_context(user)
     if ctx.organisation_id is None:
@@ -45,26 +97,28 @@ def visible_staff(user):
     return staff.filter(pk=ctx.user_id)
 
 
-def visible_audit(user):
+def visible_audit(user: AnyUser) -> QuerySet[AuditEntry]:
+    """Le journal de l'organisme, pour son administrateur seulement."""
     ctx = agent_context(user)
     if not ctx.is_org_admin:
         return AuditEntry.objects.none()
     return AuditEntry.objects.filter(organisation_id=ctx.organisation_id)
 
 
-def get_site_or_404(user, pk) -> Site:
+def get_site_or_404(user: AnyUser, pk: object) -> Site:
     return get_or_404(visible_sites(user), pk)
 
 
-def get_sector_or_404(user, pk) -> Sector:
+def get_sector_or_404(user: AnyUser, pk: object) -> Sector:
     return get_or_404(visible_sectors(user), pk)
 
 
-def get_staff_or_404(user, pk) -> User:
+def get_staff_or_404(user: AnyUser, pk: object) -> User:
     return get_or_404(visible_staff(user), pk)
 
 
-def get_or_404(queryset, pk):
+def get_or_404(queryset: QuerySet[M], pk: object) -> M:
+    """L'objet ``pk`` du QuerySet (déjà filtré par une politique), ou 404."""
     try:
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):

@@ -1,9 +1,18 @@
-"""Lectures partagées de l'organisme : les agents par fonction et par territoire."""
+"""Lectures partagées de l'organisme : les agents par fonction et par territoire, les communes
+sans secteur, les appareils de second facteur d'un agent."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from parcours.core.models import User
+from parcours.core.models import Commune, User
 from parcours.core.nomenclatures import Fonction
+
+if TYPE_CHECKING:
+    from parcours.core.models import Organisation
 
 
 def social_workers(organisation_id: int, departement_code: str) -> QuerySet[User]:
@@ -14,3 +23,16 @@ def social_workers(organisation_id: int, departement_code: str) -> QuerySet[User
         is_active=True,
         departements__code=departement_code,
     )
+
+
+def communes_without_sector(organisation: Organisation) -> QuerySet[Commune]:
+    """Les communes des départements couverts par l'organisme qu'aucun de ses secteurs n'a."""
+    covered = list(organisation.departements.values_list("code", flat=True))
+    return Commune.objects.filter(departement_id__in=covered).exclude(
+        sector__organisation=organisation
+    )
+
+
+def totp_devices(user: User, *, confirmed: bool) -> QuerySet[TOTPDevice]:
+    """Les appareils TOTP de l'agent, confirmés ou en attente de confirmation."""
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed)

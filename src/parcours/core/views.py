@@ -13,16 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from parcours.core import audit
-from parcours.core.forms import LoginForm, OtpForm
-from parcours.core.models import AuditEntry
-from parcours.core.roles import Role
-
-THROTTLED = (
-    "Trop d'essais rapprochés : patientez quelques secondes avant de saisir le nouveau code."
-)
+from parcours.core import policies, services
+from parcours.core.exceptions import BusinessError
+from parcours.core.forms import LoginForm, OtpForm, apply_business_errors
 
 
 def _next_url(request, default="accueil"):
@@ -44,12 +38,7 @@ def login_view(request):
         )
         if user is not None and user.is_active:
             login(request, user)
-            audit.record(
-                actor=user,
-                action=AuditEntry.Action.LOGIN,
-                object_type="session",
-                summary="Connexion",
-            )
+            services.record_login(actor=user)
             return redirect(_next_url(request))
         form.add_error(None, "Identifiant ou mot de passe incorrect.")
     return render(
@@ -73,26 +62,15 @@ def otp_verify(request):
         return redirect("second-facteur")
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"].strip()
-        devices = [
-            d
-            for d in TOTPDevice.objects.devices_for_user(request.user, confirmed=True)
-            if d.verify_is_allowed()[0]
-        ]
-        if not devices:
-            form.add_error("code", THROTTLED)
-            return render(request, "registration/code.html", {"form": form})
-        for device in devices:
-            if device.verify_token(code):
-                otp_login(request, device)
-                return redirect(_next_url(request))
-        audit.record(
-            actor=request.user,
-            action=AuditEntry.Action.OTP,
-            object_type="session",
-            summary="Code de second facteur refusé",
-        )
-        form.add_error("code", "Code incorrect ou expiré. Saisissez le code affiché maintenant.")
+        try:
+            device = services.check_totp_code(
+                actor=request.user, code=form.cleaned_data["code"].strip()
+            )
+        except BusinessError as error:
+            apply_business_errors(form, error)
+        else:
+            otp_login(request, device)
+            return redirect(_next_url(request))
     return render(request, "registration/code.html", {"form": form})
 
 
@@ -102,32 +80,19 @@ def otp_setup(request):
     user = request.user
     if user_has_device(user) and not user.is_verified():
         return redirect("verification-otp")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(
-            user=user, name="Application d'authentification", confirmed=False
-        )
+    device = services.start_totp_enrolment(actor=user)
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not device.verify_is_allowed()[0]:
-            form.add_error("code", THROTTLED)
-        elif device.verify_token(form.cleaned_data["code"].strip()):
-            TOTPDevice.objects.filter(user=user, confirmed=True).delete()
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            otp_login(request, device)
-            audit.record(
-                actor=user,
-                action=AuditEntry.Action.OTP,
-                object_type="totp",
-                summary="Second facteur activé",
+        try:
+            services.confirm_totp_device(
+                actor=user, device=device, token=form.cleaned_data["code"].strip()
             )
+        except BusinessError as error:
+            apply_business_errors(form, error)
+        else:
+            otp_login(request, device)
             messages.success(request, "Le second facteur est activé.")
             return redirect("mon-compte")
-        else:
-            form.add_error(
-                "code", "Code incorrect : vérifiez l'heure de votre téléphone et réessayez."
-            )
     qr = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     secret = base64.b32encode(device.bin_key).decode()
     return render(
@@ -137,7 +102,7 @@ def otp_setup(request):
             "form": form,
             "qr_svg": qr.to_string(encoding="unicode"),
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-            "required": user.is_org_admin or user.is_superuser,
+            "required": policies.must_use_second_factor(user),
         },
     )
 
@@ -155,16 +120,10 @@ def account(request):
 
 @login_required
 def home(request):
-    """L'accueil de chacun selon son rôle."""
-    agent = request.agent
-    if agent.role == Role.AS:
-        return redirect("mon-activite")
-    if agent.role == Role.MANAGER:
-        return redirect("equipe")
-    if agent.role == Role.FRONT_LINE:
-        return redirect("personnes")
-    if agent.is_org_admin:
-        return redirect("administration")
+    """L'accueil de chacun selon son rôle (``policies.home_page_for``)."""
+    page = policies.home_page_for(request.user)
+    if page is not None:
+        return redirect(page)
     return render(request, "accueil.html")
 
 

@@ -2,6 +2,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from parcours.core import services
+from parcours.core.exceptions import BusinessError
 from parcours.core.models import Organisation, Region
 from parcours.core.reference import load_reference
 
@@ -49,7 +51,15 @@ class Command(BaseCommand):
             return
         if not options["nom"]:
             raise CommandError(f"L'organisme {code} n'existe pas : donnez son nom avec --nom.")
-        organisation = Organisation.objects.create(code=code, name=options["nom"], region=region)
-        if region is not None:
-            organisation.departements.set(region.departements.all())
+        try:  # sans acteur : la commande est lancée par l'exploitant, pas par un agent
+            organisation = services.create_organisation(
+                actor=None,
+                code=code,
+                name=options["nom"],
+                kind=Organisation.Kind.AUTRE,
+                region=region,
+                departements_required=False,
+            )
+        except BusinessError as error:
+            raise CommandError(str(error)) from None
         self.stdout.write(f"Organisme {code} créé : {organisation.name}.")

@@ -1,0 +1,69 @@
+"""Chiffres des aides : budgets, délais, conventions, indus ; export des paiements."""
+
+import csv
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+
+from parcours.aid import policies, queries
+from parcours.aid.views.common import manager_only, render_page
+from parcours.core import clock
+from parcours.rules import aid_rules
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("annee", clock.today().year))
+    except ValueError:
+        return clock.today().year
+
+
+@login_required
+def figures(request):
+    if not policies.can_see_figures(request.user):
+        raise Http404("Introuvable.")
+    year = _year(request)
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    organisation_id = request.agent.organisation_id
+    indicators = queries.processing_indicators(organisation_id, start, end)
+    return render_page(
+        request,
+        "aid/chiffres.html",
+        {
+            "year": year,
+            "years": list(range(clock.today().year, clock.today().year - 4, -1)),
+            "budgets": queries.budget_status(organisation_id, year),
+            "conventions": queries.convention_counts(organisation_id, start, end),
+            "overpayments": queries.overpayment_figures(organisation_id, year),
+            "evaluation_counts": queries.evaluation_counts(organisation_id, start, end),
+            "ind": indicators,
+            "euros": aid_rules.euros,
+        },
+    )
+
+
+@login_required
+def payments_csv(request):
+    """Les paiements de l'année pour la comptabilité : un responsable, ses départements."""
+    manager_only(request)
+    year = _year(request)
+    rows = queries.payments_for_export(
+        policies.visible_requests(request.user),
+        datetime.date(year, 1, 1),
+        datetime.date(year, 12, 31),
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="paiements-{year}.csv"'
+    writer = csv.writer(response, delimiter=";", lineterminator="\n")
+    writer.writerow(
+        ["date_paiement", "demande_id", "aide_code", "ligne_budgetaire", "montant", "paye_a",
+         "nom", "prenom", "prestataire"]
+    )  # fmt: skip
+    for p in rows:
+        writer.writerow(
+            [p.paid_on.isoformat(), p.request_id, p.request.aid.code, p.request.aid.budget_code,
+             f"{p.amount:.2f}", p.payee, p.request.person.last_name,
+             p.request.person.first_names, p.payee_name]
+        )  # fmt: skip
+    return response
