@@ -35,6 +35,8 @@ from parcours.groups.services.questionnaires import (
     submit_response,
 )
 from parcours.groups.services.registrations import (
+    REGISTRATION_HOOKS,
+    add_registration_hook,
     cancel_registration,
     mark_attendance,
     open_case_for,
@@ -44,8 +46,10 @@ from parcours.groups.services.registrations import (
 __all__ = [
     "ACTION_FIELDS",
     "DEFAULT_QUESTIONNAIRES",
+    "REGISTRATION_HOOKS",
     "TOKEN_SALT",
     "add_question",
+    "add_registration_hook",
     "add_session",
     "applicable_questionnaires",
     "cancel_registration",

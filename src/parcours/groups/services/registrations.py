@@ -1,4 +1,14 @@
-"""Inscriptions aux séances : places, liste d'attente, annulations, présences."""
+"""Inscriptions aux séances : places, liste d'attente, annulations, présences.
+
+Crochets d'inscription : un module plus haut dans les couches (la Détection, qui accepte les
+offres de service proposant la réunion) se fait connaître par ``add_registration_hook(fn)``,
+depuis le ``ready()`` de son application. ``register`` appelle chaque crochet avec
+``(actor=, action=, person=)`` dans la même transaction, après l'écriture de l'inscription
+(nouvelle ou reprise) : une erreur d'un crochet annule l'inscription. C'est un appel explicite,
+dans l'ordre d'enregistrement, pas un signal Django ; ``groups`` n'importe rien de ``outreach``.
+"""
+
+from collections.abc import Callable
 
 from django.db import transaction
 
@@ -8,6 +18,24 @@ from parcours.core.nomenclatures import Fonction, Origine, TypeCollectif
 from parcours.groups.models import Invitation, Registration, Session
 from parcours.groups.services.links import _invitation
 from parcours.rules import collective as rules
+
+REGISTRATION_HOOKS: list[Callable[..., object]] = []
+
+
+def add_registration_hook(fn: Callable[..., object]) -> Callable[..., object]:
+    """Ajoute ``fn(*, actor, action, person)`` aux crochets appelés à chaque inscription.
+
+    Ce que renvoie le crochet est ignoré ; une fonction déjà présente n'est pas ajoutée deux
+    fois. Renvoie ``fn``.
+    """
+    if fn not in REGISTRATION_HOOKS:
+        REGISTRATION_HOOKS.append(fn)
+    return fn
+
+
+def _run_registration_hooks(*, actor, action, person) -> None:
+    for hook in list(REGISTRATION_HOOKS):
+        hook(actor=actor, action=action, person=person)
 
 
 def _locked_session(session: Session) -> Session:
@@ -31,7 +59,8 @@ def register(
     """Inscrit la personne, ou la met en liste d'attente si la séance est complète.
 
     Renvoie ``(inscription, créée)`` : une personne déjà inscrite (ou en attente) retrouve son
-    inscription, sans doublon ; une inscription annulée est reprise.
+    inscription, sans doublon ; une inscription annulée est reprise. Une inscription écrite
+    (nouvelle ou reprise) appelle les crochets d'inscription dans cette transaction.
     """
     session = _locked_session(session)
     action = session.action
@@ -72,7 +101,7 @@ def register(
             person_id=person.pk,
             summary="Réinscription à une séance",
         )
-        _accept_offers(actor=actor, action=action, person=person)
+        _run_registration_hooks(actor=actor, action=action, person=person)
         return existing, True
     registration = Registration.objects.create(
         organisation_id=session.organisation_id,
@@ -93,16 +122,8 @@ def register(
         if status == rules.REGISTERED
         else "Mise en liste d'attente",
     )
-    _accept_offers(actor=actor, action=action, person=person)
+    _run_registration_hooks(actor=actor, action=action, person=person)
     return registration, True
-
-
-def _accept_offers(*, actor, action, person) -> None:
-    """Une offre de service (module Détection) qui proposait cette réunion devient « acceptée »
-    dès l'inscription, par le lien personnel ou par un agent ; appel explicite, pas de signal."""
-    from parcours.outreach import services as outreach_services  # import croisé
-
-    outreach_services.accept_offers_on_registration(actor=actor, action=action, person=person)
 
 
 def _cancel(*, actor, registration: Registration) -> list[Registration]:

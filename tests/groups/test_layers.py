@@ -1,0 +1,40 @@
+"""Les actions collectives sous la Détection : aucun import de ``outreach`` ; l'acceptation des
+offres passe par un crochet d'inscription explicite, appelé dans la transaction."""
+
+import pytest
+
+from parcours.groups import services
+from parcours.groups.models import Registration
+from parcours.outreach import services as outreach_services
+from tests.factories import make_person
+
+
+def test_outreach_registers_the_offer_hook():
+    assert outreach_services.accept_offers_on_registration in services.REGISTRATION_HOOKS
+    before = list(services.REGISTRATION_HOOKS)
+    services.add_registration_hook(outreach_services.accept_offers_on_registration)
+    assert before == services.REGISTRATION_HOOKS  # pas deux fois
+
+
+@pytest.mark.django_db
+def test_hooks_run_inside_the_registration_transaction(org, as01, session, frozen, monkeypatch):
+    """Un crochet reçoit (actor, action, person) ; s'il échoue, l'inscription est annulée."""
+    person = make_person(org=org, actor=as01)
+    calls = []
+
+    def record(*, actor, action, person):
+        calls.append((actor, action, person))
+
+    monkeypatch.setattr(services.registrations, "REGISTRATION_HOOKS", [record])
+    registration, created = services.register(actor=as01, session=session, person=person)
+    assert created and calls == [(as01, session.action, person)]
+
+    other = make_person(org=org, actor=as01, last_name="Refus")
+
+    def broken(**kwargs):
+        raise RuntimeError("crochet en échec")
+
+    monkeypatch.setattr(services.registrations, "REGISTRATION_HOOKS", [broken])
+    with pytest.raises(RuntimeError):
+        services.register(actor=as01, session=session, person=other)
+    assert not Registration.objects.filter(person=other).exists()
