@@ -1,12 +1,38 @@
 """Les actions collectives sous la Détection : aucun import de ``outreach`` ; l'acceptation des
 offres passe par un crochet d'inscription explicite, appelé dans la transaction."""
 
+import ast
+import pathlib
+
 import pytest
 
 from parcours.groups import services
 from parcours.groups.models import Registration
 from parcours.outreach import services as outreach_services
 from tests.factories import make_person
+
+GROUPS = pathlib.Path(__file__).resolve().parents[2] / "src" / "parcours" / "groups"
+
+
+def _imported_modules(path: pathlib.Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_groups_import_nothing_from_outreach():
+    offenders = [
+        f"{path.relative_to(GROUPS)}: {module}"
+        for path in sorted(GROUPS.rglob("*.py"))
+        if path.name != "demo.py"  # la démonstration compose tout, comme `parcours demo`
+        for module in sorted(_imported_modules(path))
+        if module.startswith("parcours.outreach")
+    ]
+    assert offenders == []
 
 
 def test_outreach_registers_the_offer_hook():

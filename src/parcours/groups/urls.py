@@ -8,7 +8,6 @@ urlpatterns = [
     path("actions/<int:pk>/", views.action_detail, name="collectif-action"),
     path("actions/<int:pk>/modifier/", views.action_edit, name="collectif-action-modifier"),
     path("actions/<int:pk>/seances/nouvelle/", views.session_new, name="collectif-seance-nouvelle"),
-    path("actions/<int:pk>/invitations/", views.invitations, name="collectif-invitations"),
     path("actions/<int:pk>/courriers/", views.invitation_letters, name="collectif-courriers"),
     path(
         "actions/<int:pk>/questionnaires/<int:questionnaire_pk>/relances/",

@@ -1,5 +1,14 @@
 """Les URL des pages composées, chacune à son chemin d'origine."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from parcours.www import invitations
+
+urlpatterns: list = [
+    # Actions collectives × Détection (les URL des actions collectives sont sous collectif/).
+    path(
+        "collectif/actions/<int:pk>/invitations/",
+        invitations.invitations,
+        name="collectif-invitations",
+    ),
+]
