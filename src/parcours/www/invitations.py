@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from parcours.groups import policies, queries, services
 from parcours.groups.forms import FromDetectionForm, PersonSearchForm, SendInvitationsForm
 from parcours.groups.models import Invitation
-from parcours.groups.views import NAV, _require, personal_link
+from parcours.groups.views.common import NAV, personal_link, require
 from parcours.outreach import policies as outreach_policies
 from parcours.outreach.models import TargetingRun
 from parcours.people.policies import visible_people
@@ -26,7 +26,7 @@ from parcours.people.queries import search_people
 def invitations(request, pk):
     """Inviter à partir d'une liste faite à la main : rechercher, cocher, inviter."""
     action = policies.get_action_or_404(request.user, pk)
-    _require(policies.can_manage_action(request.user, action))
+    require(policies.can_manage_action(request.user, action))
     search = PersonSearchForm(request.POST if "rechercher" in request.POST else None)
     results = []
     if search.is_bound and search.is_valid():
