@@ -67,6 +67,37 @@ def get_questionnaire_or_404(user, pk) -> Questionnaire:
     return get_or_404(visible_questionnaires(user), pk)
 
 
+def visible_registrations_by_link(invitation: Invitation):
+    """Par le lien personnel (sans connexion) : les inscriptions non annulées de la personne
+    invitée aux séances de l'action de l'invitation, et rien d'autre."""
+    return Registration.objects.filter(
+        session__action_id=invitation.action_id, person_id=invitation.person_id
+    ).exclude(status=Registration.Status.ANNULE)
+
+
+def can_list_actions(user) -> bool:
+    """La liste des actions collectives : AS, responsables et accueil (CSAM, secrétaires) ;
+    pilotage, chargés de mission et administrateurs n'y ont pas accès (404)."""
+    return agent_context(user).role in _SEE
+
+
+def can_list_questionnaires(user) -> bool:
+    """La liste des questionnaires (des modèles) : AS et responsables ; seuls les responsables
+    les créent (``can_edit_questionnaires``)."""
+    return agent_context(user).role in _MANAGE
+
+
+def can_read_results(user) -> bool:
+    """Les résultats des questionnaires : AS et responsables, sur leurs départements
+    (``results_departements``)."""
+    return agent_context(user).role in _MANAGE
+
+
+def results_departements(user) -> frozenset[str]:
+    """Les départements dont l'agent lit les résultats : ses départements d'intervention."""
+    return agent_context(user).departements
+
+
 def can_create_action(user) -> bool:
     """Créer une action : AS et responsables."""
     return agent_context(user).role in _MANAGE

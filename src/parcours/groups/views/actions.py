@@ -16,7 +16,7 @@ from parcours.groups.views.common import NAV, require, year_param
 
 @login_required
 def action_list(request):
-    require(request.agent.role in {"as", "manager", "accueil"})
+    require(policies.can_list_actions(request.user))
     year = year_param(request)
     actions = queries.actions_list(policies.visible_actions(request.user), year)
     return render(

@@ -8,12 +8,11 @@ from django.urls import reverse
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
-from parcours.groups import queries, services
+from parcours.groups import policies, queries, services
 from parcours.groups.forms import (
     AnswersForm,
 )
 from parcours.groups.models import Registration, Response
-from parcours.rules import collective as rules
 
 
 def _invitation_from(token):
@@ -36,12 +35,9 @@ def public_link(request, token):
     today = clock.today()
     error = ""
     if request.method == "POST" and request.POST.get("annuler", "").isdigit():
-        mine = Registration.objects.filter(
-            session__action=action,
-            person=invitation.person,
-            session__date__gte=today,
-            pk=int(request.POST["annuler"]),
-        ).exclude(status=rules.CANCELLED)
+        mine = policies.visible_registrations_by_link(invitation).filter(
+            session__date__gte=today, pk=int(request.POST["annuler"])
+        )
         for registration in mine:
             services.cancel_registration(actor=None, registration=registration)
         return redirect(f"{reverse('collectif-lien', args=[token])}?annulation=1")
@@ -65,8 +61,7 @@ def public_link(request, token):
             else:
                 return redirect(f"{reverse('collectif-lien', args=[token])}?inscription=1")
     mine = (
-        Registration.objects.filter(session__action=action, person=invitation.person)
-        .exclude(status=rules.CANCELLED)
+        policies.visible_registrations_by_link(invitation)
         .select_related("session__site")
         .order_by("session__date")
     )

@@ -47,7 +47,7 @@ def paper_questionnaires(request, pk, questionnaire_pk):
 
 @login_required
 def questionnaire_list(request):
-    require(request.agent.role in {"as", "manager"})
+    require(policies.can_list_questionnaires(request.user))
     rows = policies.visible_questionnaires(request.user).annotate(n_questions=Count("questions"))
     form = None
     if policies.can_edit_questionnaires(request.user):
@@ -144,7 +144,7 @@ def response_entry(request, pk, questionnaire_pk):
 @login_required
 def results(request):
     """Résultats des questionnaires par programme et par année (et par action)."""
-    require(request.agent.role in {"as", "manager"})
+    require(policies.can_read_results(request.user))
     year = year_param(request)
     programme = request.GET.get("programme", "")
     if programme not in Programme.values:
@@ -152,7 +152,7 @@ def results(request):
     action = None
     if request.GET.get("action", "").isdigit():
         action = policies.get_action_or_404(request.user, int(request.GET["action"]))
-    scope = {"year": year, "departements": request.agent.departements}
+    scope = {"year": year, "departements": policies.results_departements(request.user)}
     if programme:
         scope["programme"] = programme
     if action is not None:
