@@ -1,11 +1,12 @@
 """Invitations et lien personnel : jeton signé, envoi par courriel ou SMS, courriers."""
 
 import datetime
+import functools
 
 from django.db import transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from parcours.core import audit, clock
+from parcours.core import audit, clock, messaging
 from parcours.core.exceptions import BusinessError
 from parcours.core.nomenclatures import Canal
 from parcours.groups.models import GroupAction, Invitation
@@ -100,9 +101,11 @@ def send_invitations(*, actor, invitations, channel: str, link, sender=None):
 
     Renvoie ``(envoyées, injoignables)`` ; les personnes sans courriel (sans mobile) ne
     reçoivent rien et sont listées par l'appelant.
-    """
-    from parcours.core import messaging  # expéditeur partagé avec les campagnes
 
+    Les messages partent après la validation de la transaction (``transaction.on_commit``) :
+    une écriture annulée n'envoie rien. Un envoi qui échoue alors est journalisé sans empêcher
+    les suivants (``robust=True``) ; l'invitation reste marquée envoyée.
+    """
     if channel not in {Canal.EMAIL, Canal.SMS}:
         raise BusinessError({"channel": "Choisissez le courriel ou le SMS."})
     sender = sender or messaging.get_sender()
@@ -123,15 +126,14 @@ def send_invitations(*, actor, invitations, channel: str, link, sender=None):
             + (f" ({dates})" if dates else "")
             + f". C'est gratuit. Inscrivez-vous avec votre lien personnel : {link(invitation)}"
         )
-        sender.send(
-            messaging.Message(
-                channel,
-                person.email if channel == Canal.EMAIL else person.phone,
-                f"Invitation : {action.title}",
-                body,
-                f"I{invitation.pk}",
-            )
+        message = messaging.Message(
+            channel,
+            person.email if channel == Canal.EMAIL else person.phone,
+            f"Invitation : {action.title}",
+            body,
+            f"I{invitation.pk}",
         )
+        transaction.on_commit(functools.partial(sender.send, message), robust=True)
         before = audit.snapshot(invitation)
         invitation.channel = channel
         invitation.save(update_fields=["channel"])
