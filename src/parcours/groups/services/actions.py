@@ -1,6 +1,10 @@
 """Actions collectives et séances : création, modification, lieux et places."""
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -10,6 +14,9 @@ from parcours.core.models import Site
 from parcours.core.nomenclatures import Programme, TypeCollectif
 from parcours.groups.models import GroupAction, Registration, Session
 from parcours.groups.services.registrations import _locked_session, _promote, _taken
+
+if TYPE_CHECKING:
+    from parcours.core.models import User
 
 ACTION_FIELDS = (
     "type",
@@ -24,14 +31,20 @@ ACTION_FIELDS = (
 )
 
 
-def _check_facilitators(organisation_id, facilitators):
+def _check_facilitators(organisation_id: int, facilitators: Iterable[User]) -> None:
     for user in facilitators:
         if user.organisation_id != organisation_id:
             raise BusinessError({"facilitators": "Animateur inconnu dans cet organisme."})
 
 
 @transaction.atomic
-def create_action(*, actor, organisation_id: int, data: dict, facilitators=()) -> GroupAction:
+def create_action(
+    *,
+    actor: User,
+    organisation_id: int,
+    data: dict[str, Any],
+    facilitators: Iterable[User] = (),
+) -> GroupAction:
     if data.get("type") not in TypeCollectif.values:
         raise BusinessError({"type": "Type d'action inconnu."})
     if data.get("programme") not in Programme.values:
@@ -50,7 +63,13 @@ def create_action(*, actor, organisation_id: int, data: dict, facilitators=()) -
 
 
 @transaction.atomic
-def update_action(*, actor, action: GroupAction, data: dict, facilitators=()) -> GroupAction:
+def update_action(
+    *,
+    actor: User,
+    action: GroupAction,
+    data: dict[str, Any],
+    facilitators: Iterable[User] = (),
+) -> GroupAction:
     _check_facilitators(action.organisation_id, facilitators)
     before = audit.snapshot(action)
     for key, value in data.items():
@@ -64,8 +83,17 @@ def update_action(*, actor, action: GroupAction, data: dict, facilitators=()) ->
     return action
 
 
-def _session_errors(action, *, site, partner_place, video, capacity, start_time, end_time):
-    errors = {}
+def _session_errors(
+    action: GroupAction,
+    *,
+    site: Site | None,
+    partner_place: str,
+    video: bool,
+    capacity: int | None,
+    start_time: datetime.time | None,
+    end_time: datetime.time | None,
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
     if site is not None and site.organisation_id != action.organisation_id:
         errors["site"] = "Lieu inconnu dans cet organisme."
     if not video and site is None and not partner_place.strip():
@@ -84,7 +112,7 @@ def _session_errors(action, *, site, partner_place, video, capacity, start_time,
 @transaction.atomic
 def add_session(
     *,
-    actor,
+    actor: User,
     action: GroupAction,
     date: datetime.date,
     start_time: datetime.time,
@@ -133,7 +161,7 @@ def add_session(
 @transaction.atomic
 def update_session(
     *,
-    actor,
+    actor: User,
     session: Session,
     date: datetime.date,
     start_time: datetime.time,

@@ -1,7 +1,11 @@
 """Invitations et lien personnel : jeton signé, envoi par courriel ou SMS, courriers."""
 
+from __future__ import annotations
+
 import datetime
 import functools
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -11,6 +15,17 @@ from parcours.core.exceptions import BusinessError
 from parcours.core.nomenclatures import Canal
 from parcours.groups.models import GroupAction, Invitation
 from parcours.rules import collective as rules
+
+if TYPE_CHECKING:
+    from parcours.core.models import User
+    from parcours.people.models import Person
+
+
+class Sender(Protocol):
+    """Un expéditeur de ``core.messaging`` (``FileSender``, ``ConsoleSender``…)."""
+
+    def send(self, message: messaging.Message) -> None: ...
+
 
 TOKEN_SALT = "parcours.groups.lien-personnel"
 
@@ -49,10 +64,17 @@ def read_token(token: str) -> Invitation | None:
     )
 
 
-def _invitation(*, actor, action, person, source, channel=None) -> tuple[Invitation, bool]:
+def _invitation(
+    *,
+    actor: User | None,
+    action: GroupAction,
+    person: Person,
+    source: str,
+    channel: str | None = None,
+) -> tuple[Invitation, bool]:
     if person.organisation_id != action.organisation_id:
         raise BusinessError({"person": "Personne inconnue dans cet organisme."})
-    defaults = {
+    defaults: dict[str, Any] = {
         "organisation_id": action.organisation_id,
         "source": source,
         "issued_on": clock.today(),
@@ -75,9 +97,17 @@ def _invitation(*, actor, action, person, source, channel=None) -> tuple[Invitat
 
 
 @transaction.atomic
-def invite(*, actor, action: GroupAction, people, source=Invitation.Source.LISTE, channel=None):
+def invite(
+    *,
+    actor: User | None,
+    action: GroupAction,
+    people: Iterable[Person],
+    source: str = Invitation.Source.LISTE,
+    channel: str | None = None,
+) -> tuple[list[Invitation], list[Invitation]]:
     """Invite chaque personne une fois ; renvoie (invitations créées, déjà invitées)."""
-    created, existing = [], []
+    created: list[Invitation] = []
+    existing: list[Invitation] = []
     for person in people:
         invitation, new = _invitation(
             actor=actor, action=action, person=person, source=source, channel=channel
@@ -86,7 +116,7 @@ def invite(*, actor, action: GroupAction, people, source=Invitation.Source.LISTE
     return created, existing
 
 
-def is_reachable(person, channel: str) -> bool:
+def is_reachable(person: Person, channel: str) -> bool:
     """Courriel : une adresse ; SMS : un numéro de téléphone mobile."""
     if channel == Canal.EMAIL:
         return bool(person.email)
@@ -94,7 +124,14 @@ def is_reachable(person, channel: str) -> bool:
 
 
 @transaction.atomic
-def send_invitations(*, actor, invitations, channel: str, link, sender=None):
+def send_invitations(
+    *,
+    actor: User,
+    invitations: Iterable[Invitation],
+    channel: str,
+    link: Callable[[Invitation], str],
+    sender: Sender | None = None,
+) -> tuple[list[Invitation], list[Invitation]]:
     """Envoie l'invitation par courriel ou SMS (expéditeur interchangeable de
     ``core.messaging``, le même que celui des campagnes) à celles des ``invitations`` qui
     n'ont pas encore été envoyées par ce canal ; ``link(invitation)`` donne l'adresse du lien.
@@ -109,7 +146,8 @@ def send_invitations(*, actor, invitations, channel: str, link, sender=None):
     if channel not in {Canal.EMAIL, Canal.SMS}:
         raise BusinessError({"channel": "Choisissez le courriel ou le SMS."})
     sender = sender or messaging.get_sender()
-    sent, unreachable = [], []
+    sent: list[Invitation] = []
+    unreachable: list[Invitation] = []
     today = clock.today()
     for invitation in invitations:
         if invitation.channel == channel:
@@ -149,7 +187,7 @@ def send_invitations(*, actor, invitations, channel: str, link, sender=None):
 
 
 @transaction.atomic
-def renew_link(*, actor, invitation: Invitation) -> Invitation:
+def renew_link(*, actor: User, invitation: Invitation) -> Invitation:
     before = audit.snapshot(invitation)
     invitation.issued_on = clock.today()
     invitation.save(update_fields=["issued_on"])
@@ -164,7 +202,7 @@ def renew_link(*, actor, invitation: Invitation) -> Invitation:
 
 
 @transaction.atomic
-def mark_letters_printed(*, actor, invitations) -> None:
+def mark_letters_printed(*, actor: User, invitations: Iterable[Invitation]) -> None:
     today = clock.today()
     for invitation in invitations:
         if invitation.letter_printed_on is None:

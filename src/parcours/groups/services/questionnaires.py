@@ -1,6 +1,13 @@
 """Questionnaires : modèles, questions, ouverture pour une personne, réponses."""
 
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.db import transaction
+from django.db.models import Max, Min, Q, QuerySet
 
 from parcours.core import audit, clock
 from parcours.core.exceptions import BusinessError
@@ -16,11 +23,14 @@ from parcours.groups.models import (
 )
 from parcours.rules import collective as rules
 
+if TYPE_CHECKING:
+    from parcours.core.models import User
+
 
 @transaction.atomic
 def create_questionnaire(
     *,
-    actor,
+    actor: User | None,
     organisation_id: int,
     title: str,
     moment: str,
@@ -52,13 +62,13 @@ def create_questionnaire(
 @transaction.atomic
 def add_question(
     *,
-    actor,
+    actor: User | None,
     questionnaire: Questionnaire,
     text: str,
     answer_type: str,
     scale_max: int = 5,
-    choices=(),
-    positive_choices=(),
+    choices: Iterable[str] = (),
+    positive_choices: Iterable[int | str] = (),
     required: bool = False,
 ) -> Question:
     choices = [c.strip() for c in choices if c.strip()]
@@ -84,10 +94,8 @@ def add_question(
     return question
 
 
-def applicable_questionnaires(action: GroupAction):
+def applicable_questionnaires(action: GroupAction) -> QuerySet[Questionnaire]:
     """Les questionnaires en service rattachés au type ou au programme de l'action."""
-    from django.db.models import Q
-
     return Questionnaire.objects.filter(
         organisation_id=action.organisation_id,
         active=True,
@@ -97,10 +105,10 @@ def applicable_questionnaires(action: GroupAction):
     )
 
 
-def questionnaire_opens_on(questionnaire: Questionnaire, invitation: Invitation):
+def questionnaire_opens_on(
+    questionnaire: Questionnaire, invitation: Invitation
+) -> datetime.date | None:
     """Date d'ouverture du questionnaire pour cette personne, ou ``None`` (pas concernée)."""
-    from django.db.models import Max, Min
-
     bounds = invitation.action.sessions.aggregate(first=Min("date"), last=Max("date"))
     if bounds["first"] is None:
         return None
@@ -127,7 +135,12 @@ def questionnaire_opens_on(questionnaire: Questionnaire, invitation: Invitation)
 
 @transaction.atomic
 def submit_response(
-    *, actor, questionnaire: Questionnaire, invitation: Invitation, raw: dict, source: str
+    *,
+    actor: User | None,
+    questionnaire: Questionnaire,
+    invitation: Invitation,
+    raw: dict[str, str],
+    source: str,
 ) -> Response:
     """Enregistre un questionnaire rempli ; chaque réponse est validée selon son type.
 
@@ -260,7 +273,9 @@ DEFAULT_QUESTIONNAIRES = [
 
 
 @transaction.atomic
-def ensure_default_questionnaires(*, actor, organisation_id: int) -> list[Questionnaire]:
+def ensure_default_questionnaires(
+    *, actor: User | None, organisation_id: int
+) -> list[Questionnaire]:
     """Crée les questionnaires types de l'organisme s'il n'en a aucun."""
     if Questionnaire.objects.filter(organisation_id=organisation_id).exists():
         return []

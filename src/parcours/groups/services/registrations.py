@@ -8,7 +8,10 @@ depuis le ``ready()`` de son application. ``register`` appelle chaque crochet av
 dans l'ordre d'enregistrement, pas un signal Django ; ``groups`` n'importe rien de ``outreach``.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -18,6 +21,12 @@ from parcours.core.nomenclatures import Fonction, Origine, TypeCollectif
 from parcours.groups.models import Invitation, Registration, Session
 from parcours.groups.services.links import _invitation
 from parcours.rules import collective as rules
+
+if TYPE_CHECKING:
+    from parcours.cases.models import Case
+    from parcours.core.models import User
+    from parcours.groups.models import GroupAction
+    from parcours.people.models import Person
 
 REGISTRATION_HOOKS: list[Callable[..., object]] = []
 
@@ -33,7 +42,7 @@ def add_registration_hook(fn: Callable[..., object]) -> Callable[..., object]:
     return fn
 
 
-def _run_registration_hooks(*, actor, action, person) -> None:
+def _run_registration_hooks(*, actor: User | None, action: GroupAction, person: Person) -> None:
     for hook in list(REGISTRATION_HOOKS):
         hook(actor=actor, action=action, person=person)
 
@@ -50,11 +59,11 @@ def _taken(session: Session) -> int:
 @transaction.atomic
 def register(
     *,
-    actor,
+    actor: User | None,
     session: Session,
-    person,
-    relation=Registration.Relation.PERSONNE,
-    channel=Registration.Channel.AGENT,
+    person: Person,
+    relation: str = Registration.Relation.PERSONNE,
+    channel: str = Registration.Channel.AGENT,
 ) -> tuple[Registration, bool]:
     """Inscrit la personne, ou la met en liste d'attente si la séance est complète.
 
@@ -126,7 +135,7 @@ def register(
     return registration, True
 
 
-def _cancel(*, actor, registration: Registration) -> list[Registration]:
+def _cancel(*, actor: User | None, registration: Registration) -> list[Registration]:
     session = _locked_session(registration.session)
     registration.refresh_from_db()
     before = audit.snapshot(registration)
@@ -142,7 +151,7 @@ def _cancel(*, actor, registration: Registration) -> list[Registration]:
     return _promote(actor=actor, session=session)
 
 
-def _promote(*, actor, session: Session) -> list[Registration]:
+def _promote(*, actor: User | None, session: Session) -> list[Registration]:
     waiting = list(
         Registration.objects.filter(session=session, status=rules.WAITING).order_by(
             "registered_at", "id"
@@ -165,7 +174,7 @@ def _promote(*, actor, session: Session) -> list[Registration]:
 
 
 @transaction.atomic
-def cancel_registration(*, actor, registration: Registration) -> list[Registration]:
+def cancel_registration(*, actor: User | None, registration: Registration) -> list[Registration]:
     """Annule ; la place libérée revient au premier de la liste d'attente (renvoyé)."""
     if registration.status == rules.CANCELLED:
         raise BusinessError("Cette inscription est déjà annulée.")
@@ -173,7 +182,7 @@ def cancel_registration(*, actor, registration: Registration) -> list[Registrati
 
 
 @transaction.atomic
-def mark_attendance(*, actor, session: Session, presence: dict[int, bool | None]) -> int:
+def mark_attendance(*, actor: User, session: Session, presence: dict[int, bool | None]) -> int:
     """Présences d'une séance en une fois : ``{inscription: vrai, faux ou None}``.
 
     Seules les inscriptions non annulées de la séance ; pas avant le jour de la séance.
@@ -210,7 +219,9 @@ def mark_attendance(*, actor, session: Session, presence: dict[int, bool | None]
 
 
 @transaction.atomic
-def open_case_for(*, actor, registration: Registration, referent=None):
+def open_case_for(
+    *, actor: User, registration: Registration, referent: User | None = None
+) -> tuple[Case, bool]:
     """Un participant devient un accompagnement (origine : information collective)."""
     from parcours.cases import services as case_services
     from parcours.cases.models import Case
