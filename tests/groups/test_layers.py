@@ -3,6 +3,7 @@ offres passe par un crochet d'inscription explicite, appelé dans la transaction
 
 import ast
 import pathlib
+import re
 
 import pytest
 
@@ -64,3 +65,18 @@ def test_hooks_run_inside_the_registration_transaction(org, as01, session, froze
     with pytest.raises(RuntimeError):
         services.register(actor=as01, session=session, person=other)
     assert not Registration.objects.filter(person=other).exists()
+
+
+def test_group_pages_leave_rights_and_reads_to_policies_and_queries():
+    """Les pages des actions collectives (et la page composée « Invitations ») ne lisent ni le
+    rôle de l'agent ni ``Model.objects`` : les droits dans ``policies``, les lectures dans
+    ``queries``."""
+    www = GROUPS.parent / "www" / "invitations.py"
+    forbidden = re.compile(r"\.objects\b|\bRole\b|request\.agent\b|agent_context")
+    offenders = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in [*sorted((GROUPS / "views").glob("*.py")), www]
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if forbidden.search(line)
+    ]
+    assert offenders == []
