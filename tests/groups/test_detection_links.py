@@ -10,6 +10,7 @@ import zoneinfo
 from html import unescape
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -384,11 +385,14 @@ def test_invitations_page_by_role(client, org, team, meeting, people, role, page
     assert Invitation.objects.count() == (3 if post == 302 else 0)
 
 
-def test_send_invitations_by_email_then_sms(client, settings, tmp_path, team, meeting, people):
+def test_send_invitations_by_email_then_sms(
+    client, settings, tmp_path, team, meeting, people, django_capture_on_commit_callbacks
+):
     group_services.invite(actor=team["as"], action=meeting, people=people)
     login_as(client, team["as"])
     url = reverse("collectif-invitations", args=[meeting.pk])
-    response = client.post(url, {"envoyer": "1", "canal": "EMAIL"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"envoyer": "1", "canal": "EMAIL"}, follow=True)
     text = unescape(response.content.decode())
     assert "1 invitation envoyée par courriel." in text
     assert (
@@ -403,9 +407,11 @@ def test_send_invitations_by_email_then_sms(client, settings, tmp_path, team, me
     assert f"http://testserver/collectif/lien/{token}/" in message["body"]
     assert "02/07/2026 à 14:00, Salle des fêtes de Bourg" in message["body"]
     assert alpha.channel == "EMAIL"
-    again = client.post(url, {"envoyer": "1", "canal": "EMAIL"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, {"envoyer": "1", "canal": "EMAIL"}, follow=True)
     assert "0 invitation envoyée par courriel." in unescape(again.content.decode())
-    sms = client.post(url, {"envoyer": "1", "canal": "SMS"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        sms = client.post(url, {"envoyer": "1", "canal": "SMS"}, follow=True)
     text = unescape(sms.content.decode())
     # Alpha a reçu le courriel mais n'a pas de mobile ; Charlie a un fixe.
     assert "1 invitation envoyée par SMS." in text
@@ -414,8 +420,44 @@ def test_send_invitations_by_email_then_sms(client, settings, tmp_path, team, me
         tmp_path / "envois" / f"I{Invitation.objects.get(person=people[1]).pk}-sms.json"
     ).exists()
     assert AuditEntry.objects.filter(summary__startswith="Invitation envoyée par").count() == 2
-    invalid = client.post(url, {"envoyer": "1", "canal": "COURRIER"})
+    with django_capture_on_commit_callbacks(execute=True):
+        invalid = client.post(url, {"envoyer": "1", "canal": "COURRIER"})
     assert invalid.status_code == 302 and len(list((tmp_path / "envois").iterdir())) == 2
+
+
+def test_invitations_are_sent_after_commit_only(
+    team, meeting, people, django_capture_on_commit_callbacks
+):
+    """Les messages partent à la validation de la transaction ; annulée, rien ne part."""
+    invitations, _ = group_services.invite(actor=team["as"], action=meeting, people=people)
+    memory = Memory()
+
+    def link(invitation):
+        return f"https://parcours.test/lien/{group_services.make_token(invitation)}/"
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        sent, _ = group_services.send_invitations(
+            actor=team["as"], invitations=invitations, channel="EMAIL", link=link, sender=memory
+        )
+        assert len(sent) == 1
+        raise RuntimeError("écriture annulée après l'envoi")
+    assert callbacks == [] and memory.sent == []
+    assert not Invitation.objects.filter(channel="EMAIL").exists()
+    assert not AuditEntry.objects.filter(summary__startswith="Invitation envoyée par").exists()
+
+    for invitation in invitations:  # les objets en mémoire gardent le canal de l'essai annulé
+        invitation.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        group_services.send_invitations(
+            actor=team["as"], invitations=invitations, channel="EMAIL", link=link, sender=memory
+        )
+        assert memory.sent == []  # pas encore validée
+    assert len(callbacks) == 1
+    assert [m.to for m in memory.sent] == ["alpha@example.org"]
 
 
 @pytest.mark.parametrize("role", ["as", "desk", "steering", "admin", "other", "manager69"])

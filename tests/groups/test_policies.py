@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from parcours.core import clock
-from parcours.groups import policies
+from parcours.groups import policies, services
+from parcours.groups.models import Invitation
 from tests.conftest import login_as
 from tests.factories import UserFactory, make_person
 from tests.groups.factories import make_action, make_registration, make_session
@@ -60,6 +61,34 @@ def test_visibility_by_role(world, role):
     assert policies.can_manage_action(user, world["actions"]["there"]) is False
     assert policies.can_register(user, world["actions"]["foreign"]) is False
     assert policies.can_edit_questionnaires(user) is (role == "manager")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_page_predicates_by_role(org, role):
+    """Liste des actions : qui voit les actions ; questionnaires et résultats : AS et
+    responsables ; les résultats portent sur les départements de l'agent."""
+    user = UserFactory(organisation=org, departements=["01", "69"], **{role: True})
+    assert policies.can_list_actions(user) is (role in SEE)
+    assert policies.can_list_questionnaires(user) is (role in MANAGE)
+    assert policies.can_read_results(user) is (role in MANAGE)
+    assert policies.results_departements(user) == frozenset({"01", "69"})
+
+
+def test_page_predicates_without_organisation():
+    user = UserFactory(organisation=None, manager=True, departements=[])
+    assert not policies.can_list_actions(user)
+    assert not policies.can_list_questionnaires(user)
+    assert not policies.can_read_results(user)
+    assert policies.results_departements(user) == frozenset()
+
+
+def test_link_sees_only_its_own_registrations(world):
+    """Par le lien personnel : les inscriptions de la personne invitée à cette action."""
+    here = world["registrations"]["here"]
+    invitation = Invitation.objects.get(action=here.session.action, person=here.person)
+    assert list(policies.visible_registrations_by_link(invitation)) == [here]
+    services.cancel_registration(actor=None, registration=here)
+    assert list(policies.visible_registrations_by_link(invitation)) == []
 
 
 @pytest.mark.parametrize("role", ROLES)

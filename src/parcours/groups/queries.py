@@ -137,6 +137,16 @@ def sessions_with_counts(sessions):
     ).select_related("site")
 
 
+def registrations_by_person(action) -> dict[int, int]:
+    """Par personne, le nombre de ses inscriptions non annulées aux séances de l'action."""
+    return dict(
+        Registration.objects.filter(session__action=action)
+        .exclude(status=rules.CANCELLED)
+        .values_list("person_id")
+        .annotate(n=Count("id"))
+    )
+
+
 def session_registrations(session):
     """Inscrits puis liste d'attente (dans l'ordre d'arrivée), puis annulées."""
     order = {rules.REGISTERED: 0, rules.WAITING: 1, rules.CANCELLED: 2}

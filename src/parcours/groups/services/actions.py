@@ -1,0 +1,209 @@
+"""Actions collectives et séances : création, modification, lieux et places."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from parcours.core import audit
+from parcours.core.exceptions import BusinessError
+from parcours.core.models import Site
+from parcours.core.nomenclatures import Programme, TypeCollectif
+from parcours.groups.models import GroupAction, Registration, Session
+from parcours.groups.services.registrations import _locked_session, _promote, _taken
+
+if TYPE_CHECKING:
+    from parcours.core.models import User
+
+ACTION_FIELDS = (
+    "type",
+    "programme",
+    "title",
+    "public",
+    "partners",
+    "cofunders",
+    "departement_id",
+    "partner_facilitators",
+    "description",
+)
+
+
+def _check_facilitators(organisation_id: int, facilitators: Iterable[User]) -> None:
+    for user in facilitators:
+        if user.organisation_id != organisation_id:
+            raise BusinessError({"facilitators": "Animateur inconnu dans cet organisme."})
+
+
+@transaction.atomic
+def create_action(
+    *,
+    actor: User,
+    organisation_id: int,
+    data: dict[str, Any],
+    facilitators: Iterable[User] = (),
+) -> GroupAction:
+    if data.get("type") not in TypeCollectif.values:
+        raise BusinessError({"type": "Type d'action inconnu."})
+    if data.get("programme") not in Programme.values:
+        raise BusinessError({"programme": "Programme inconnu."})
+    _check_facilitators(organisation_id, facilitators)
+    action = GroupAction.objects.create(
+        organisation_id=organisation_id,
+        created_by=actor,
+        **{k: v for k, v in data.items() if k in ACTION_FIELDS},
+    )
+    action.facilitators.set(facilitators)
+    audit.record_write(
+        actor=actor, obj=action, before=None, person_id=None, summary="Action collective créée"
+    )
+    return action
+
+
+@transaction.atomic
+def update_action(
+    *,
+    actor: User,
+    action: GroupAction,
+    data: dict[str, Any],
+    facilitators: Iterable[User] = (),
+) -> GroupAction:
+    _check_facilitators(action.organisation_id, facilitators)
+    before = audit.snapshot(action)
+    for key, value in data.items():
+        if key in ACTION_FIELDS:
+            setattr(action, key, value)
+    action.save()
+    action.facilitators.set(facilitators)
+    audit.record_write(
+        actor=actor, obj=action, before=before, person_id=None, summary="Action collective modifiée"
+    )
+    return action
+
+
+def _session_errors(
+    action: GroupAction,
+    *,
+    site: Site | None,
+    partner_place: str,
+    video: bool,
+    capacity: int | None,
+    start_time: datetime.time | None,
+    end_time: datetime.time | None,
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if site is not None and site.organisation_id != action.organisation_id:
+        errors["site"] = "Lieu inconnu dans cet organisme."
+    if not video and site is None and not partner_place.strip():
+        errors["site"] = (
+            "Indiquez un lieu d'accueil, le lieu d'un partenaire ou la visioconférence."
+        )
+    if site is not None and partner_place.strip():
+        errors["partner_place"] = "Un seul lieu : le nôtre ou celui d'un partenaire."
+    if capacity is None or capacity < 1:
+        errors["capacity"] = "Au moins une place."
+    if end_time is not None and start_time is not None and end_time <= start_time:
+        errors["end_time"] = "L'heure de fin doit suivre l'heure de début."
+    return errors
+
+
+@transaction.atomic
+def add_session(
+    *,
+    actor: User,
+    action: GroupAction,
+    date: datetime.date,
+    start_time: datetime.time,
+    capacity: int,
+    end_time: datetime.time | None = None,
+    site: Site | None = None,
+    partner_place: str = "",
+    video: bool = False,
+) -> Session:
+    errors = _session_errors(
+        action,
+        site=site,
+        partner_place=partner_place,
+        video=video,
+        capacity=capacity,
+        start_time=start_time,
+        end_time=end_time,
+    )
+    if errors:
+        raise BusinessError(errors)
+    session = Session.objects.create(
+        organisation_id=action.organisation_id,
+        action=action,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        site=site,
+        partner_place="" if video else partner_place.strip(),
+        video=video,
+        capacity=capacity,
+    )
+    after = {
+        k: v.isoformat() if isinstance(v, datetime.time) else v
+        for k, v in audit.snapshot(session).items()
+    }
+    audit.record(
+        actor=actor,
+        action="CREATE",
+        obj=session,
+        summary="Séance ajoutée",
+        changes={k: {"avant": None, "apres": v} for k, v in after.items()},
+    )
+    return session
+
+
+@transaction.atomic
+def update_session(
+    *,
+    actor: User,
+    session: Session,
+    date: datetime.date,
+    start_time: datetime.time,
+    capacity: int,
+    end_time: datetime.time | None = None,
+    site: Site | None = None,
+    partner_place: str = "",
+    video: bool = False,
+) -> tuple[Session, list[Registration]]:
+    """Modifie une séance ; des places en plus font monter la liste d'attente (renvoyée).
+
+    Moins de places que d'inscrits : refusé (personne n'est désinscrit en silence).
+    """
+    session = _locked_session(session)
+    errors = _session_errors(
+        session.action,
+        site=site,
+        partner_place=partner_place,
+        video=video,
+        capacity=capacity,
+        start_time=start_time,
+        end_time=end_time,
+    )
+    taken = _taken(session)
+    if capacity is not None and capacity < taken:
+        errors["capacity"] = (
+            f"{taken} personnes sont déjà inscrites : annulez des inscriptions avant de réduire "
+            "le nombre de places."
+        )
+    if errors:
+        raise BusinessError(errors)
+    before = {k: str(v) for k, v in audit.snapshot(session).items()}
+    session.date, session.start_time, session.end_time = date, start_time, end_time
+    session.capacity, session.site, session.video = capacity, site, video
+    session.partner_place = "" if video else partner_place.strip()
+    session.save()
+    after = {k: str(v) for k, v in audit.snapshot(session).items()}
+    audit.record(
+        actor=actor,
+        action="UPDATE",
+        obj=session,
+        summary="Séance modifiée",
+        changes=audit.diff(before, after),
+    )
+    return session, _promote(actor=actor, session=session)

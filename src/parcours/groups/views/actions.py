@@ -1,0 +1,107 @@
+"""Pages des actions collectives : liste de l'année, création, modification, fiche."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from parcours.core import clock
+from parcours.core.exceptions import BusinessError
+from parcours.core.forms import apply_business_errors
+from parcours.groups import policies, queries, services
+from parcours.groups.forms import (
+    ActionForm,
+)
+from parcours.groups.views.common import NAV, require, year_param
+
+
+@login_required
+def action_list(request):
+    require(policies.can_list_actions(request.user))
+    year = year_param(request)
+    actions = queries.actions_list(policies.visible_actions(request.user), year)
+    return render(
+        request,
+        "groups/actions.html",
+        {
+            "actions": actions.select_related("departement"),
+            "year": year,
+            "years": [year - 1, year, year + 1],
+            "can_create": policies.can_create_action(request.user),
+            "nav": NAV,
+        },
+    )
+
+
+@login_required
+def action_new(request):
+    require(policies.can_create_action(request.user))
+    form = ActionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data, facilitators = form.service_data()
+        try:
+            action = services.create_action(
+                actor=request.user,
+                organisation_id=request.user.organisation_id,
+                data=data,
+                facilitators=facilitators,
+            )
+        except BusinessError as error:
+            apply_business_errors(form, error)
+        else:
+            messages.success(request, "L'action est créée. Ajoutez ses séances.")
+            return redirect("collectif-action", pk=action.pk)
+    return render(request, "groups/action_form.html", {"form": form, "action": None, "nav": NAV})
+
+
+@login_required
+def action_edit(request, pk):
+    action = policies.get_action_or_404(request.user, pk)
+    require(policies.can_manage_action(request.user, action))
+    initial = {
+        "type": action.type,
+        "programme": action.programme,
+        "title": action.title,
+        "public": action.public,
+        "departement": action.departement_id,
+        "partners": action.partners,
+        "cofunders": action.cofunders,
+        "facilitators": list(action.facilitators.values_list("pk", flat=True)),
+        "partner_facilitators": action.partner_facilitators,
+        "description": action.description,
+    }
+    form = ActionForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data, facilitators = form.service_data()
+        services.update_action(
+            actor=request.user, action=action, data=data, facilitators=facilitators
+        )
+        messages.success(request, "L'action est modifiée.")
+        return redirect("collectif-action", pk=action.pk)
+    return render(request, "groups/action_form.html", {"form": form, "action": action, "nav": NAV})
+
+
+@login_required
+def action_detail(request, pk):
+    action = policies.get_action_or_404(request.user, pk)
+    can_manage = policies.can_manage_action(request.user, action)
+    invitations = policies.visible_invitations(request.user).filter(action=action)
+    return render(
+        request,
+        "groups/action.html",
+        {
+            "action": action,
+            "facilitators": action.facilitators.all(),
+            "sessions": queries.sessions_with_counts(action.sessions.all()),
+            "n_invitations": invitations.count(),
+            "n_letters_due": invitations.filter(letter_printed_on__isnull=True).count(),
+            "questionnaires": [
+                (q, queries.unanswered(q, action=action, today=clock.today()).count())
+                for q in services.applicable_questionnaires(action)
+            ]
+            if can_manage
+            else [],
+            "can_manage": can_manage,
+            "today": clock.today(),
+            "nav": NAV,
+        },
+    )
