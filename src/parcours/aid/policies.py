@@ -47,7 +47,7 @@ def _sees_files(ctx: AgentContext) -> bool:
 
 def visible_evaluations(user: AnyUser) -> QuerySet[Evaluation]:
     ctx = agent_context(user)
-    if not _sees_files(ctx):
+    if not _sees_files(ctx) or ctx.organisation_id is None:
         return Evaluation.objects.none()
     return Evaluation.objects.filter(
         organisation_id=ctx.organisation_id,
@@ -64,7 +64,7 @@ def get_evaluation_or_404(user: AnyUser, pk: object) -> Evaluation:
 
 def visible_requests(user: AnyUser) -> QuerySet[AidRequest]:
     ctx = agent_context(user)
-    if not _sees_files(ctx):
+    if not _sees_files(ctx) or ctx.organisation_id is None:
         return AidRequest.objects.none()
     return AidRequest.objects.filter(
         organisation_id=ctx.organisation_id,
@@ -119,7 +119,7 @@ def can_pay(user: AnyUser, request: AidRequest) -> bool:
 
 def visible_sessions(user: AnyUser) -> QuerySet[CommissionSession]:
     ctx = agent_context(user)
-    if ctx.role != Role.MANAGER:
+    if ctx.role != Role.MANAGER or ctx.organisation_id is None:
         return CommissionSession.objects.none()
     return CommissionSession.objects.filter(
         organisation_id=ctx.organisation_id, departement_id__in=ctx.departements

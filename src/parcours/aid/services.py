@@ -32,6 +32,8 @@ from parcours.rules import evaluation as evaluation_rules
 from parcours.rules.calendar import add_months, age_on, format_fr
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from parcours.aid.models import Convention
     from parcours.core.models import User
     from parcours.people.models import Person
@@ -44,13 +46,13 @@ _ONE_DAY = timedelta(days=1)
 @transaction.atomic
 def record_evaluation(
     *,
-    actor: User | None,
+    actor: User,
     person: Person,
     evaluated_on: date,
     kind: str,
     situation: str,
     grid: dict[str, str],
-    plan: list[tuple[str, Decimal, str]] = (),
+    plan: Sequence[tuple[str, Decimal, str]] = (),
     place: str = Evaluation.Place.DOMICILE,
     convention: Convention | None = None,
 ) -> Evaluation:
@@ -106,14 +108,14 @@ def handover_recipient(evaluation: Evaluation) -> str:
     """À qui transmettre : le département (GIR 1–4) ou l'organisme de la convention."""
     if evaluation.competent_body == evaluation_rules.DEPARTEMENT:
         return f"Conseil départemental — {evaluation.departement.name}"
-    if evaluation.convention_id:
+    if evaluation.convention is not None:
         return evaluation.convention.partner
     return ""
 
 
 @transaction.atomic
 def record_transmission(
-    *, actor: User | None, evaluation: Evaluation, sent_on: date | None = None
+    *, actor: User, evaluation: Evaluation, sent_on: date | None = None
 ) -> Transmission:
     sent_on = sent_on or clock.today()
     if hasattr(evaluation, "transmission"):
@@ -151,7 +153,9 @@ def _regulation_errors(
 ) -> dict:
     if ends_on is not None and ends_on < starts_on:
         return {"ends_on": "La fin de validité précède le début."}
-    others = Regulation.objects.filter(organisation_id=organisation_id).exclude(pk=exclude_pk)
+    others = Regulation.objects.filter(organisation_id=organisation_id)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
     clash = aid_rules.version_overlap(
         (starts_on, ends_on), list(others.values_list("starts_on", "ends_on"))
     )
@@ -327,9 +331,7 @@ def assess(
     return aid_rules.evaluate(aid.conditions, aid.amount_rule, situation)
 
 
-def _event(
-    request: AidRequest, event: str, actor: User | None, on: date, **details: object
-) -> None:
+def _event(request: AidRequest, event: str, actor: User, on: date, **details: object) -> None:
     old = request.state
     request.state = wf.next_state(old, event)
     RequestEvent.objects.create(
@@ -349,7 +351,7 @@ def _save(request: AidRequest, actor: User | None, before: dict, summary: str) -
 @transaction.atomic
 def create_request(
     *,
-    actor: User | None,
+    actor: User,
     person: Person,
     aid: Aid,
     received_on: date,
@@ -415,7 +417,7 @@ def _transition(request: AidRequest, event: str) -> None:
 @transaction.atomic
 def request_documents(
     *,
-    actor: User | None,
+    actor: User,
     request: AidRequest,
     missing: list[str],
     expected_version: int | None = None,
@@ -435,7 +437,7 @@ def request_documents(
 @transaction.atomic
 def declare_complete(
     *,
-    actor: User | None,
+    actor: User,
     request: AidRequest,
     on: date | None = None,
     expected_version: int | None = None,
@@ -456,7 +458,7 @@ def declare_complete(
 @transaction.atomic
 def give_opinion(
     *,
-    actor: User | None,
+    actor: User,
     request: AidRequest,
     favourable: bool,
     opinion: str,
@@ -503,7 +505,7 @@ def budget_warning(request: AidRequest, amount: Decimal, on: date) -> str:
 @transaction.atomic
 def decide(
     *,
-    actor: User | None,
+    actor: User,
     request: AidRequest,
     decision: str,
     reason: str,
@@ -560,6 +562,8 @@ def decide(
         request.decided_amount = amount if decision == "accorder" else None
     _event(request, decision, actor, today, montant=str(amount) if amount else None, motif=reason)
     if decision == "accorder" and request.is_loan:
+        # Vérifiés plus haut : une erreur les aurait signalés (BusinessError).
+        assert amount is not None and monthly_repayment is not None
         request.monthly_repayment = monthly_repayment
         first = add_months(today.replace(day=1), 2) - _ONE_DAY  # fin du mois suivant
         Instalment.objects.filter(request=request).delete()
@@ -586,7 +590,7 @@ def create_session(
 
 
 @transaction.atomic
-def build_agenda(*, actor: User | None, session: CommissionSession) -> int:
+def build_agenda(*, actor: User, session: CommissionSession) -> int:
     """Inscrit à l'ordre du jour les dossiers prêts du département : avis rendu et circuit
     « commission », ou ajournés lors d'une séance précédente. Renvoie le nombre inscrit."""
     if session.state != CommissionSession.State.PREVUE:
@@ -614,7 +618,7 @@ def build_agenda(*, actor: User | None, session: CommissionSession) -> int:
 @transaction.atomic
 def send_to_commission(
     *,
-    actor: User | None,
+    actor: User,
     request: AidRequest,
     session: CommissionSession,
     expected_version: int | None = None,
@@ -655,7 +659,7 @@ def mark_notified(*, actor: User | None, request: AidRequest) -> AidRequest:
 @transaction.atomic
 def record_payment(
     *,
-    actor: User | None,
+    actor: User,
     request: AidRequest,
     amount: Decimal,
     paid_on: date,
@@ -663,7 +667,8 @@ def record_payment(
     payee_name: str = "",
 ) -> Payment:
     request = _check_version(request, None)
-    if request.state != wf.ACCORDEE:
+    # Une aide accordée porte toujours son montant et sa date de décision.
+    if request.state != wf.ACCORDEE or request.decided_amount is None or request.decided_on is None:
         raise BusinessError("Seule une aide accordée et non soldée se paie.")
     paid = request.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
     errors = {}
@@ -755,7 +760,7 @@ def install_catalogue(
 @transaction.atomic
 def record_overpayment(
     *,
-    actor: User | None,
+    actor: User,
     request: AidRequest,
     amount: Decimal,
     reason: str,
@@ -795,7 +800,7 @@ def record_overpayment(
 
 @transaction.atomic
 def record_recovery(
-    *, actor: User | None, overpayment: Overpayment, amount: Decimal, on: date | None = None
+    *, actor: User, overpayment: Overpayment, amount: Decimal, on: date | None = None
 ) -> Recovery:
     on = on or clock.today()
     recovered = overpayment.recoveries.aggregate(total=Sum("amount"))["total"] or Decimal("0")

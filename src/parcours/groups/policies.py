@@ -29,7 +29,7 @@ _MANAGE = {Role.AS, Role.MANAGER}
 
 def visible_actions(user: User) -> QuerySet[GroupAction]:
     ctx = agent_context(user)
-    if ctx.role not in _SEE:
+    if ctx.role not in _SEE or ctx.organisation_id is None:
         return GroupAction.objects.none()
     return GroupAction.objects.filter(
         organisation_id=ctx.organisation_id, departement_id__in=ctx.departements
@@ -51,7 +51,7 @@ def visible_invitations(user: User) -> QuerySet[Invitation]:
 def visible_questionnaires(user: User) -> QuerySet[Questionnaire]:
     """Les questionnaires de l'organisme (des modèles, sans donnée personnelle)."""
     ctx = agent_context(user)
-    if ctx.role not in _MANAGE:
+    if ctx.role not in _MANAGE or ctx.organisation_id is None:
         return Questionnaire.objects.none()
     return Questionnaire.objects.filter(organisation_id=ctx.organisation_id)
 

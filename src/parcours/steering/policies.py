@@ -10,20 +10,33 @@
 - AS, accueil, administrateurs, autres organismes : rien (404).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.http import Http404
 
 from parcours.core.models import Departement, Organisation, Region
+from parcours.core.policies import get_or_404
 from parcours.core.roles import Role, agent_context
 from parcours.steering import report
-from parcours.steering.models import Target
+from parcours.steering.models import HistoryImport, Target
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+
+    from parcours.core.models import User
+
+    AnyUser = User | AnonymousUser
 
 
-def can_see_steering(user) -> bool:
+def can_see_steering(user: AnyUser) -> bool:
     """Responsables, pilotage et chargés de mission."""
     return agent_context(user).role in {Role.MANAGER, Role.STEERING}
 
 
-def can_see_records(user) -> bool:
+def can_see_records(user: AnyUser) -> bool:
     """Voir les dossiers derrière un chiffre : les responsables seulement."""
     return agent_context(user).role == Role.MANAGER
 
@@ -34,10 +47,10 @@ def territory_key(where: report.Territory) -> str:
     return f"{where.level}-{where.code}"
 
 
-def visible_territories(user) -> list[report.Territory]:
+def visible_territories(user: AnyUser) -> list[report.Territory]:
     """Les territoires du périmètre, du plus large au plus fin."""
     ctx = agent_context(user)
-    if ctx.role not in {Role.MANAGER, Role.STEERING}:
+    if ctx.role not in {Role.MANAGER, Role.STEERING} or ctx.organisation_id is None:
         return []
     organisation = Organisation.objects.get(pk=ctx.organisation_id)
     if ctx.role == Role.MANAGER:
@@ -57,41 +70,37 @@ def visible_territories(user) -> list[report.Territory]:
     return result
 
 
-def get_territory_or_404(user, key: str) -> report.Territory:
+def get_territory_or_404(user: AnyUser, key: str) -> report.Territory:
     for where in visible_territories(user):
         if territory_key(where) == key:
             return where
     raise Http404("Introuvable.")
 
 
-def can_set_targets(user, where: report.Territory) -> bool:
+def can_set_targets(user: AnyUser, where: report.Territory) -> bool:
     """Saisir les objectifs d'un territoire : un responsable pour ses départements, le pilotage
     pour tout son périmètre."""
     return any(territory_key(t) == territory_key(where) for t in visible_territories(user))
 
 
-def visible_targets(user):
+def visible_targets(user: AnyUser) -> QuerySet[Target]:
     ctx = agent_context(user)
-    if ctx.role not in {Role.MANAGER, Role.STEERING}:
+    if ctx.role not in {Role.MANAGER, Role.STEERING} or ctx.organisation_id is None:
         return Target.objects.none()
     return Target.objects.filter(organisation_id=ctx.organisation_id)
 
 
-def can_import_history(user) -> bool:
+def can_import_history(user: AnyUser) -> bool:
     """Importer l'historique depuis le web : l'administrateur de l'organisme."""
     return agent_context(user).is_org_admin
 
 
-def visible_history_imports(user):
-    from parcours.steering.models import HistoryImport
-
+def visible_history_imports(user: AnyUser) -> QuerySet[HistoryImport]:
     ctx = agent_context(user)
-    if not ctx.is_org_admin:
+    if not ctx.is_org_admin or ctx.organisation_id is None:
         return HistoryImport.objects.none()
     return HistoryImport.objects.filter(organisation_id=ctx.organisation_id)
 
 
-def get_history_import_or_404(user, pk):
-    from parcours.core.policies import get_or_404
-
+def get_history_import_or_404(user: AnyUser, pk: object) -> HistoryImport:
     return get_or_404(visible_history_imports(user), pk)

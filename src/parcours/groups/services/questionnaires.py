@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import transaction
 from django.db.models import Max, Min, Q, QuerySet
@@ -197,8 +197,15 @@ def submit_response(
     return response
 
 
-DEFAULT_QUESTIONNAIRES = [
-    # (intitulé, moment, mois, type, programme, questions)
+class _QuestionExtra(TypedDict, total=False):
+    choices: list[str]
+    positive: list[int]
+
+
+# (intitulé, moment, mois, type, programme, questions (texte, type de réponse, compléments))
+_DefaultQuestionnaire = tuple[str, str, int, str, str, list[tuple[str, str, _QuestionExtra]]]
+
+DEFAULT_QUESTIONNAIRES: list[_DefaultQuestionnaire] = [
     (
         "Satisfaction — réunion d'information",
         rules.AT_END,
