@@ -1,11 +1,22 @@
 """Formulaires des aides (messages en français, à côté du champ)."""
 
+from __future__ import annotations
+
 import json
+from typing import Any
 
 from django import forms
 from dsfr.utils import dsfr_input_class_attr
 
-from parcours.aid.models import AidRequest, Evaluation, Payment, PlanLine
+from parcours.aid.models import (
+    Aid,
+    AidRequest,
+    CommissionSession,
+    Convention,
+    Evaluation,
+    Payment,
+    PlanLine,
+)
 from parcours.core import clock
 from parcours.core.forms import DateInput, Form
 from parcours.rules import aggir, aid_rules
@@ -30,7 +41,7 @@ class EvaluationForm(Form):
         label="Nature", choices=BLANK + list(Evaluation.Kind.choices), error_messages=REQUIRED
     )
     place = forms.ChoiceField(label="Lieu", choices=Evaluation.Place.choices)
-    convention = forms.ModelChoiceField(
+    convention: forms.ModelChoiceField[Convention] = forms.ModelChoiceField(
         label="Convention (évaluation pour un autre organisme)",
         queryset=None,
         required=False,
@@ -82,6 +93,8 @@ class EvaluationForm(Form):
 
 class FactsMixin:
     """Les faits de la situation qui servent aux conditions et aux montants."""
+
+    cleaned_data: dict[str, Any]  # celui du formulaire (Form) auquel la classe est mêlée
 
     def add_fact_fields(self):
         f = self.fields
@@ -168,7 +181,7 @@ def _restyle(form):
 
 
 class RequestForm(FactsMixin, Form):
-    aid = forms.ModelChoiceField(
+    aid: forms.ModelChoiceField[Aid] = forms.ModelChoiceField(
         label="Aide demandée", queryset=None, empty_label="— choisir —", error_messages=REQUIRED
     )
     received_on = forms.DateField(
@@ -179,7 +192,7 @@ class RequestForm(FactsMixin, Form):
         choices=AidRequest.Channel.choices,
         initial=AidRequest.Channel.TRAVAILLEUR_SOCIAL,
     )
-    evaluation = forms.ModelChoiceField(
+    evaluation: forms.ModelChoiceField[Evaluation] = forms.ModelChoiceField(
         label="Évaluation des besoins liée", queryset=None, required=False, empty_label="— aucune —"
     )
 
@@ -297,7 +310,7 @@ class SessionForm(Form):
 
 
 class SendToSessionForm(Form):
-    session = forms.ModelChoiceField(
+    session: forms.ModelChoiceField[CommissionSession] = forms.ModelChoiceField(
         label="Séance", queryset=None, empty_label="— choisir —", error_messages=REQUIRED
     )
 

@@ -75,7 +75,7 @@ class Session(models.Model):
     def place(self) -> str:
         if self.video:
             return "En visioconférence"
-        if self.site_id:
+        if self.site is not None:
             address = f", {self.site.address}" if self.site.address else ""
             return f"{self.site.name}{address}"
         return self.partner_place

@@ -209,7 +209,7 @@ def questionnaire_results(questionnaire: Questionnaire, *, today, **scope) -> di
     n_eligible = eligible.count()
     responses = Response.objects.filter(questionnaire=questionnaire, invitation__in=eligible)
     n_responses = responses.count()
-    counts = {}
+    counts: dict[int, dict[int | None, int]] = {}
     for row in (
         Answer.objects.filter(response__in=responses)
         .values("question_id", "value")
