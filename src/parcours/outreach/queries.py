@@ -109,6 +109,15 @@ def campaign_funnel(user, campaign) -> dict:
     return offer_rules.funnel(offer_rules.OfferFacts(*row) for row in rows)
 
 
+def upcoming_sessions(campaign) -> list:
+    """Les séances à venir de la réunion d'information proposée par ``campaign``."""
+    if not campaign.group_action_id:
+        return []
+    return list(
+        campaign.group_action.sessions.filter(date__gte=clock.today()).select_related("site")
+    )
+
+
 # --- Agenda -------------------------------------------------------------------------------
 
 
