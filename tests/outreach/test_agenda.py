@@ -44,7 +44,9 @@ def team(org):
     return {"site": site, "as": worker, "desk": desk}
 
 
-def test_front_line_books_first_free_slot_for_waiting_request(client, org, team):
+def test_front_line_books_first_free_slot_for_waiting_request(
+    client, org, team, django_capture_on_commit_callbacks
+):
     person = make_person(org=org, actor=team["desk"], phone="0601020304")
     make_case(person=person, referent=team["as"])
     services.record_request(
@@ -88,7 +90,10 @@ def test_front_line_books_first_free_slot_for_waiting_request(client, org, team)
             self.messages.append(message)
 
     memory = Memory()
-    assert services.send_reminders(actor=None, day=datetime.date(2026, 6, 16), sender=memory) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            services.send_reminders(actor=None, day=datetime.date(2026, 6, 16), sender=memory) == 1
+        )
     assert memory.messages[0].channel == "SMS" and memory.messages[0].to == "0601020304"
     assert "mardi 16 juin à 09h00" in memory.messages[0].body
     assert services.send_reminders(actor=None, day=datetime.date(2026, 6, 16), sender=memory) == 0
@@ -210,7 +215,9 @@ def test_permanence_form(client, org, team):
     assert team["as"].permanences.count() == 2
 
 
-def test_reminder_command_writes_files_by_default(call, settings, tmp_path, org, team):
+def test_reminder_command_writes_files_by_default(
+    call, settings, tmp_path, org, team, django_capture_on_commit_callbacks
+):
     settings.PARCOURS_REMINDER_DIR = tmp_path
     person = make_person(org=org, actor=team["desk"], email="claire@example.org")
     appointment = services.book_appointment(
@@ -221,7 +228,8 @@ def test_reminder_command_writes_files_by_default(call, settings, tmp_path, org,
         mode="RECEPTION_RDV",
         site=team["site"],
     )
-    assert call("envoyer-rappels").strip() == "1 rappel envoyé pour le 16/06/2026."
+    with django_capture_on_commit_callbacks(execute=True):
+        assert call("envoyer-rappels").strip() == "1 rappel envoyé pour le 16/06/2026."
     data = json.loads((tmp_path / f"RDV{appointment.pk}-email.json").read_text())
     assert data["to"] == "claire@example.org"
     assert "(Accueil Bourg)" in data["body"]

@@ -23,7 +23,7 @@ from parcours.core.queries import social_workers
 from parcours.core.roles import Role
 from parcours.groups import policies as group_policies
 from parcours.groups import services as group_services
-from parcours.outreach import letters, policies, queries, services
+from parcours.outreach import letters, policies, queries, services, tasks
 from parcours.outreach.forms_detection import (
     AssignForm,
     CampaignForm,
@@ -93,6 +93,7 @@ def targeting_list(request):
             extraction_date=form.cleaned_data["date_extraction"],
             dry_run=True,
         )
+        tasks.run_after_commit(run)
         return redirect("ciblage", pk=run.pk)
     return render(
         request,
@@ -179,6 +180,7 @@ def targeting_launch(request, pk):
         extraction_date=run.extraction_date,
         dry_run=False,
     )
+    tasks.run_after_commit(real)
     return redirect("ciblage", pk=real.pk)
 
 

@@ -12,7 +12,7 @@ from parcours.core import audit, clock, messaging
 from parcours.core.exceptions import BusinessError
 from parcours.core.models import AuditEntry
 from parcours.outreach.models import Appointment, Permanence
-from parcours.outreach.services.delivery import Sender
+from parcours.outreach.services.delivery import Sender, send_after_commit
 
 if TYPE_CHECKING:
     from parcours.core.models import Site, User
@@ -62,7 +62,8 @@ def add_permanence(
 
 
 def send_reminders(*, actor: User | None, day: datetime.date, sender: Sender | None = None) -> int:
-    """Rappels des rendez-vous prévus le jour ``day`` qui n'en ont pas encore eu."""
+    """Rappels des rendez-vous prévus le jour ``day`` qui n'en ont pas encore eu ; chaque
+    rappel part une fois le rendez-vous noté « rappelé » et validé."""
     from django.utils.formats import date_format
 
     sender = sender or messaging.get_sender()
@@ -93,7 +94,6 @@ def send_reminders(*, actor: User | None, day: datetime.date, sender: Sender | N
             )
         else:
             continue
-        sender.send(message)
         with transaction.atomic():
             before = audit.snapshot(appointment)
             appointment.reminded_at = clock.now()
@@ -105,5 +105,6 @@ def send_reminders(*, actor: User | None, day: datetime.date, sender: Sender | N
                 person_id=person.pk,
                 summary="Rappel de rendez-vous envoyé",
             )
+            send_after_commit(sender, [message])
         sent += 1
     return sent

@@ -1,5 +1,5 @@
 """Campagnes d'offres de service : création (courrier, courriel, SMS, téléphone), réponses,
-relances."""
+relances ; courriels et SMS partent une fois la transaction validée."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from parcours.groups import services as group_services
 from parcours.groups.models import Invitation
 from parcours.outreach import queries
 from parcours.outreach.models import Campaign, ServiceOffer, TargetingRun
-from parcours.outreach.services.delivery import Sender
+from parcours.outreach.services.delivery import Sender, send_after_commit
 from parcours.people.models import Person
 from parcours.rules import offers as offer_rules
 
@@ -47,7 +47,8 @@ def create_campaign(
     """Une campagne et une offre « envoyée » par personne (référence personnelle unique).
 
     Courriel et SMS : seules les personnes qui ont un courriel (un téléphone) sont retenues et
-    le message part par l'expéditeur configuré (``core.messaging``) ; courrier : les lettres
+    le message part par l'expéditeur configuré (``core.messaging``), une fois la campagne
+    validée (rien ne part si la transaction est annulée) ; courrier : les lettres
     sont le PDF de la campagne ; téléphone : la liste d'appels est la page de la campagne.
 
     Proposition « réunion d'information collective » : ``group_action`` (une réunion
@@ -117,7 +118,9 @@ def create_campaign(
             channel=channel,
         )
     if channel in {Canal.EMAIL, Canal.SMS}:
-        _send(sender or messaging.get_sender(), _offer_messages(campaign, offers, link=link))
+        send_after_commit(
+            sender or messaging.get_sender(), _offer_messages(campaign, offers, link=link)
+        )
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(
@@ -207,11 +210,6 @@ def campaign_invitations(
     }
 
 
-def _send(sender: Sender, messages: list[messaging.Message]) -> None:
-    for message in messages:
-        sender.send(message)
-
-
 def _offer_messages(
     campaign: Campaign, offers: Sequence[ServiceOffer], link: Link | None = None
 ) -> list[messaging.Message]:
@@ -276,7 +274,8 @@ def remind_campaign(
 ) -> int:
     """Relance les offres sans réponse de ``offers`` (déjà filtrées par les droits de l'agent) :
     les offres envoyées depuis 30 jours passent d'abord « sans réponse » ; courriel et SMS
-    repartent par l'expéditeur ; pour le courrier, la relance est notée (nouveau PDF)."""
+    repartent par l'expéditeur une fois la relance validée ; pour le courrier, la relance est
+    notée (nouveau PDF)."""
     today = clock.today()
     to_remind = [o for o in offers if offer_rules.can_remind(o.status)]
     for offer in to_remind:
@@ -284,5 +283,7 @@ def remind_campaign(
             set_offer_status(actor=actor, offer=offer, status=StatutOffre.SANS_REPONSE)
         remind_offer(actor=actor, offer=offer)
     if campaign.channel in {Canal.EMAIL, Canal.SMS} and to_remind:
-        _send(sender or messaging.get_sender(), _offer_messages(campaign, to_remind, link=link))
+        send_after_commit(
+            sender or messaging.get_sender(), _offer_messages(campaign, to_remind, link=link)
+        )
     return len(to_remind)

@@ -11,7 +11,7 @@ from django.db import transaction
 from parcours.core import audit, clock, messaging
 from parcours.core.exceptions import BusinessError
 from parcours.outreach.models import Referral
-from parcours.outreach.services.delivery import Sender
+from parcours.outreach.services.delivery import Sender, send_after_commit
 from parcours.rules import referral_workflow
 
 if TYPE_CHECKING:
@@ -154,7 +154,8 @@ def record_answer_to_emitter(*, actor: User, referral: Referral) -> Referral:
 
 
 def send_answer_email(*, actor: User, referral: Referral, sender: Sender | None = None) -> Referral:
-    """Répond à l'émetteur par courriel (adresse de réponse), par l'expéditeur configuré."""
+    """Répond à l'émetteur par courriel (adresse de réponse), par l'expéditeur configuré ;
+    le courriel part une fois la réponse notée et validée."""
     from django.template.loader import render_to_string
 
     address = referral.emitter_address.strip()
@@ -166,9 +167,10 @@ def send_answer_email(*, actor: User, referral: Referral, sender: Sender | None 
         "outreach/reponse_signalement.txt",
         {"referral": referral, "organisation": referral.person.organisation},
     )
-    (sender or messaging.get_sender()).send(
-        messaging.Message(
-            "EMAIL", address, "Suite donnée à votre signalement", body, f"S{referral.pk}"
-        )
+    message = messaging.Message(
+        "EMAIL", address, "Suite donnée à votre signalement", body, f"S{referral.pk}"
     )
-    return record_answer_to_emitter(actor=actor, referral=referral)
+    with transaction.atomic():
+        referral = record_answer_to_emitter(actor=actor, referral=referral)
+        send_after_commit(sender or messaging.get_sender(), [message])
+    return referral

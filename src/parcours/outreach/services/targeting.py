@@ -1,5 +1,5 @@
 """Ciblage : règle de l'organisme, import d'un extrait d'arrêts de travail, ciblages lancés
-depuis le web (exécutés par ``outreach.tasks``)."""
+depuis le web (la vue confie l'exécution à ``outreach.tasks`` une fois la transaction validée)."""
 
 from __future__ import annotations
 
@@ -452,9 +452,8 @@ def start_targeting_run(
     extraction_date: datetime.date,
     dry_run: bool,
 ) -> TargetingRun:
-    """Crée le ciblage (essai ou réel) et confie son exécution à une tâche de fond."""
-    from parcours.outreach.tasks import run_targeting
-
+    """Crée le ciblage (essai ou réel), « en attente » : l'appelant confie son exécution à la
+    tâche de fond une fois la transaction validée (``outreach.tasks.run_after_commit``)."""
     rule = targeting_rule(organisation=organisation)
     run = TargetingRun.objects.create(
         organisation=organisation,
@@ -475,6 +474,4 @@ def start_targeting_run(
         person_id=None,
         summary="Ciblage demandé (essai)" if dry_run else "Ciblage demandé (import réel)",
     )
-    run_targeting.enqueue(run.pk)
-    run.refresh_from_db()
     return run
