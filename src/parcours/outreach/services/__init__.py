@@ -3,7 +3,7 @@
 Un module par sous-domaine ; les noms publics sont repris ici pour que
 ``from parcours.outreach import services; services.record_referral(...)`` reste l'usage :
 
-- ``appointments`` : demandes de rendez-vous, rendez-vous ;
+- ``appointments`` : demandes de rendez-vous, rendez-vous, premier créneau libre (verrou) ;
 - ``targeting`` : règle de ciblage, import d'un extrait, ciblages lancés depuis le web ;
 - ``referrals`` : signalements ;
 - ``front_line`` : contacts d'accueil ;
@@ -15,8 +15,10 @@ Courriels et SMS partent après validation de la transaction (``delivery.send_af
 
 from parcours.outreach.services.agenda import add_permanence, send_reminders
 from parcours.outreach.services.appointments import (
+    SLOT_TAKEN,
     appointment_took_place,
     book_appointment,
+    book_first_slot,
     record_request,
     set_appointment_status,
 )
@@ -48,12 +50,14 @@ from parcours.outreach.services.targeting import (
 )
 
 __all__ = [
+    "SLOT_TAKEN",
     "AlreadyImported",
     "accept_offers_on_registration",
     "add_permanence",
     "appointment_took_place",
     "assign_referral",
     "book_appointment",
+    "book_first_slot",
     "campaign_invitations",
     "create_campaign",
     "fail_run",

@@ -1,5 +1,5 @@
-"""Demandes de rendez-vous et rendez-vous : enregistrer, fixer, changer l'état,
-« a eu lieu → entretien »."""
+"""Demandes de rendez-vous et rendez-vous : enregistrer, fixer (dont le premier créneau libre,
+sous verrou), changer l'état, « a eu lieu → entretien »."""
 
 from __future__ import annotations
 
@@ -11,12 +11,17 @@ from django.utils import timezone
 
 from parcours.core import audit, clock
 from parcours.core.exceptions import BusinessError
+from parcours.core.models import User
+from parcours.outreach import queries
 from parcours.outreach.models import Appointment, AppointmentRequest
 
 if TYPE_CHECKING:
     from parcours.cases.models import Contact
-    from parcours.core.models import Site, User
+    from parcours.core.models import Site
+    from parcours.outreach.models import Permanence
     from parcours.people.models import Person
+
+SLOT_TAKEN = "Ce créneau vient d'être pris : choisissez-en un autre."
 
 
 @transaction.atomic
@@ -53,6 +58,12 @@ def record_request(
     return request
 
 
+def _lock_agenda(staff_id: int) -> None:
+    """Verrouille la ligne de l'agent qui reçoit : deux réservations de son agenda passent
+    tour à tour (la seconde voit le rendez-vous de la première une fois celle-ci validée)."""
+    list(User.objects.select_for_update().filter(pk=staff_id).values_list("pk", flat=True))
+
+
 @transaction.atomic
 def book_appointment(
     *,
@@ -66,6 +77,7 @@ def book_appointment(
     request: AppointmentRequest | None = None,
 ) -> Appointment:
     """Fixe un rendez-vous ; la demande liée passe à « rendez-vous fixé »."""
+    _lock_agenda(staff.pk)
     if starts_at < clock.now():
         raise BusinessError({"starts_at": "Un rendez-vous se fixe dans le futur."})
     if request is not None and request.received_on > starts_at.date():
@@ -96,6 +108,39 @@ def book_appointment(
         actor=actor, obj=appointment, before=None, person_id=person.pk, summary="Rendez-vous fixé"
     )
     return appointment
+
+
+@transaction.atomic
+def book_first_slot(
+    *,
+    actor: User,
+    person: Person,
+    permanence: Permanence,
+    starts: datetime.datetime,
+    request: AppointmentRequest | None = None,
+) -> Appointment:
+    """Réserve le créneau libre ``starts`` (heure locale, sans fuseau) de la plage
+    ``permanence`` : l'agenda de l'agent est verrouillé, puis le créneau est revérifié libre
+    (plages moins rendez-vous pris) ; pris entre-temps, ``BusinessError`` (``SLOT_TAKEN``)."""
+    _lock_agenda(permanence.staff_id)
+    free = {
+        (begin, slot_permanence.pk)
+        for begin, _end, slot_permanence in queries.free_slots(
+            actor, [permanence.staff_id], starts.date(), 1, queries.local_now()
+        )
+    }
+    if (starts, permanence.pk) not in free:
+        raise BusinessError({"starts_at": SLOT_TAKEN})
+    return book_appointment(
+        actor=actor,
+        person=person,
+        staff=permanence.staff,
+        starts_at=timezone.make_aware(starts),
+        mode=permanence.mode,
+        duration_minutes=permanence.slot_minutes,
+        site=permanence.site,
+        request=request,
+    )
 
 
 @transaction.atomic

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from parcours.core import clock
@@ -115,24 +114,13 @@ def first_slot(request, pk):
         except ValueError:
             raise Http404("Introuvable.") from None
         permanence = policies.get_permanence_or_404(request.user, request.POST.get("plage", "0"))
-        free = {
-            (s, p.pk)
-            for s, _e, p in queries.free_slots(
-                request.user, [permanence.staff_id], starts.date(), 1, queries.local_now()
-            )
-        }
-        if (starts, permanence.pk) not in free:
-            messages.error(request, "Ce créneau vient d'être pris : choisissez-en un autre.")
-            return redirect("premier-creneau", pk=person.pk)
         try:
-            services.book_appointment(
+            # Le créneau est revérifié libre sous verrou par le service.
+            services.book_first_slot(
                 actor=request.user,
                 person=person,
-                staff=permanence.staff,
-                starts_at=timezone.make_aware(starts),
-                mode=permanence.mode,
-                duration_minutes=permanence.slot_minutes,
-                site=permanence.site,
+                permanence=permanence,
+                starts=starts,
                 request=pending,
             )
         except BusinessError as error:
