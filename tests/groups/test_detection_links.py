@@ -172,9 +172,12 @@ def test_meeting_campaign_needs_an_information_meeting_of_the_organisation(
     assert Campaign.objects.get().group_action is None and Invitation.objects.count() == 0
 
 
-def test_meeting_campaign_by_email_and_sms_carries_the_personal_link(team, meeting, people):
+def test_meeting_campaign_by_email_and_sms_carries_the_personal_link(
+    team, meeting, people, django_capture_on_commit_callbacks
+):
     memory = Memory()
-    campaign = meeting_campaign(team, meeting, people, channel="EMAIL", sender=memory)
+    with django_capture_on_commit_callbacks(execute=True):  # envoi après validation
+        campaign = meeting_campaign(team, meeting, people, channel="EMAIL", sender=memory)
     (offer,) = campaign.offers.all()
     invitation = Invitation.objects.get(action=meeting)
     assert invitation.person == people[0] and invitation.channel == "EMAIL"
@@ -188,7 +191,8 @@ def test_meeting_campaign_by_email_and_sms_carries_the_personal_link(team, meeti
     assert f"https://parcours.test/lien/{token}/" in message.body
     assert "02/07/2026 à 14:00, Salle des fêtes de Bourg" in message.body
     sms = Memory()
-    meeting_campaign(team, meeting, people, channel="SMS", sender=sms)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_campaign(team, meeting, people, channel="SMS", sender=sms)
     # Le SMS part vers les deux téléphones ; l'invitation d'Alpha reste unique.
     assert sorted(m.to for m in sms.sent) == ["04 74 00 00 00", "06 11 22 33 44"]
     assert Invitation.objects.filter(action=meeting).count() == 3
@@ -492,7 +496,7 @@ def test_meeting_campaign_by_other_roles(client, team, meeting, people, role):
 
 
 def test_reminder_of_a_meeting_campaign_by_email_repeats_the_link(
-    client, tmp_path, team, meeting, people
+    client, tmp_path, team, meeting, people, django_capture_on_commit_callbacks
 ):
     campaign = services.create_campaign(
         actor=team["manager"],
@@ -506,7 +510,8 @@ def test_reminder_of_a_meeting_campaign_by_email_repeats_the_link(
         sent_on=datetime.date(2026, 5, 1),
     )
     login_as(client, team["manager"])
-    client.post(reverse("campagne-relance", args=[campaign.pk]))
+    with django_capture_on_commit_callbacks(execute=True):  # envoi après validation
+        client.post(reverse("campagne-relance", args=[campaign.pk]))
     offer = campaign.offers.get()
     assert (offer.status, offer.reminders) == ("SANS_REPONSE", 1)
     invitation = Invitation.objects.get(action=meeting, person=people[0])

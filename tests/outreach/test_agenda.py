@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from parcours.cases.models import Contact
 from parcours.core import clock
+from parcours.core.exceptions import BusinessError
 from parcours.outreach import services
 from parcours.outreach.models import Appointment, AppointmentRequest
 from tests.conftest import login_as
@@ -44,7 +45,9 @@ def team(org):
     return {"site": site, "as": worker, "desk": desk}
 
 
-def test_front_line_books_first_free_slot_for_waiting_request(client, org, team):
+def test_front_line_books_first_free_slot_for_waiting_request(
+    client, org, team, django_capture_on_commit_callbacks
+):
     person = make_person(org=org, actor=team["desk"], phone="0601020304")
     make_case(person=person, referent=team["as"])
     services.record_request(
@@ -88,7 +91,10 @@ def test_front_line_books_first_free_slot_for_waiting_request(client, org, team)
             self.messages.append(message)
 
     memory = Memory()
-    assert services.send_reminders(actor=None, day=datetime.date(2026, 6, 16), sender=memory) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            services.send_reminders(actor=None, day=datetime.date(2026, 6, 16), sender=memory) == 1
+        )
     assert memory.messages[0].channel == "SMS" and memory.messages[0].to == "0601020304"
     assert "mardi 16 juin à 09h00" in memory.messages[0].body
     assert services.send_reminders(actor=None, day=datetime.date(2026, 6, 16), sender=memory) == 0
@@ -210,7 +216,9 @@ def test_permanence_form(client, org, team):
     assert team["as"].permanences.count() == 2
 
 
-def test_reminder_command_writes_files_by_default(call, settings, tmp_path, org, team):
+def test_reminder_command_writes_files_by_default(
+    call, settings, tmp_path, org, team, django_capture_on_commit_callbacks
+):
     settings.PARCOURS_REMINDER_DIR = tmp_path
     person = make_person(org=org, actor=team["desk"], email="claire@example.org")
     appointment = services.book_appointment(
@@ -221,7 +229,8 @@ def test_reminder_command_writes_files_by_default(call, settings, tmp_path, org,
         mode="RECEPTION_RDV",
         site=team["site"],
     )
-    assert call("envoyer-rappels").strip() == "1 rappel envoyé pour le 16/06/2026."
+    with django_capture_on_commit_callbacks(execute=True):
+        assert call("envoyer-rappels").strip() == "1 rappel envoyé pour le 16/06/2026."
     data = json.loads((tmp_path / f"RDV{appointment.pk}-email.json").read_text())
     assert data["to"] == "claire@example.org"
     assert "(Accueil Bourg)" in data["body"]
@@ -252,3 +261,62 @@ def test_first_free_slot_at_a_site(client, org, team):
     page = unescape(client.get(url).content.decode())
     assert "à Permanence Belley" in page
     assert "vendredi 19/06/2026 14:00" in page and "mardi" not in page
+
+
+def test_taken_first_slot_is_refused_with_a_message(client, org, team):
+    first = make_person(org=org, actor=team["desk"], last_name="Premier")
+    second = make_person(org=org, actor=team["desk"], last_name="Second")
+    plage = team["as"].permanences.get()
+    nine = datetime.datetime(2026, 6, 16, 9, 0)  # heure locale, comme le formulaire
+    appointment = services.book_first_slot(
+        actor=team["desk"], person=first, permanence=plage, starts=nine
+    )
+    assert appointment.starts_at == datetime.datetime(2026, 6, 16, 9, 0, tzinfo=PARIS)
+    with pytest.raises(BusinessError) as refused:
+        services.book_first_slot(actor=team["desk"], person=second, permanence=plage, starts=nine)
+    assert refused.value.errors == {
+        "starts_at": "Ce créneau vient d'être pris : choisissez-en un autre."
+    }
+    # Un créneau qui n'existe pas dans la plage est refusé de même.
+    with pytest.raises(BusinessError, match="vient d'être pris"):
+        services.book_first_slot(
+            actor=team["desk"],
+            person=second,
+            permanence=plage,
+            starts=datetime.datetime(2026, 6, 16, 9, 10),
+        )
+    login_as(client, team["desk"])
+    response = client.post(
+        reverse("premier-creneau", args=[second.pk]),
+        {"debut": "2026-06-16T09:00", "plage": plage.pk},
+        follow=True,
+    )
+    assert response.redirect_chain == [(reverse("premier-creneau", args=[second.pk]), 302)]
+    page = unescape(response.content.decode())
+    assert "Ce créneau vient d'être pris : choisissez-en un autre." in page
+    assert Appointment.objects.count() == 1
+    # Le créneau suivant reste réservable.
+    response = client.post(
+        reverse("premier-creneau", args=[second.pk]),
+        {"debut": "2026-06-16T09:45", "plage": plage.pk},
+    )
+    assert response.url == reverse("personne", args=[second.pk])
+    assert Appointment.objects.count() == 2
+
+
+def test_first_slot_of_an_invisible_permanence_is_404(client, org, other_org, team):
+    foreign_as = UserFactory(organisation=other_org, social_worker=True, departements=["01"])
+    foreign = services.add_permanence(
+        actor=foreign_as,
+        staff=foreign_as,
+        weekday=1,
+        start=datetime.time(9, 0),
+        end=datetime.time(10, 30),
+        mode="RECEPTION_RDV",
+    )
+    person = make_person(org=org, actor=team["desk"])
+    login_as(client, team["desk"])
+    for data in ({"debut": "2026-06-16T09:00", "plage": foreign.pk}, {"debut": "x", "plage": 1}):
+        response = client.post(reverse("premier-creneau", args=[person.pk]), data)
+        assert response.status_code == 404
+    assert Appointment.objects.count() == 0

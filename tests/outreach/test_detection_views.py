@@ -50,18 +50,22 @@ def team(org):
     }
 
 
-def upload(client, tmp_path, rows, date="2026-06-01"):
+def upload(client, tmp_path, rows, on_commit, date="2026-06-01"):
+    """Envoie l'extrait ; la tâche de fond part à la validation de la transaction."""
     path = write_extract(tmp_path / "extrait.csv", rows)
-    return client.post(
-        reverse("ciblages"),
-        {
-            "fichier": SimpleUploadedFile("extrait-juin.csv", path.read_bytes()),
-            "date_extraction": date,
-        },
-    )
+    with on_commit(execute=True):
+        return client.post(
+            reverse("ciblages"),
+            {
+                "fichier": SimpleUploadedFile("extrait-juin.csv", path.read_bytes()),
+                "date_extraction": date,
+            },
+        )
 
 
-def test_manager_journey_upload_dry_run_launch_campaign_letters(client, org, team, tmp_path):
+def test_manager_journey_upload_dry_run_launch_campaign_letters(
+    client, org, team, tmp_path, django_capture_on_commit_callbacks
+):
     login_as(client, team["manager"])
     rows = [
         extract_row(1, start="2026-03-01", commune="01053"),
@@ -69,7 +73,7 @@ def test_manager_journey_upload_dry_run_launch_campaign_letters(client, org, tea
         extract_row(3, start="2026-02-01", commune="69123"),  # Rhône : hors de mon département
         extract_row(4, sexe="X"),
     ]
-    response = upload(client, tmp_path, rows)
+    response = upload(client, tmp_path, rows, django_capture_on_commit_callbacks)
     dry = TargetingRun.objects.get()
     assert response.url == reverse("ciblage", args=[dry.pk])
     assert (dry.dry_run, dry.status, dry.lines, dry.rejected, dry.targeted) == (
@@ -86,7 +90,8 @@ def test_manager_journey_upload_dry_run_launch_campaign_letters(client, org, tea
     partial = client.get(reverse("ciblage-avancement", args=[dry.pk]))
     assert b"hx-get" not in partial.content  # terminé : plus de rafraîchissement
 
-    response = client.post(reverse("ciblage-lancer", args=[dry.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("ciblage-lancer", args=[dry.pk]))
     real = TargetingRun.objects.exclude(pk=dry.pk).get()
     assert (real.dry_run, real.status, real.new_people, real.file_sha256) == (
         False,
@@ -137,17 +142,18 @@ def test_manager_journey_upload_dry_run_launch_campaign_letters(client, org, tea
     )
 
 
-def test_refused_file_via_web(client, org, team, tmp_path):
+def test_refused_file_via_web(client, org, team, tmp_path, django_capture_on_commit_callbacks):
     login_as(client, team["manager"])
     path = tmp_path / "x.csv"
     path.write_bytes("nir;nom\n1;Lefèvre\n".encode("latin-1"))
-    client.post(
-        reverse("ciblages"),
-        {
-            "fichier": SimpleUploadedFile("x.csv", path.read_bytes()),
-            "date_extraction": "2026-06-01",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("ciblages"),
+            {
+                "fichier": SimpleUploadedFile("x.csv", path.read_bytes()),
+                "date_extraction": "2026-06-01",
+            },
+        )
     run = TargetingRun.objects.get()
     assert run.status == "refuse"
     assert "UTF-8" in run.message
@@ -433,7 +439,9 @@ def test_hand_made_campaign_and_funnel_from_records(client, org, team):
     assert len(PdfReader(io.BytesIO(pdf.content)).pages) == 3
 
 
-def test_answer_to_emitter_by_email(client, org, team, settings, tmp_path):
+def test_answer_to_emitter_by_email(
+    client, org, team, settings, tmp_path, django_capture_on_commit_callbacks
+):
     import json
 
     settings.PARCOURS_REMINDER_DIR = tmp_path / "envois"
@@ -447,7 +455,8 @@ def test_answer_to_emitter_by_email(client, org, team, settings, tmp_path):
     referral = Referral.objects.get()
     page = unescape(client.get(reverse("signalement", args=[referral.pk])).content.decode())
     assert "Répondre par courriel à signalements@ch-bourg.example" in page
-    client.post(reverse("signalement-repondu", args=[referral.pk]), {"courriel": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("signalement-repondu", args=[referral.pk]), {"courriel": "1"})
     referral.refresh_from_db()
     assert referral.answered_on == datetime.date(2026, 6, 15)
     sent = json.loads((tmp_path / "envois" / f"S{referral.pk}-email.json").read_text())
@@ -523,7 +532,9 @@ def test_person_calls_back_with_offer_reference(client, org, team):
     assert FrontLineContact.objects.get().person == person
 
 
-def test_sms_campaign_keeps_reachable_people_and_sends(org, team):
+def test_sms_campaign_keeps_reachable_people_and_sends(
+    org, team, django_capture_on_commit_callbacks
+):
     reachable = make_person(org=org, actor=team["as"], last_name="Joignable", phone="0611223344")
     make_person(org=org, actor=team["as"], last_name="Injoignable")
 
@@ -535,16 +546,17 @@ def test_sms_campaign_keeps_reachable_people_and_sends(org, team):
             self.sent.append(message)
 
     memory = Memory()
-    campaign = services.create_campaign(
-        actor=team["manager"],
-        name="SMS",
-        channel="SMS",
-        proposal="APPEL",
-        programme="PDP",
-        phone="36 46",
-        people=Person.objects.filter(organisation=org),
-        sender=memory,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign = services.create_campaign(
+            actor=team["manager"],
+            name="SMS",
+            channel="SMS",
+            proposal="APPEL",
+            programme="PDP",
+            phone="36 46",
+            people=Person.objects.filter(organisation=org),
+            sender=memory,
+        )
     offer = campaign.offers.get()
     assert offer.person == reachable
     assert [(m.channel, m.to, m.reference) for m in memory.sent] == [

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.http import Http404
 
 from parcours.core.exceptions import BusinessError
 from parcours.outreach import policies, services
@@ -121,3 +122,104 @@ def test_referral_update_rights(org, world):
     assert policies.can_assign_referral(manager, referral)
     assert not policies.can_assign_referral(manager69, referral)
     assert not policies.can_update_referral(manager69, referral)
+
+
+@pytest.fixture
+def desk_world(org, other_org):
+    """Une AS de l'Ain avec un rendez-vous et un signalement non attribué de son département."""
+    worker = UserFactory(organisation=org, social_worker=True, departements=["01"])
+    person = make_person(org=org, actor=worker, departement="01", last_name="Agenda")
+    referral = services.record_referral(
+        actor=worker,
+        person=person,
+        emitter="CCAS",
+        received_on=datetime.date(2026, 1, 2),
+        reason="Isolement",
+        programme="BIEN_VIEILLIR",
+    )
+    appointment = services.book_appointment(
+        actor=worker,
+        person=person,
+        staff=worker,
+        starts_at=datetime.datetime(2099, 3, 10, 9, 0, tzinfo=datetime.UTC),
+        mode="RECEPTION_RDV",
+    )
+    permanence = services.add_permanence(
+        actor=worker,
+        staff=worker,
+        weekday=1,
+        start=datetime.time(9, 0),
+        end=datetime.time(10, 30),
+        mode="RECEPTION_RDV",
+    )
+    foreign_as = UserFactory(organisation=other_org, social_worker=True, departements=["01"])
+    foreign = services.add_permanence(
+        actor=foreign_as,
+        staff=foreign_as,
+        weekday=1,
+        start=datetime.time(9, 0),
+        end=datetime.time(10, 30),
+        mode="RECEPTION_RDV",
+    )
+    return {
+        "worker": worker,
+        "referral": referral,
+        "appointment": appointment,
+        "permanence": permanence,
+        "foreign_permanence": foreign,
+    }
+
+
+SEES_PEOPLE = {"social_worker", "front_line", "secretary", "manager"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_referral_predicates_by_role(org, desk_world, role):
+    user = UserFactory(organisation=org, departements=["01"], **{role: True})
+    referral = desk_world["referral"]
+    # La file « à attribuer » et la liste de tous les signalements : un responsable.
+    assert policies.can_dispatch_referrals(user) is (role == "manager")
+    assert policies.can_dispatch_referrals(user, referral) is (role == "manager")
+    # Prendre soi-même en charge : une AS qui peut faire avancer le signalement.
+    assert policies.can_take_referral(user) is (role == "social_worker")
+    assert policies.can_take_referral(user, referral) is (role == "social_worker")
+
+
+def test_take_referral_needs_its_departement(org, desk_world):
+    as69 = UserFactory(organisation=org, social_worker=True, departements=["69"])
+    assert policies.can_take_referral(as69) is True
+    assert policies.can_take_referral(as69, desk_world["referral"]) is False
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_agenda_predicates_by_role(org, desk_world, role):
+    user = UserFactory(organisation=org, departements=["01"], **{role: True})
+    worker = desk_world["worker"]
+    # L'agenda s'ouvre sur le sien : une AS.
+    assert policies.can_hold_appointments(user) is (role == "social_worker")
+    # Régler les plages de toute AS : un responsable.
+    assert policies.can_manage_team_agendas(user) is (role == "manager")
+    assert policies.can_edit_permanences(user, worker) is (role == "manager")
+    assert policies.can_edit_permanences(user, user) is (role in SEES_PEOPLE)
+    assert policies.can_edit_permanences(user) is False
+    # « A eu lieu → entretien » : voir les accompagnements et pouvoir mettre à jour le RDV.
+    assert policies.can_record_appointment_contact(user) is (role in {"social_worker", "manager"})
+    assert policies.can_record_appointment_contact(user, desk_world["appointment"]) is (
+        role == "manager"
+    )
+    # Les plages : accueil, AS, responsables des départements ; jamais d'un autre organisme.
+    pk = desk_world["permanence"].pk
+    if role in SEES_PEOPLE:
+        assert policies.get_permanence_or_404(user, pk).staff == worker
+    else:
+        with pytest.raises(Http404):
+            policies.get_permanence_or_404(user, pk)
+    with pytest.raises(Http404):
+        policies.get_permanence_or_404(user, desk_world["foreign_permanence"].pk)
+
+
+def test_appointment_contact_for_the_staff_member(desk_world):
+    worker = desk_world["worker"]
+    assert policies.can_record_appointment_contact(worker, desk_world["appointment"]) is True
+    assert policies.can_hold_appointments(worker) is True
+    assert policies.can_edit_permanences(worker, worker) is True

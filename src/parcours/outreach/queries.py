@@ -109,6 +109,44 @@ def campaign_funnel(user, campaign) -> dict:
     return offer_rules.funnel(offer_rules.OfferFacts(*row) for row in rows)
 
 
+def campaigns_with_offer_counts(user):
+    """Les campagnes visibles de l'agent, chacune avec son nombre d'offres (``n``)."""
+    return policies.visible_campaigns(user).annotate(n=Count("offers"))
+
+
+def upcoming_sessions(campaign) -> list:
+    """Les séances à venir de la réunion d'information proposée par ``campaign``."""
+    if not campaign.group_action_id:
+        return []
+    return list(
+        campaign.group_action.sessions.filter(date__gte=clock.today()).select_related("site")
+    )
+
+
+def organisation_departements(organisation):
+    """Les départements de l'organisme (choix de la règle de ciblage)."""
+    from parcours.core.models import Departement
+
+    return Departement.objects.filter(code__in=organisation.departements.values("code"))
+
+
+def agent_departements(user) -> list[str]:
+    """Les codes des départements d'intervention de l'agent, triés."""
+    return sorted(agent_context(user).departements)
+
+
+def team_social_workers(user):
+    """Les AS actives qui interviennent dans les départements de l'agent (sans doublon)."""
+    from parcours.core.models import User
+    from parcours.core.queries import social_workers
+
+    ctx = agent_context(user)
+    workers = User.objects.none()
+    for code in sorted(ctx.departements):
+        workers = workers | social_workers(ctx.organisation_id, code)
+    return workers.distinct()
+
+
 # --- Agenda -------------------------------------------------------------------------------
 
 
@@ -116,6 +154,11 @@ def _local_naive(value):
     from django.utils import timezone
 
     return timezone.localtime(value).replace(tzinfo=None)
+
+
+def local_now():
+    """Maintenant, en heure locale sans fuseau (l'unité des créneaux de ``rules.agenda``)."""
+    return _local_naive(clock.now())
 
 
 def free_slots(user, staff_ids, first_day, days, not_before=None):

@@ -1,7 +1,13 @@
-"""Tâches de fond (django-tasks) : un ciblage lancé depuis le web, avec sa progression."""
+"""Tâches de fond (django-tasks) : un ciblage lancé depuis le web, avec sa progression.
+
+Ce module importe les services, jamais l'inverse : la vue qui a créé le ciblage
+(``services.start_targeting_run``) appelle ``run_after_commit``.
+"""
 
 import logging
+from functools import partial
 
+from django.db import transaction
 from django_tasks import task
 
 from parcours.outreach import services
@@ -54,3 +60,9 @@ def run_targeting(run_id: int) -> str:
             "l'administrateur.",
         )
     return TargetingRun.objects.get(pk=run_id).status
+
+
+def run_after_commit(run: TargetingRun) -> None:
+    """Confie le ciblage ``run`` à la tâche de fond une fois la transaction en cours validée :
+    le travailleur trouve le ciblage en base, et une création annulée ne lance rien."""
+    transaction.on_commit(partial(run_targeting.enqueue, run.pk))

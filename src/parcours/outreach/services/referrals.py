@@ -1,0 +1,176 @@
+"""Signalements : enregistrer (vers l'AS de l'accompagnement en cours), attribuer, faire
+avancer, répondre à l'émetteur (courrier noté ou courriel envoyé après validation)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from parcours.core import audit, clock, messaging
+from parcours.core.exceptions import BusinessError
+from parcours.outreach.models import Referral
+from parcours.outreach.services.delivery import Sender, send_after_commit
+from parcours.rules import referral_workflow
+
+if TYPE_CHECKING:
+    from parcours.cases.models import Case
+    from parcours.core.models import User
+    from parcours.people.models import Person
+
+
+def _open_case_for(person: Person, programme: str) -> Case | None:
+    """L'accompagnement ouvert de la personne : celui du programme d'abord, sinon le plus
+    récent."""
+    from parcours.cases.models import Case
+
+    cases = Case.objects.filter(person=person, state=Case.State.OUVERT).order_by("-opened_on")
+    return cases.filter(programme=programme).first() or cases.first()
+
+
+@transaction.atomic
+def record_referral(
+    *,
+    actor: User,
+    person: Person,
+    emitter: str,
+    received_on: datetime.date,
+    reason: str,
+    programme: str,
+    priority: str = Referral.Priority.NORMALE,
+    emitter_name: str = "",
+    emitter_address: str = "",
+) -> Referral:
+    """Enregistre un signalement. Si la personne a un accompagnement ouvert, il va à son AS
+    référente (pris en charge, rattaché à l'accompagnement) au lieu d'en ouvrir un autre."""
+    if received_on > clock.today():
+        raise BusinessError({"received_on": "La date de réception ne peut pas être dans le futur."})
+    referral = Referral(
+        organisation_id=person.organisation_id,
+        person=person,
+        emitter=emitter,
+        emitter_name=emitter_name,
+        emitter_address=emitter_address,
+        received_on=received_on,
+        reason=reason,
+        priority=priority,
+        programme=programme,
+        departement_id=person.departement_id,
+        created_by=actor,
+    )
+    case = _open_case_for(person, programme)
+    if case is not None and case.referent_id:
+        referral.case = case
+        referral.assigned_to_id = case.referent_id
+        referral.status = Referral.Status.PRIS_EN_CHARGE
+        referral.status_changed_on = clock.today()
+    referral.save()
+    audit.record_write(
+        actor=actor,
+        obj=referral,
+        before=None,
+        person_id=person.pk,
+        summary="Signalement enregistré"
+        + (" (transmis à l'AS de l'accompagnement en cours)" if referral.case_id else ""),
+    )
+    return referral
+
+
+@transaction.atomic
+def assign_referral(*, actor: User, referral: Referral, social_worker: User | None) -> Referral:
+    """Confie le signalement à une AS (prise en charge) ou le réattribue."""
+    if social_worker is None:
+        raise BusinessError({"social_worker": "Choisissez l'AS qui prend en charge."})
+    if (
+        social_worker.organisation_id != referral.organisation_id
+        or social_worker.function != "AS"
+        or not social_worker.departements.filter(code=referral.departement_id).exists()
+    ):
+        raise BusinessError(
+            {"social_worker": "Choisissez une AS qui intervient dans le département."}
+        )
+    before = audit.snapshot(referral)
+    if referral.status == Referral.Status.RECU:
+        try:
+            referral_workflow.check_transition(
+                referral.status, Referral.Status.PRIS_EN_CHARGE, has_social_worker=True
+            )
+        except referral_workflow.TransitionError as error:
+            raise BusinessError(error.message) from None
+        referral.status = Referral.Status.PRIS_EN_CHARGE
+        referral.status_changed_on = clock.today()
+    elif referral.status != Referral.Status.PRIS_EN_CHARGE:
+        raise BusinessError("Seul un signalement reçu ou pris en charge peut être attribué.")
+    referral.assigned_to = social_worker
+    referral.save()
+    audit.record_write(
+        actor=actor,
+        obj=referral,
+        before=before,
+        person_id=referral.person_id,
+        summary=f"Signalement confié à {social_worker}",
+    )
+    return referral
+
+
+@transaction.atomic
+def set_referral_status(*, actor: User, referral: Referral, status: str) -> Referral:
+    try:
+        referral_workflow.check_transition(
+            referral.status, status, has_social_worker=referral.assigned_to_id is not None
+        )
+    except referral_workflow.TransitionError as error:
+        raise BusinessError({"status": error.message}) from None
+    before = audit.snapshot(referral)
+    referral.status = status
+    referral.status_changed_on = clock.today()
+    referral.save(update_fields=["status", "status_changed_on"])
+    audit.record_write(
+        actor=actor,
+        obj=referral,
+        before=before,
+        person_id=referral.person_id,
+        summary=f"Signalement : {Referral.Status(status).label.lower()}",
+    )
+    return referral
+
+
+@transaction.atomic
+def record_answer_to_emitter(*, actor: User, referral: Referral) -> Referral:
+    if not referral_workflow.can_answer_emitter(referral.status):
+        raise BusinessError("Répondez à l'émetteur une fois le signalement pris en charge.")
+    before = audit.snapshot(referral)
+    referral.answered_on = clock.today()
+    referral.save(update_fields=["answered_on"])
+    audit.record_write(
+        actor=actor,
+        obj=referral,
+        before=before,
+        person_id=referral.person_id,
+        summary="Réponse envoyée à l'émetteur du signalement",
+    )
+    return referral
+
+
+def send_answer_email(*, actor: User, referral: Referral, sender: Sender | None = None) -> Referral:
+    """Répond à l'émetteur par courriel (adresse de réponse), par l'expéditeur configuré ;
+    le courriel part une fois la réponse notée et validée."""
+    from django.template.loader import render_to_string
+
+    address = referral.emitter_address.strip()
+    if "@" not in address:
+        raise BusinessError("L'émetteur n'a pas d'adresse de courriel.")
+    if not referral_workflow.can_answer_emitter(referral.status):
+        raise BusinessError("Répondez à l'émetteur une fois le signalement pris en charge.")
+    body = render_to_string(
+        "outreach/reponse_signalement.txt",
+        {"referral": referral, "organisation": referral.person.organisation},
+    )
+    message = messaging.Message(
+        "EMAIL", address, "Suite donnée à votre signalement", body, f"S{referral.pk}"
+    )
+    with transaction.atomic():
+        referral = record_answer_to_emitter(actor=actor, referral=referral)
+        send_after_commit(sender or messaging.get_sender(), [message])
+    return referral

@@ -1,0 +1,193 @@
+"""Campagnes d'offres de service : liste, création, suivi, courriers, relances, réponses."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from parcours.core.exceptions import BusinessError
+from parcours.core.forms import apply_business_errors
+from parcours.core.nomenclatures import StatutOffre, TypeCollectif
+from parcours.core.pagination import paginate
+from parcours.core.pdf import pdf_response
+from parcours.groups import policies as group_policies
+from parcours.outreach import letters, policies, queries, services
+from parcours.outreach.forms import CampaignForm
+from parcours.outreach.models import TargetingRun
+from parcours.outreach.views.common import manager_only, personal_link, search_candidates
+from parcours.people.policies import visible_people
+
+
+@login_required
+def campaign_list(request):
+    manager_only(request)
+    campaigns = queries.campaigns_with_offer_counts(request.user)
+    return render(
+        request,
+        "outreach/campagnes.html",
+        {"campaigns": campaigns[:50], "nav": "detection"},
+    )
+
+
+@login_required
+def campaign_new(request):
+    manager_only(request)
+    run = None
+    run_pk = request.GET.get("ciblage") or request.POST.get("ciblage")
+    if run_pk and str(run_pk).isdigit():
+        run = policies.get_run_or_404(request.user, int(run_pk))
+        if run.dry_run or run.status != TargetingRun.Status.TERMINE:
+            raise Http404("Introuvable.")
+    candidates = []
+    if run is None and request.method == "POST":
+        kept = [v for v in request.POST.getlist("people") if v.isdigit()]
+        candidates = list(visible_people(request.user).filter(pk__in=kept))
+        found = search_candidates(request, request.POST.get("q", "").strip())
+        candidates += [p for p in found if p.pk not in {c.pk for c in candidates}]
+    actions = group_policies.visible_actions(request.user).filter(
+        type=TypeCollectif.INFO_COLLECTIVE
+    )
+    form = CampaignForm(request.POST or None, run=run, candidates=candidates, actions=actions)
+    searching = request.method == "POST" and request.POST.get("action") == "chercher"
+    entries = policies.visible_entries(request.user, run) if run is not None else None
+    if request.method == "POST" and not searching and form.is_valid():
+        data = form.cleaned_data
+        if run is not None:
+            people = [e.person for e in entries.select_related("person").order_by("line")]
+        else:
+            people = data["people"]
+        try:
+            campaign = services.create_campaign(
+                actor=request.user,
+                name=data["name"],
+                channel=data["channel"],
+                proposal=data["proposal"],
+                programme=data["programme"],
+                phone=data["phone"],
+                people=people,
+                run=run,
+                group_action=data["group_action"],
+                link=personal_link(request),
+            )
+        except BusinessError as error:
+            apply_business_errors(form, error)
+        else:
+            sent = campaign.offers.count()
+            left = len(people) - sent
+            messages.success(
+                request,
+                f"Campagne créée : {sent} offres de service."
+                + (
+                    f" {left} personnes sans coordonnées pour ce canal ont été écartées."
+                    if left
+                    else ""
+                ),
+            )
+            return redirect("campagne", pk=campaign.pk)
+    if searching:
+        form.errors.clear()
+    return render(
+        request,
+        "outreach/campagne_nouvelle.html",
+        {
+            "form": form,
+            "run": run,
+            "entries_count": entries.count() if entries is not None else 0,
+            "nav": "detection",
+        },
+    )
+
+
+@login_required
+def campaign_detail(request, pk):
+    campaign = policies.get_campaign_or_404(request.user, pk)
+    offers = (
+        policies.visible_offers(request.user)
+        .filter(campaign=campaign)
+        .select_related("person")
+        .order_by("id")
+    )
+    page, query = paginate(request, offers)
+    return render(
+        request,
+        "outreach/campagne.html",
+        {
+            "campaign": campaign,
+            "page": page,
+            "query": query,
+            "funnel": queries.campaign_funnel(request.user, campaign),
+            "statuses": StatutOffre.choices,
+            "nav": "detection",
+        },
+    )
+
+
+@login_required
+def campaign_letters(request, pk):
+    campaign = policies.get_campaign_or_404(request.user, pk)
+    offers = (
+        policies.visible_offers(request.user)
+        .filter(campaign=campaign)
+        .select_related("person", "person__commune")
+        .order_by("person__last_name_key", "id")
+    )
+    reminder = request.GET.get("relance") == "1"
+    if reminder:
+        offers = offers.filter(status__in=[StatutOffre.ENVOYEE, StatutOffre.SANS_REPONSE])
+    offers = list(offers)
+    sessions = []
+    if campaign.group_action_id:
+        # Réunion d'information : le lien personnel de chaque personne et les dates à venir.
+        invitations = services.campaign_invitations(campaign, offers)
+        link = personal_link(request)
+        for offer in offers:
+            invitation = invitations.get(offer.person_id)
+            offer.link = link(invitation) if invitation else ""
+        sessions = queries.upcoming_sessions(campaign)
+    pdf = letters.render_pdf(
+        "outreach/pdf/lettres_campagne.html",
+        {
+            "campaign": campaign,
+            "reminder": reminder,
+            "offers": offers,
+            "sessions": sessions,
+        },
+        user=request.user,
+    )
+    return pdf_response(pdf, f"campagne-{campaign.pk}-courriers.pdf")
+
+
+@login_required
+@require_POST
+def campaign_remind(request, pk):
+    campaign = policies.get_campaign_or_404(request.user, pk)
+    offers = policies.visible_offers(request.user).filter(campaign=campaign)
+    count = services.remind_campaign(
+        actor=request.user, campaign=campaign, offers=list(offers), link=personal_link(request)
+    )
+    messages.success(
+        request, f"{count} offre{'s' if count > 1 else ''} relancée{'s' if count > 1 else ''}."
+    )
+    return redirect("campagne", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def offer_update(request, pk):
+    offer = policies.get_offer_or_404(request.user, pk)
+    if not policies.can_manage_targeting(request.user):
+        raise Http404("Introuvable.")
+    action = request.POST.get("action", "")
+    try:
+        if action == "relancer":
+            services.remind_offer(actor=request.user, offer=offer)
+            messages.success(request, f"Relance notée pour l'offre {offer.reference}.")
+        elif action in StatutOffre.values:
+            services.set_offer_status(actor=request.user, offer=offer, status=action)
+            messages.success(request, f"Offre {offer.reference} : {offer.get_status_display()}.")
+        else:
+            raise Http404("Introuvable.")
+    except BusinessError as error:
+        messages.error(request, next(iter(error.errors.values())))
+    return redirect("campagne", pk=offer.campaign_id)

@@ -1,0 +1,126 @@
+"""Ciblages : import d'un extrait (essai puis import réel), règle, avancement."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from parcours.core.exceptions import BusinessError
+from parcours.core.forms import apply_business_errors
+from parcours.outreach import policies, queries, services, tasks
+from parcours.outreach.forms import ExtractUploadForm, RuleForm
+from parcours.outreach.models import TargetingRun
+from parcours.outreach.views.common import manager_only
+from parcours.rules import targeting
+
+
+def _import_dir():
+    return getattr(settings, "PARCOURS_IMPORT_DIR", settings.VAR_DIR / "imports")
+
+
+@login_required
+def targeting_list(request):
+    manager_only(request)
+    organisation = request.user.organisation
+    rule = services.targeting_rule(organisation=organisation)
+    form = ExtractUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        path, name = services.store_upload(
+            uploaded=form.cleaned_data["fichier"], directory=_import_dir()
+        )
+        run = services.start_targeting_run(
+            actor=request.user,
+            organisation=organisation,
+            file_path=path,
+            file_name=name,
+            extraction_date=form.cleaned_data["date_extraction"],
+            dry_run=True,
+        )
+        tasks.run_after_commit(run)
+        return redirect("ciblage", pk=run.pk)
+    return render(
+        request,
+        "outreach/ciblages.html",
+        {
+            "form": form,
+            "rule": rule,
+            "rule_text": targeting.describe(rule.code, rule.parameters),
+            "runs": policies.visible_runs(request.user).select_related("created_by")[:30],
+            "nav": "detection",
+        },
+    )
+
+
+@login_required
+def targeting_rule(request):
+    manager_only(request)
+    rule = services.targeting_rule(organisation=request.user.organisation)
+    departements = queries.organisation_departements(request.user.organisation)
+    form = RuleForm(request.POST or None, initial=rule.parameters, departements=departements)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_targeting_rule(
+                actor=request.user, rule=rule, parameters=form.cleaned_data
+            )
+        except BusinessError as error:
+            apply_business_errors(form, error)
+        else:
+            messages.success(request, "La règle de ciblage est enregistrée.")
+            return redirect("ciblages")
+    return render(
+        request, "outreach/ciblage_regle.html", {"form": form, "rule": rule, "nav": "detection"}
+    )
+
+
+def _run_context(request, run):
+    context = {"run": run, "nav": "detection", "rule_text": ""}
+    if run.rule_code in targeting.RULES:
+        context["rule_text"] = targeting.describe(run.rule_code, run.parameters)
+    context["can_launch"] = (
+        run.dry_run
+        and run.status == TargetingRun.Status.TERMINE
+        and bool(run.file_path)
+        and services.previous_import(run.organisation, run.file_sha256) is None
+    )
+    context["errors"] = run.errors[:200]
+    context["entries"] = []
+    if not run.dry_run and run.status == TargetingRun.Status.TERMINE:
+        context["entries"] = (
+            policies.visible_entries(request.user, run)
+            .select_related("person", "departement")
+            .order_by("line")[:50]
+        )
+    return context
+
+
+@login_required
+def targeting_detail(request, pk):
+    run = policies.get_run_or_404(request.user, pk)
+    return render(request, "outreach/ciblage.html", _run_context(request, run))
+
+
+@login_required
+def targeting_progress(request, pk):
+    run = policies.get_run_or_404(request.user, pk)
+    return render(request, "outreach/partials/ciblage_etat.html", _run_context(request, run))
+
+
+@login_required
+@require_POST
+def targeting_launch(request, pk):
+    run = policies.get_run_or_404(request.user, pk)
+    context = _run_context(request, run)
+    if not context["can_launch"]:
+        messages.error(request, "Cet essai ne peut pas être lancé pour de bon.")
+        return redirect("ciblage", pk=run.pk)
+    real = services.start_targeting_run(
+        actor=request.user,
+        organisation=run.organisation,
+        file_path=run.file_path,
+        file_name=run.file_name,
+        extraction_date=run.extraction_date,
+        dry_run=False,
+    )
+    tasks.run_after_commit(real)
+    return redirect("ciblage", pk=real.pk)
