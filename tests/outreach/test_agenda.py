@@ -267,7 +267,7 @@ def test_taken_first_slot_is_refused_with_a_message(client, org, team):
     first = make_person(org=org, actor=team["desk"], last_name="Premier")
     second = make_person(org=org, actor=team["desk"], last_name="Second")
     plage = team["as"].permanences.get()
-    nine = datetime.datetime(2026, 6, 16, 9, 0)  # heure locale, comme le formulaire
+    nine = datetime.datetime(2026, 6, 16, 9, 0)  # noqa: DTZ001 (heure locale, comme le formulaire)
     appointment = services.book_first_slot(
         actor=team["desk"], person=first, permanence=plage, starts=nine
     )
@@ -283,7 +283,7 @@ def test_taken_first_slot_is_refused_with_a_message(client, org, team):
             actor=team["desk"],
             person=second,
             permanence=plage,
-            starts=datetime.datetime(2026, 6, 16, 9, 10),
+            starts=datetime.datetime(2026, 6, 16, 9, 10),  # noqa: DTZ001 (heure locale)
         )
     login_as(client, team["desk"])
     response = client.post(

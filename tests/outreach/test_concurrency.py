@@ -69,7 +69,7 @@ def test_simultaneous_first_slot_bookings_make_one_appointment(org):
                 actor=desk,
                 person=person,
                 permanence=permanence,
-                starts=datetime.datetime(2026, 6, 16, 9, 0),
+                starts=datetime.datetime(2026, 6, 16, 9, 0),  # noqa: DTZ001 (heure locale)
             )
             booked.append(person.pk)
         except BusinessError as error:
