@@ -112,9 +112,13 @@ class PrivateNoteForm(Form):
     )
 
 
+#: La première ligne du choix de l'issue (les issues permises suivent, selon le programme).
+NO_OUTCOME = ("", "— Choisir l'issue —")
+
+
 class CloseForm(Form):
     closed_on = forms.DateField(label="Date de clôture", widget=DateInput())
-    outcome = forms.ChoiceField(label="Issue", choices=[("", "— Choisir l'issue —")])
+    outcome = forms.ChoiceField(label="Issue", choices=[NO_OUTCOME])
     risk = forms.ChoiceField(
         label="Risque", required=False, choices=[("", "— Choisir —"), *Risque.choices]
     )
@@ -132,7 +136,9 @@ class CloseForm(Form):
         super().__init__(*args, **kwargs)
         self.case = case
         allowed = case_workflow.allowed_outcomes(case.programme)
-        self.fields["outcome"].choices += [(c, Issue(c).label) for c in allowed]
+        outcome = self.fields["outcome"]
+        assert isinstance(outcome, forms.ChoiceField)
+        outcome.choices = [NO_OUTCOME, *((c, Issue(c).label) for c in allowed)]
         self.initial.setdefault("closed_on", clock.today())
         self.initial.setdefault("version", case.version)
         if case.programme != Programme.PDP:

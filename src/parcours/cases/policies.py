@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 def visible_cases(user: User) -> QuerySet[Case]:
     ctx = agent_context(user)
-    if not ctx.sees_cases:
+    if not ctx.sees_cases or ctx.organisation_id is None:
         return Case.objects.none()
     return Case.objects.filter(
         organisation_id=ctx.organisation_id, departement_id__in=ctx.departements
@@ -38,7 +38,7 @@ def visible_cases(user: User) -> QuerySet[Case]:
 
 def visible_contacts(user: User) -> QuerySet[Contact]:
     ctx = agent_context(user)
-    if not ctx.sees_cases:
+    if not ctx.sees_cases or ctx.organisation_id is None:
         return Contact.objects.none()
     return Contact.objects.filter(
         organisation_id=ctx.organisation_id, case__departement_id__in=ctx.departements

@@ -6,8 +6,10 @@ Les agrégats sont faits en SQL ; les seuils (4 mois, objectif de VAD) viennent 
 composée (``www/queries.py``).
 """
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Coalesce
@@ -91,7 +93,7 @@ def team_figures(user, today: date, organisation) -> list[dict]:
     )
     rows = []
     for worker in workers:
-        stats = per_staff.get(worker.pk, {})
+        stats: Mapping[str, Any] = per_staff.get(worker.pk, {})
         fte = worker.fte or Decimal(1)
         target = int((Decimal(organisation.home_visit_target) * fte).to_integral_value())
         home_visits = stats.get("home_visits", 0)
@@ -192,7 +194,9 @@ def departement_figures(user, today: date) -> list[dict]:
         .annotate(n=Count("id"))
         .order_by()
     )
-    by_departement = {row["case__departement"]: row for row in contacts}
+    by_departement: dict[str, Mapping[str, Any]] = {
+        row["case__departement"]: row for row in contacts
+    }
     return [
         {
             "departement": code,

@@ -43,7 +43,7 @@ def _bump(case: Case) -> None:
 @transaction.atomic
 def open_case(
     *,
-    actor: User | None,
+    actor: User,
     person: Person,
     programme: str,
     origin: str,

@@ -58,7 +58,7 @@ def record(
     organisation_id: int | None = None,
 ) -> AuditEntry:
     if obj is not None:
-        object_type = object_type or obj._meta.model_name
+        object_type = object_type or obj._meta.model_name or ""
         object_id = object_id or str(obj.pk)
         organisation_id = organisation_id or getattr(obj, "organisation_id", None)
     if organisation_id is None and actor is not None:
@@ -111,9 +111,9 @@ def record_write(
 def audited_models() -> dict[str, type[models.Model]]:
     """Les modèles de Parcours par ``model_name`` (la valeur de ``AuditEntry.object_type``)."""
     return {
-        model._meta.model_name: model
+        name: model
         for model in apps.get_models()
-        if model.__module__.startswith("parcours.")
+        if model.__module__.startswith("parcours.") and (name := model._meta.model_name)
     }
 
 

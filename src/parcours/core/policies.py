@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 
 from parcours.core.models import AuditEntry, Organisation, Sector, Site, User
@@ -87,7 +88,7 @@ def visible_sectors(user: AnyUser) -> QuerySet[Sector]:
 def visible_staff(user: AnyUser) -> QuerySet[User]:
     """Administrateur : tout l'organisme ; responsable : les agents de ses départements."""
     ctx = agent_context(user)
-    if ctx.organisation_id is None:
+    if ctx.organisation_id is None or ctx.user_id is None:
         return User.objects.none()
     staff = User.objects.filter(organisation_id=ctx.organisation_id)
     if ctx.is_org_admin:
@@ -100,7 +101,7 @@ def visible_staff(user: AnyUser) -> QuerySet[User]:
 def visible_audit(user: AnyUser) -> QuerySet[AuditEntry]:
     """Le journal de l'organisme, pour son administrateur seulement."""
     ctx = agent_context(user)
-    if not ctx.is_org_admin:
+    if not ctx.is_org_admin or ctx.organisation_id is None:
         return AuditEntry.objects.none()
     return AuditEntry.objects.filter(organisation_id=ctx.organisation_id)
 
@@ -121,5 +122,5 @@ def get_or_404(queryset: QuerySet[M], pk: object) -> M:
     """L'objet ``pk`` du QuerySet (déjà filtré par une politique), ou 404."""
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404("Introuvable.") from None

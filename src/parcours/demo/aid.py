@@ -149,7 +149,7 @@ def generate(*, code: str = "carsat-demo", seed: int = 2026) -> dict:
         .select_related("person")
         .order_by("pk")
     )
-    cases = []
+    cases: list[tuple[Person, str, datetime.date, dict[str, object], Evaluation | None]] = []
     for e in autonomous:
         on = e.evaluated_on + datetime.timedelta(days=rng.randint(1, 10))
         facts = {"regime": "REGIME_GENERAL", "hours": D(rng.choice([8, 10, 12, 16])),
@@ -160,10 +160,10 @@ def generate(*, code: str = "carsat-demo", seed: int = 2026) -> dict:
         code = rng.choice(["cpam-secours-urgence", "cpam-aide-precarite", "cpam-au-dela-c2s"])
         facts = {"monthly_income": D(rng.randint(700, 1250))}
         cases.append((person, code, on, facts, None))
-    for person, code, on, facts, evaluation in cases:
+    for person, code, on, facts, source in cases:
         if on > today:
             continue
-        _play(rng, person, code, on, facts, evaluation, workers, managers, today)
+        _play(rng, person, code, on, facts, source, workers, managers, today)
         summary["requests"] += 1
     _sessions(organisation, managers, today)
     _overpayments(organisation, managers, today)

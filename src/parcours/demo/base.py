@@ -59,7 +59,12 @@ def generate(*, code: str = "carsat-demo", people: int = 2000, seed: int = 2026)
         sites = demo_organisation.sites(organisation)
         demo_organisation.sectors(organisation, staff)
         workers = {
-            d: [u for u in staff.values() if u.function == Fonction.AS and d in u.demo_departements]
+            d: [
+                u
+                for u in staff.values()
+                if u.function == Fonction.AS
+                and d in demo_organisation.STAFF_DEPARTEMENTS[u.username]
+            ]
             for d in ("01", "69")
         }
         communes = {
@@ -70,9 +75,10 @@ def generate(*, code: str = "carsat-demo", people: int = 2000, seed: int = 2026)
             )
             for d in ("01", "69")
         }
-        persons = demo_people.people(organisation, staff["csam.ain"], people, rng, today, communes)
+        drawn = demo_people.people(organisation, staff["csam.ain"], people, rng, today, communes)
+        persons = [person for person, _ in drawn]
         summary.people = len(persons)
-        demo_cases.activity(organisation, persons, workers, sites, rng, today, summary)
+        demo_cases.activity(organisation, drawn, workers, sites, rng, today, summary)
         demo_outreach.appointments(organisation, persons, workers, sites, staff, rng, today)
     summary.seconds = time.perf_counter() - started
     return summary

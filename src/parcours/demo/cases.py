@@ -22,6 +22,7 @@ from parcours.core.models import AuditEntry, Organisation, Site, User
 from parcours.core.nomenclatures import Mode, Programme
 from parcours.demo.common import Summary
 from parcours.demo.common import pick as _pick
+from parcours.demo.people import Profile
 from parcours.people.models import Person
 
 ORIGINS = [
@@ -131,7 +132,7 @@ OBJECTIVES = [
 
 def activity(
     organisation: Organisation,
-    persons: list[Person],
+    persons: list[tuple[Person, Profile]],
     workers: dict[str, list[User]],
     sites: dict[str, list[Site]],
     rng: random.Random,
@@ -142,7 +143,7 @@ def activity(
     ``summary`` reçoit les comptes."""
     year_ago = today - datetime.timedelta(days=365)
     cases, plans = [], []
-    for person in persons:
+    for person, profile in persons:
         referent = rng.choice(workers[person.departement_id])
         opened = (
             year_ago - datetime.timedelta(days=60) + datetime.timedelta(days=rng.randint(0, 420))
@@ -150,7 +151,7 @@ def activity(
         opened = min(opened, today)
         one_off = rng.random() < 0.35
         n_contacts = 1 if one_off else max(2, int(rng.gauss(7, 2.5)))
-        older = person.demo_age >= 60
+        older = profile.age >= 60
         # Quelques accompagnements en sommeil : dernier entretien il y a plus de 4 mois.
         dormant = not one_off and rng.random() < 0.06
         span_end = min(today, opened + datetime.timedelta(days=int(rng.gauss(200, 60))))
@@ -174,13 +175,13 @@ def activity(
         case = Case(
             organisation=organisation,
             person=person,
-            programme=person.demo_programme,
+            programme=profile.programme,
             origin=_pick(rng, ORIGINS),
             departement_id=person.departement_id,
             referent=referent,
             opened_on=opened,
         )
-        if person.demo_programme == Programme.PDP:
+        if profile.programme == Programme.PDP:
             case.risk = _pick(rng, [("MALADIE", 80), ("AT_MP", 20)])
             case.sector = _pick(rng, SECTORS)
             case.employment_contract = _pick(
@@ -190,7 +191,7 @@ def activity(
             case.state = Case.State.CLOS
             case.closed_on = min(today, dates[-1] + datetime.timedelta(days=rng.randint(0, 20)))
             case.outcome = _pick(
-                rng, PDP_OUTCOMES if person.demo_programme == Programme.PDP else GENERAL_OUTCOMES
+                rng, PDP_OUTCOMES if profile.programme == Programme.PDP else GENERAL_OUTCOMES
             )
             summary.closed += 1
         if rng.random() < 0.3:
@@ -208,7 +209,7 @@ def activity(
                 Case(
                     organisation=organisation,
                     person=person,
-                    programme=person.demo_programme,
+                    programme=profile.programme,
                     origin=_pick(rng, ORIGINS),
                     departement_id=person.departement_id,
                     referent=referent,
@@ -217,9 +218,7 @@ def activity(
                     closed_on=past[-1] + datetime.timedelta(days=rng.randint(1, 30)),
                     outcome=_pick(
                         rng,
-                        PDP_OUTCOMES
-                        if person.demo_programme == Programme.PDP
-                        else GENERAL_OUTCOMES,
+                        PDP_OUTCOMES if profile.programme == Programme.PDP else GENERAL_OUTCOMES,
                     ),
                     risk=case.risk,
                     sector=case.sector,
@@ -231,6 +230,7 @@ def activity(
     cases = Case.objects.bulk_create(cases, batch_size=500)
     summary.cases = len(cases)
     events, contacts, objectives, notes = [], [], [], []
+    olders = []  # pour chaque entretien : la personne a-t-elle 60 ans ou plus ?
     for case, (dates, older, referent) in zip(cases, plans, strict=True):
         events.append(
             CaseEvent(
@@ -267,8 +267,8 @@ def activity(
                 else None,
                 note=rng.choice(NOTES) if rng.random() < 0.4 else "",
             )
-            contact.demo_older = older
             contacts.append(contact)
+            olders.append(older)
         if len(dates) > 2 and rng.random() < 0.5:
             objectives.append(
                 Objective(
@@ -293,12 +293,12 @@ def activity(
     summary.contacts = len(contacts)
     summary.home_visits = sum(1 for c in contacts if c.mode == Mode.VAD)
     actions, problems = [], []
-    for contact in contacts:
+    for contact, older in zip(contacts, olders, strict=True):
         for code in set(
             rng.choices([a for a, _ in ACTIONS], [w for _, w in ACTIONS], k=rng.randint(1, 3))
         ):
             actions.append(ContactAction(contact=contact, code=code))
-        weighted = PROBLEMS_OLDER if contact.demo_older else PROBLEMS_WORKING_AGE
+        weighted = PROBLEMS_OLDER if older else PROBLEMS_WORKING_AGE
         for code in set(
             rng.choices([p for p, _ in weighted], [w for _, w in weighted], k=rng.randint(1, 2))
         ):

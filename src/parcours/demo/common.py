@@ -4,11 +4,14 @@ import random
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
+T = TypeVar("T")
 
-def pick(rng: random.Random, weighted: Sequence[tuple]) -> object:
+
+def pick(rng: random.Random, weighted: Sequence[tuple[T, float]]) -> T:
     """Une valeur de ``[(valeur, poids), …]`` tirée selon les poids."""
     return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
 

@@ -28,6 +28,8 @@ STAFF = [
     ("pilotage", "Hélène", "Garnier", Fonction.PILOTAGE, ["01", "69"], "1.00", False),
     ("admin", "Marc", "Renaud", "", ["01", "69"], "1.00", True),
 ]
+#: Les départements d'intervention de chaque agent de démonstration.
+STAFF_DEPARTEMENTS = {username: deps for username, _, _, _, deps, _, _ in STAFF}
 DEMO_LOGINS = [
     ("as.ain, as2.ain, as.rhone, as2.rhone, as3.rhone", "assistant·e de service social"),
     ("csam.ain, csam.rhone, secretaire.rhone", "accueil"),
@@ -140,15 +142,15 @@ def staff(organisation: Organisation) -> dict[str, User]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        user.departements.set(deps)
-        user.demo_departements = deps
+        # django-stubs n'admet que des clés entières ; celle d'un département est son code.
+        user.departements.set(deps)  # type: ignore[arg-type]
         staff[username] = user
     return staff
 
 
 def sites(organisation: Organisation) -> dict[str, list[Site]]:
     """Les lieux d'accueil par département ; chaque agent territorial est rattaché au premier."""
-    sites = {}
+    sites: dict[str, list[Site]] = {}
     for name, kind, dep, commune, address, partner in SITES:
         site, _ = Site.objects.update_or_create(
             organisation=organisation,
@@ -196,4 +198,5 @@ def sectors(organisation: Organisation, staff: dict[str, User]) -> None:
                 name=f"Secteur {dep}-{i + 1}",
                 defaults={"departement_id": dep, "social_worker": staff[username]},
             )
-            sector.communes.set(codes[i * size : (i + 1) * size])
+            # django-stubs n'admet que des clés entières ; celle d'une commune est son code INSEE.
+            sector.communes.set(codes[i * size : (i + 1) * size])  # type: ignore[arg-type]

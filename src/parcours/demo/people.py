@@ -6,6 +6,7 @@ NIR), avec leur entrée d'audit.
 
 import datetime
 import random
+from dataclasses import dataclass
 
 from parcours.core import clock
 from parcours.core.models import AuditEntry, Organisation, User
@@ -69,6 +70,14 @@ PROGRAMMES = [
 ]
 
 
+@dataclass(frozen=True)
+class Profile:
+    """Ce que la suite de la démonstration reprend du tirage d'une personne."""
+
+    programme: str
+    age: int
+
+
 def people(
     organisation: Organisation,
     creator: User,
@@ -76,10 +85,10 @@ def people(
     rng: random.Random,
     today: datetime.date,
     communes: dict[str, list[tuple]],
-) -> list[Person]:
-    """``count`` personnes (Rhône 60 %, Ain 40 %) ; chacune porte ``demo_programme`` et
-    ``demo_age`` pour la suite de la démonstration."""
-    persons = []
+) -> list[tuple[Person, Profile]]:
+    """``count`` personnes (Rhône 60 %, Ain 40 %), chacune avec son programme et son âge
+    (``Profile``) pour la suite de la démonstration."""
+    persons, profiles = [], []
     for i in range(count):
         dep = "69" if i % 5 < 3 else "01"  # Rhône 60 %, Ain 40 %
         programme = _pick(rng, PROGRAMMES)
@@ -124,8 +133,7 @@ def people(
             gir=rng.choice([4, 5, 5, 6, 6, 6]) if age >= 75 else None,
             created_by=creator,
         )
-        person.demo_programme = programme
-        person.demo_age = age
+        profiles.append(Profile(programme=programme, age=age))
         derive_search_keys(person)
         if rng.random() < 0.8:
             base = (
@@ -135,8 +143,6 @@ def people(
             set_nir(person, f"{base}{nir_rules.compute_key(base):02d}")
         persons.append(person)
     created = Person.objects.bulk_create(persons, batch_size=500)
-    for person, original in zip(created, persons, strict=True):
-        person.demo_programme, person.demo_age = original.demo_programme, original.demo_age
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(
@@ -153,4 +159,4 @@ def people(
         ],
         batch_size=1000,
     )
-    return created
+    return list(zip(created, profiles, strict=True))

@@ -14,16 +14,16 @@ from parcours.steering import report
 from parcours.steering.indicators import BY_CODE
 from parcours.steering.models import Target
 
-# indicateur -> objectif : facteur appliqué à la valeur de l'année, ou valeur fixe
-DEMO_TARGETS = {
-    "PERS.IND": ("factor", (0.9, 1.15)),
-    "ENT.FAF": ("factor", (0.9, 1.15)),
-    "VAD.ETP": ("fixed", Decimal(300)),
-    "FILE.ETP": ("factor", (0.9, 1.2)),
-    "SER.PSB.05.01": ("fixed", Decimal(90)),
-    "EFF.PRE.08.01": ("factor", (0.85, 1.1)),
-    "PDP.MAINTIEN": ("fixed", Decimal(25)),
-    "PDP.DUREE": ("fixed", Decimal("6.6")),
+# indicateur -> objectif : intervalle du facteur appliqué à la valeur de l'année, ou valeur fixe
+DEMO_TARGETS: dict[str, tuple[float, float] | Decimal] = {
+    "PERS.IND": (0.9, 1.15),
+    "ENT.FAF": (0.9, 1.15),
+    "VAD.ETP": Decimal(300),
+    "FILE.ETP": (0.9, 1.2),
+    "SER.PSB.05.01": Decimal(90),
+    "EFF.PRE.08.01": (0.85, 1.1),
+    "PDP.MAINTIEN": Decimal(25),
+    "PDP.DUREE": Decimal("6.6"),
 }
 
 
@@ -44,8 +44,8 @@ def generate(*, code: str, seed: int) -> int:
     for where in territories:
         document = report.build(organisation, year, where, departements=False)
         scope = report.Scope(organisation.pk, year, where, False)
-        for code, (kind, param) in DEMO_TARGETS.items():
-            if kind == "factor":
+        for code, param in DEMO_TARGETS.items():
+            if isinstance(param, tuple):  # un facteur tiré dans l'intervalle
                 value = BY_CODE[code].compute(document, scope)
                 if value is None:
                     continue

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def visible_people(user: User) -> QuerySet[Person]:
     ctx = agent_context(user)
-    if not ctx.sees_people:
+    if not ctx.sees_people or ctx.organisation_id is None:
         return Person.objects.none()
     return Person.objects.filter(
         organisation_id=ctx.organisation_id,

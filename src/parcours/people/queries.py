@@ -124,7 +124,7 @@ def search_people(user, query: str, limit: int = MAX_RESULTS) -> list[Person]:
             budget = text.typo_budget(token)
             if not budget:
                 continue
-            names = _distinct_names(people.query.model._meta.db_table, user, token[:2])
+            names = _distinct_names(people.model._meta.db_table, user, token[:2])
             close = [n for n in names if text.edit_distance(token, n, budget) <= budget]
             if close:
                 matches = people.filter(rest, last_name_key__in=close).order_by(*order)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Field, ForeignObjectRel, Q
 
 from parcours.core import audit, clock, crypto
 from parcours.core.exceptions import ConflictError
@@ -218,7 +218,11 @@ _MERGE_CLASHES = {
 def _person_links() -> Iterator[tuple[type[Model], str]]:
     """Chaque clé étrangère vers ``Person`` depuis un autre modèle (sauf « fusionné dans »)."""
     for field in Person._meta.get_fields(include_hidden=True):
-        if field.one_to_many and field.related_model is not Person:
+        if (
+            isinstance(field, ForeignObjectRel)
+            and field.one_to_many
+            and field.related_model is not Person
+        ):
             yield field.related_model, field.field.name
 
 
@@ -237,8 +241,8 @@ def _move_links(*, duplicate: Person, keep: Person) -> dict:
             if not isinstance(constraint, UniqueConstraint) or name not in fields:
                 continue
             others = [f for f in fields if f != name]
-            kept = set(model.objects.filter(**{name: keep}).values_list(*others))
-            if kept & set(model.objects.filter(**{name: duplicate}).values_list(*others)):
+            kept = set(model._default_manager.filter(**{name: keep}).values_list(*others))
+            if kept & set(model._default_manager.filter(**{name: duplicate}).values_list(*others)):
                 reasons.append(
                     _MERGE_CLASHES.get(model._meta.label, "ont un enregistrement en double")
                 )
@@ -249,9 +253,9 @@ def _move_links(*, duplicate: Person, keep: Person) -> dict:
         )
     moved = {}
     for model, name in links:
-        pks = list(model.objects.filter(**{name: duplicate}).values_list("pk", flat=True))
+        pks = list(model._default_manager.filter(**{name: duplicate}).values_list("pk", flat=True))
         if pks:
-            model.objects.filter(pk__in=pks).update(**{name: keep})
+            model._default_manager.filter(pk__in=pks).update(**{name: keep})
             moved[model._meta.label] = pks
     return moved
 
@@ -284,6 +288,7 @@ def merge_people(*, actor: User, keep: Person, duplicate: Person) -> Person:
     filled = []
     for name in MERGE_FILLABLE:
         field = Person._meta.get_field(name)
+        assert isinstance(field, Field)  # MERGE_FILLABLE : des champs, pas des relations inverses
         if getattr(keep, field.attname) in ("", None) and getattr(duplicate, field.attname) not in (
             "",
             None,

@@ -40,7 +40,7 @@ def _record(
     before: dict | None,
     after: dict,
     summary: str,
-    organisation_id: int,
+    organisation_id: int | None,
     object_type: str = "",
 ) -> AuditEntry:
     """Comme ``audit.record_write`` (création : tout « après » ; modification : l'écart), avec
@@ -63,4 +63,4 @@ def _record(
 
 
 def _lock(model: type[M], pk: object) -> M:
-    return model.objects.select_for_update().get(pk=pk)
+    return model._default_manager.select_for_update().get(pk=pk)

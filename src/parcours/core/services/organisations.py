@@ -12,7 +12,7 @@ from django.db import transaction
 from parcours.core import audit
 from parcours.core.exceptions import BusinessError
 from parcours.core.models import Departement, Organisation, Region
-from parcours.core.services._common import _codes, _key, _lock, _plural, _record
+from parcours.core.services._common import _codes, _lock, _plural, _record
 from parcours.core.services.staff import create_staff
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def _check_target(home_visit_target: object, errors: dict[str, str]) -> None:
 @transaction.atomic
 def update_organisation(
     *,
-    actor: User,
+    actor: User | None,
     organisation: Organisation,
     name: str,
     departements: Iterable[Departement | str],
@@ -95,7 +95,8 @@ def update_organisation(
         raise BusinessError(errors)
     organisation.name, organisation.home_visit_target = name, home_visit_target
     organisation.save(update_fields=["name", "home_visit_target"])
-    organisation.departements.set(codes)
+    # django-stubs n'admet que des clés entières ; celle d'un département est son code.
+    organisation.departements.set(codes)  # type: ignore[arg-type]
     _record(
         actor=actor,
         obj=organisation,
@@ -140,7 +141,7 @@ def create_organisation(
         errors["name"] = "Donnez le nom de l'organisme."
     if kind not in Organisation.Kind.values:
         errors["kind"] = "Nature d'organisme inconnue."
-    region_code = _key(region) or None
+    region_code = (region.pk if isinstance(region, Region) else region) or None
     if region_code is not None and not Region.objects.filter(code=region_code).exists():
         errors["region"] = f"Région inconnue : {region_code}."
     codes = _codes(departements)
@@ -160,7 +161,8 @@ def create_organisation(
         region_id=region_code,
         home_visit_target=home_visit_target,
     )
-    organisation.departements.set(codes)
+    # django-stubs n'admet que des clés entières ; celle d'un département est son code.
+    organisation.departements.set(codes)  # type: ignore[arg-type]
     _record(
         actor=actor,
         obj=organisation,

@@ -35,12 +35,12 @@ def _sector_values(
     covered = _covered(organisation)
     if not name:
         errors["name"] = "Donnez un nom au secteur."
-    elif (
-        Sector.objects.filter(organisation=organisation, name__iexact=name)
-        .exclude(pk=sector_pk)
-        .exists()
-    ):
-        errors["name"] = f"Un autre secteur s'appelle déjà « {name} »."
+    else:
+        homonyms = Sector.objects.filter(organisation=organisation, name__iexact=name)
+        if sector_pk is not None:
+            homonyms = homonyms.exclude(pk=sector_pk)
+        if homonyms.exists():
+            errors["name"] = f"Un autre secteur s'appelle déjà « {name} »."
     code = str(_key(departement) or "")
     if code not in covered:
         errors["departement"] = f"Le département « {code} » n'est pas couvert par l'organisme."
@@ -72,14 +72,12 @@ def _sector_values(
             + ", ".join(f"{c['code']} ({c['name']})" for c in elsewhere)
         )
     here = [c for c in codes if c in known and known[c]["departement_id"] == code]
-    taken = (
-        Sector.communes.through.objects.filter(
-            sector__organisation=organisation, commune_id__in=here
-        )
-        .exclude(sector_id=sector_pk)
-        .values_list("commune_id", "commune__name", "sector__name")
-        .order_by("commune_id")
+    links = Sector.communes.through.objects.filter(
+        sector__organisation=organisation, commune_id__in=here
     )
+    if sector_pk is not None:
+        links = links.exclude(sector_id=sector_pk)
+    taken = links.values_list("commune_id", "commune__name", "sector__name").order_by("commune_id")
     if taken:
         problems.append(
             "déjà dans un autre secteur : "
@@ -88,7 +86,8 @@ def _sector_values(
     if problems:
         errors["communes"] = "Communes refusées — " + " ; ".join(problems) + "."
     if social_worker is not None:
-        worker = User.objects.filter(pk=_key(social_worker), organisation=organisation).first()
+        worker_pk = social_worker.pk if isinstance(social_worker, User) else social_worker
+        worker = User.objects.filter(pk=worker_pk, organisation=organisation).first()
         if worker is None:
             errors["social_worker"] = "Cet agent n'appartient pas à l'organisme."
         elif worker.pk != current_worker_id and not worker.is_active:
@@ -133,7 +132,8 @@ def create_sector(
         current_worker_id=None,
     )
     sector = Sector.objects.create(organisation=organisation, **values)
-    sector.communes.set(codes)
+    # django-stubs n'admet que des clés entières ; celle d'une commune est son code INSEE.
+    sector.communes.set(codes)  # type: ignore[arg-type]
     _record(
         actor=actor,
         obj=sector,
@@ -169,7 +169,8 @@ def update_sector(
     for key, value in values.items():
         setattr(sector, key, value)
     sector.save()
-    sector.communes.set(codes)
+    # django-stubs n'admet que des clés entières ; celle d'une commune est son code INSEE.
+    sector.communes.set(codes)  # type: ignore[arg-type]
     _record(
         actor=actor,
         obj=sector,

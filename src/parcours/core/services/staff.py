@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from parcours.core import audit
 from parcours.core.exceptions import BusinessError
 from parcours.core.models import Departement, Organisation, Site, User
 from parcours.core.nomenclatures import Fonction
-from parcours.core.services._common import _codes, _covered, _key, _lock, _record
+from parcours.core.services._common import _codes, _covered, _lock, _record
 
 FTE_MIN, FTE_MAX = Decimal("0.1"), Decimal("1")
 
@@ -58,7 +59,7 @@ def _staff_values(
     departements: Iterable[Departement | str],
     is_org_admin: bool,
     competences: str,
-) -> tuple[dict, list[str]]:
+) -> tuple[dict[str, Any], list[str]]:
     errors = {}
     username = (username or "").strip()
     if not username:
@@ -71,7 +72,10 @@ def _staff_values(
                 "L'identifiant ne contient que des lettres, chiffres et les caractères @ . + - _."
             )
         else:
-            if User.objects.filter(username__iexact=username).exclude(pk=user_pk).exists():
+            taken = User.objects.filter(username__iexact=username)
+            if user_pk is not None:
+                taken = taken.exclude(pk=user_pk)
+            if taken.exists():
                 errors["username"] = f"L'identifiant « {username} » est déjà pris."
     first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
     if not first_name:
@@ -91,15 +95,17 @@ def _staff_values(
         errors["function"] = (
             "Choisissez une fonction (ou cochez « administrateur de l'organisme »)."
         )
+    fte_value: Decimal | None
     try:
-        fte = Decimal(str(fte).replace(",", ".")).quantize(Decimal("0.01"))
+        fte_value = Decimal(str(fte).replace(",", ".")).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        fte = None
-    if fte is None or not FTE_MIN <= fte <= FTE_MAX:
+        fte_value = None
+    if fte_value is None or not FTE_MIN <= fte_value <= FTE_MAX:
         errors["fte"] = "L'ETP est compris entre 0,1 et 1 (par exemple 0,8 pour un 80 %)."
     site_obj = None
     if site is not None and site != "":
-        site_obj = Site.objects.filter(pk=_key(site), organisation=organisation).first()
+        site_pk = site.pk if isinstance(site, Site) else site
+        site_obj = Site.objects.filter(pk=site_pk, organisation=organisation).first()
         if site_obj is None:
             errors["site"] = "Ce lieu d'accueil n'appartient pas à l'organisme."
     codes = _codes(departements)
@@ -116,7 +122,7 @@ def _staff_values(
         "last_name": last_name,
         "email": email,
         "function": function,
-        "fte": fte,
+        "fte": fte_value,
         "site": site_obj,
         "is_org_admin": bool(is_org_admin),
         "competences": (competences or "").strip(),
@@ -150,7 +156,9 @@ def create_staff(
     competences: str = "",
 ) -> User:
     """Un compte d'agent ; le mot de passe initial passe les validateurs de Django."""
-    errors, values, codes = {}, {}, []
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    codes: list[str] = []
     try:
         values, codes = _staff_values(
             organisation,
@@ -181,7 +189,8 @@ def create_staff(
     if errors:
         raise BusinessError(errors)
     user.save()
-    user.departements.set(codes)
+    # django-stubs n'admet que des clés entières ; celle d'un département est son code.
+    user.departements.set(codes)  # type: ignore[arg-type]
     after = _staff_snapshot(user)
     _record(
         actor=actor,
@@ -215,12 +224,15 @@ def update_staff(
     """Modifie un agent ; ``password`` (facultatif) le remplace. L'état actif ne change que par
     ``deactivate_staff`` / ``reactivate_staff``."""
     user = _lock(User, user.pk)
+    organisation = user.organisation
+    if organisation is None:
+        raise BusinessError("Ce compte n'appartient à aucun organisme.")
     errors = {}
     if user.pk == actor.pk and user.is_org_admin and not is_org_admin:
         errors["is_org_admin"] = "Vous ne pouvez pas retirer vos propres droits d'administration."
     try:
         values, codes = _staff_values(
-            user.organisation,
+            organisation,
             user_pk=user.pk,
             username=username,
             first_name=first_name,
@@ -243,7 +255,8 @@ def update_staff(
     if password:
         _set_password(user, password)
     user.save()
-    user.departements.set(codes)
+    # django-stubs n'admet que des clés entières ; celle d'un département est son code.
+    user.departements.set(codes)  # type: ignore[arg-type]
     after = _staff_snapshot(user)
     if password:
         before, after = before | {"mot_de_passe": "…"}, after | {"mot_de_passe": "modifié"}
@@ -254,7 +267,7 @@ def update_staff(
         before=before,
         after=after,
         summary=f"Agent modifié : {user}",
-        organisation_id=user.organisation_id,
+        organisation_id=organisation.pk,
     )
     return user
 
