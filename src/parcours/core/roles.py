@@ -1,8 +1,15 @@
 """Le contexte d'un agent (organisme, territoire, rôle), calculé une fois par requête."""
 
-from dataclasses import dataclass
+from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from parcours.core.exceptions import BusinessError
 from parcours.core.nomenclatures import Fonction
+
+if TYPE_CHECKING:
+    from parcours.core.models import User
 
 
 class Role:
@@ -60,3 +67,10 @@ def agent_context(user) -> AgentContext:
     )
     user._agent_context = ctx
     return ctx
+
+
+def organisation_of(user: User) -> int:
+    """L'organisme de l'agent qui écrit ; un compte sans organisme ne peut rien enregistrer."""
+    if user.organisation_id is None:
+        raise BusinessError("Ce compte n'appartient à aucun organisme.")
+    return user.organisation_id

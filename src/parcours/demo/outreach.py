@@ -297,7 +297,7 @@ def generate(*, code: str = "carsat-demo", seed: int = 2026) -> dict:
 
     # Un ciblage réel sur un petit extrait (mêmes services que l'import : rien de truqué).
     extraction = today - datetime.timedelta(days=today.day - 1)
-    manager = staff.get("manager.rhone")
+    manager = staff["manager.rhone"]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"extrait-arrets-{extraction:%Y-%m}.csv"
         generate_extract(

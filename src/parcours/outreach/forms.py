@@ -11,6 +11,7 @@ from parcours.core.forms import DateInput, Form
 from parcours.core.models import Site, User
 from parcours.core.nomenclatures import Canal, Emetteur, Mode, Programme, Sexe
 from parcours.core.queries import social_workers
+from parcours.groups.models import GroupAction
 from parcours.outreach.models import (
     AppointmentRequest,
     Campaign,
@@ -181,7 +182,7 @@ class ReferralForm(PersonPickerMixin, Form):
 
 
 class AssignForm(Form):
-    social_worker = forms.ModelChoiceField(label="AS", queryset=None)
+    social_worker: forms.ModelChoiceField[User] = forms.ModelChoiceField(label="AS", queryset=None)
 
     def __init__(self, *args, social_workers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -220,7 +221,7 @@ class FrontLineForm(PersonPickerMixin, Form):
         label="Réponse apportée", choices=FrontLineContact.Answer.choices, widget=forms.RadioSelect
     )
     partner = forms.CharField(label="Partenaire (si orientation)", max_length=200, required=False)
-    recipient = forms.ModelChoiceField(
+    recipient: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label="AS destinataire (si message)", queryset=None, required=False
     )
     message = forms.CharField(label="Message pour l'AS", max_length=500, required=False)
@@ -268,7 +269,7 @@ class CampaignForm(Form):
     proposal = forms.ChoiceField(
         label="Proposition", choices=Campaign.Proposal.choices, widget=forms.RadioSelect
     )
-    group_action = forms.ModelChoiceField(
+    group_action: forms.ModelChoiceField[GroupAction] = forms.ModelChoiceField(
         label="Réunion d'information collective proposée",
         help_text="Seulement pour la proposition « une place à une réunion d'information » : "
         "chaque personne reçoit son lien personnel d'inscription.",
@@ -316,7 +317,7 @@ class CampaignForm(Form):
 
 
 class PermanenceForm(Form):
-    staff = forms.ModelChoiceField(label="AS", queryset=None)
+    staff: forms.ModelChoiceField[User] = forms.ModelChoiceField(label="AS", queryset=None)
     weekday = forms.TypedChoiceField(label="Jour", choices=Permanence.Weekday.choices, coerce=int)
     start = forms.TimeField(
         label="Début", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -331,7 +332,9 @@ class PermanenceForm(Form):
         label="Mode",
         choices=[(m, Mode(m).label) for m in ("RECEPTION_RDV", "PERMANENCE", "TELEPHONE", "VISIO")],
     )
-    site = forms.ModelChoiceField(label="Lieu", queryset=None, required=False)
+    site: forms.ModelChoiceField[Site] = forms.ModelChoiceField(
+        label="Lieu", queryset=None, required=False
+    )
 
     def __init__(self, *args, staff, sites, **kwargs):
         super().__init__(*args, **kwargs)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 def visible_requests(user: User) -> QuerySet[AppointmentRequest]:
     ctx = agent_context(user)
-    if not ctx.sees_people:
+    if not ctx.sees_people or ctx.organisation_id is None:
         return AppointmentRequest.objects.none()
     return AppointmentRequest.objects.filter(
         organisation_id=ctx.organisation_id, departement_id__in=ctx.departements
@@ -36,7 +36,7 @@ def visible_requests(user: User) -> QuerySet[AppointmentRequest]:
 
 def visible_appointments(user: User) -> QuerySet[Appointment]:
     ctx = agent_context(user)
-    if not ctx.sees_people:
+    if not ctx.sees_people or ctx.organisation_id is None:
         return Appointment.objects.none()
     return Appointment.objects.filter(
         organisation_id=ctx.organisation_id, person__departement_id__in=ctx.departements
@@ -118,7 +118,7 @@ def can_manage_targeting(user: User) -> bool:
 
 def visible_runs(user: User) -> QuerySet[TargetingRun]:
     ctx = agent_context(user)
-    if ctx.role != Role.MANAGER:
+    if ctx.role != Role.MANAGER or ctx.organisation_id is None:
         return TargetingRun.objects.none()
     return TargetingRun.objects.filter(organisation_id=ctx.organisation_id)
 
@@ -139,7 +139,7 @@ def visible_entries(user: User, run: TargetingRun) -> QuerySet[TargetingEntry]:
 
 def visible_referrals(user: User) -> QuerySet[Referral]:
     ctx = agent_context(user)
-    if ctx.role not in {Role.AS, Role.MANAGER}:
+    if ctx.role not in {Role.AS, Role.MANAGER} or ctx.organisation_id is None:
         return Referral.objects.none()
     return Referral.objects.filter(
         organisation_id=ctx.organisation_id, departement_id__in=ctx.departements
@@ -193,7 +193,7 @@ def can_update_referral(user: User, referral: Referral) -> bool:
 
 def visible_front_line_contacts(user: User) -> QuerySet[FrontLineContact]:
     ctx = agent_context(user)
-    if not ctx.sees_people:
+    if not ctx.sees_people or ctx.organisation_id is None:
         return FrontLineContact.objects.none()
     return FrontLineContact.objects.filter(
         organisation_id=ctx.organisation_id, departement_id__in=ctx.departements
@@ -207,7 +207,7 @@ def can_record_front_line_contact(user: User) -> bool:
 
 def visible_campaigns(user: User) -> QuerySet[Campaign]:
     ctx = agent_context(user)
-    if ctx.role != Role.MANAGER:
+    if ctx.role != Role.MANAGER or ctx.organisation_id is None:
         return Campaign.objects.none()
     return Campaign.objects.filter(organisation_id=ctx.organisation_id)
 
@@ -221,7 +221,7 @@ def get_campaign_or_404(user: User, pk: int) -> Campaign:
 def visible_offers(user: User) -> QuerySet[ServiceOffer]:
     """Offres de service : responsables et AS, dans leurs départements."""
     ctx = agent_context(user)
-    if ctx.role not in {Role.AS, Role.MANAGER}:
+    if ctx.role not in {Role.AS, Role.MANAGER} or ctx.organisation_id is None:
         return ServiceOffer.objects.none()
     return ServiceOffer.objects.filter(
         organisation_id=ctx.organisation_id, departement_id__in=ctx.departements
@@ -237,7 +237,7 @@ def get_offer_or_404(user: User, pk: int) -> ServiceOffer:
 def visible_permanences(user: User) -> QuerySet[Permanence]:
     """Plages de rendez-vous des AS de l'organisme (accueil, AS, responsables)."""
     ctx = agent_context(user)
-    if not ctx.sees_people:
+    if not ctx.sees_people or ctx.organisation_id is None:
         return Permanence.objects.none()
     return Permanence.objects.filter(
         organisation_id=ctx.organisation_id, staff__departements__code__in=ctx.departements
@@ -248,7 +248,7 @@ def offer_by_reference(user: User, reference: str) -> ServiceOffer | None:
     """L'offre de service dont la personne donne la référence (accueil, AS, responsables de
     son département) ; ``None`` si elle n'existe pas dans le périmètre."""
     ctx = agent_context(user)
-    if not ctx.sees_people or not reference:
+    if not ctx.sees_people or not reference or ctx.organisation_id is None:
         return None
     return (
         ServiceOffer.objects.filter(

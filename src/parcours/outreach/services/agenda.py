@@ -11,6 +11,7 @@ from django.utils import timezone
 from parcours.core import audit, clock, messaging
 from parcours.core.exceptions import BusinessError
 from parcours.core.models import AuditEntry
+from parcours.core.roles import organisation_of
 from parcours.outreach.models import Appointment, Permanence
 from parcours.outreach.services.delivery import Sender, send_after_commit
 
@@ -35,7 +36,7 @@ def add_permanence(
     if slot_minutes < 10:
         raise BusinessError({"slot_minutes": "Un créneau dure au moins 10 minutes."})
     permanence = Permanence.objects.create(
-        organisation_id=staff.organisation_id,
+        organisation_id=organisation_of(staff),
         staff=staff,
         site=site,
         mode=mode,
@@ -78,7 +79,7 @@ def send_reminders(*, actor: User | None, day: datetime.date, sender: Sender | N
     for appointment in due:
         person = appointment.person
         when = date_format(timezone.localtime(appointment.starts_at), "l j F à H\\hi")
-        where = f" ({appointment.site.name})" if appointment.site_id else ""
+        where = f" ({appointment.site.name})" if appointment.site is not None else ""
         body = (
             f"Bonjour, nous vous rappelons votre rendez-vous avec le service social le {when}"
             f"{where}, avec {appointment.staff.get_full_name()}. En cas d'empêchement, "

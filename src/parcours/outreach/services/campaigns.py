@@ -13,6 +13,7 @@ from parcours.core import audit, clock, messaging
 from parcours.core.exceptions import BusinessError
 from parcours.core.models import AuditEntry
 from parcours.core.nomenclatures import Canal, StatutOffre, TypeCollectif
+from parcours.core.roles import organisation_of
 from parcours.groups import services as group_services
 from parcours.groups.models import Invitation
 from parcours.outreach import queries
@@ -80,7 +81,7 @@ def create_campaign(
         )
     sent_on = sent_on or clock.today()
     campaign = Campaign.objects.create(
-        organisation_id=actor.organisation_id,
+        organisation_id=organisation_of(actor),
         name=name,
         run=run,
         channel=channel,
@@ -94,7 +95,7 @@ def create_campaign(
     offers = ServiceOffer.objects.bulk_create(
         [
             ServiceOffer(
-                organisation_id=actor.organisation_id,
+                organisation_id=organisation_of(actor),
                 campaign=campaign,
                 person=person,
                 reference=f"OS{campaign.pk:04d}-{i:05d}",
@@ -124,7 +125,7 @@ def create_campaign(
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(
-                organisation_id=actor.organisation_id,
+                organisation_id=organisation_of(actor),
                 actor=actor,
                 at=clock.now(),
                 action=AuditEntry.Action.CREATE,
@@ -223,7 +224,11 @@ def _offer_messages(
     for offer in by_id.values():
         person = people[offer.person_id]
         invitation = invitations.get(offer.person_id)
-        if campaign.proposal == Campaign.Proposal.REUNION and invitation is not None:
+        if (
+            campaign.proposal == Campaign.Proposal.REUNION
+            and campaign.group_action is not None
+            and invitation is not None
+        ):
             body = (
                 f"Bonjour, le service social de {campaign.organisation.name} vous invite à une "
                 f"réunion d'information collective, gratuite : {campaign.group_action.title}"

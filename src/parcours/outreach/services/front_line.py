@@ -10,6 +10,7 @@ from django.utils import timezone
 from parcours.core import audit, clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.nomenclatures import StatutOffre
+from parcours.core.roles import organisation_of
 from parcours.outreach.models import FrontLineContact, ServiceOffer
 from parcours.outreach.services.campaigns import set_offer_status
 from parcours.rules import offers as offer_rules
@@ -56,11 +57,11 @@ def record_front_line_contact(
         raise BusinessError(errors)
     if new_person:
         person = create_person(
-            actor=actor, organisation_id=actor.organisation_id, data=new_person, nir=None
+            actor=actor, organisation_id=organisation_of(actor), data=new_person, nir=None
         )
     now = clock.now()
     contact = FrontLineContact.objects.create(
-        organisation_id=actor.organisation_id,
+        organisation_id=organisation_of(actor),
         at=now,
         date=timezone.localdate(now),
         departement_id=person.departement_id if person is not None else departement_id,
