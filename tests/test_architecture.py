@@ -12,6 +12,7 @@ Chaque vérificateur est d'abord éprouvé sur des extraits plantés (violations
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -213,6 +214,46 @@ def test_views_hold_no_rights_and_no_model_access():
     assert not offenders, f"{len(offenders)} accès interdits dans les vues :\n" + "\n".join(
         offenders
     )
+
+
+# Les gabarits non plus ne décident d'aucun droit : ils lisent les ``can_*`` que la vue leur
+# passe, et le menu ceux de ``parcours.www.context_processors.navigation``. (Le langage des
+# gabarits n'est pas du Python : une expression régulière suffit à y trouver ces lectures.)
+TEMPLATE_RIGHTS = re.compile(
+    r"\bRole\.|\bagent\.(?:role|sees_people|sees_cases|is_org_admin)\b|\.role\s*(?:==|!=)"
+)
+
+
+def template_violations(text: str) -> list[int]:
+    return [n for n, line in enumerate(text.splitlines(), 1) if TEMPLATE_RIGHTS.search(line)]
+
+
+@pytest.mark.parametrize(
+    ("line", "bad"),
+    [
+        ("{% if agent.role == Role.AS %}", True),
+        ("{% if figures.role == Role.MANAGER %}", True),
+        ("{% if agent.sees_cases %}", True),
+        ("{% if agent.is_org_admin %}", True),
+        ("{% if x.role != 'accueil' %}", True),
+        ('<div class="fr-alert" role="alert">', False),
+        ("{% if menu.team %}", False),
+        ("{% if can_take %}", False),
+    ],
+)
+def test_template_checker_itself(line, bad):
+    assert bool(template_violations(line)) is bad
+
+
+def test_templates_decide_no_rights():
+    templates = sorted(ROOT.rglob("templates/**/*.html"))
+    assert len(templates) > 50
+    offenders = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in templates
+        for n in template_violations(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, "Gabarits qui décident d'un droit :\n" + "\n".join(offenders)
 
 
 # --- 2. Les imports -------------------------------------------------------------------------

@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parcours.core.context_processors.parcours",
+                "parcours.www.context_processors.navigation",
             ],
             "string_if_invalid": "",
         },

@@ -165,6 +165,11 @@ def can_edit_catalogue(user: AnyUser) -> bool:
     return agent_context(user).is_org_admin
 
 
+def can_export_payments(user: AnyUser) -> bool:
+    """Exporter les paiements pour la comptabilité : un responsable (ses départements)."""
+    return is_manager(user)
+
+
 def can_see_figures(user: AnyUser) -> bool:
     """Budgets, délais, conventions (chiffres agrégés) : responsables, pilotage, administrateur."""
     ctx = agent_context(user)

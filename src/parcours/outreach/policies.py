@@ -137,9 +137,14 @@ def visible_entries(user: User, run: TargetingRun) -> QuerySet[TargetingEntry]:
     return TargetingEntry.objects.filter(run=run, departement_id__in=ctx.departements)
 
 
+def can_list_referrals(user: User) -> bool:
+    """Les signalements de ses départements (ou ceux qui lui sont confiés) : AS et responsables."""
+    return agent_context(user).role in {Role.AS, Role.MANAGER}
+
+
 def visible_referrals(user: User) -> QuerySet[Referral]:
     ctx = agent_context(user)
-    if ctx.role not in {Role.AS, Role.MANAGER} or ctx.organisation_id is None:
+    if not can_list_referrals(user) or ctx.organisation_id is None:
         return Referral.objects.none()
     return Referral.objects.filter(
         organisation_id=ctx.organisation_id, departement_id__in=ctx.departements

@@ -3,19 +3,24 @@
 from django.db.models import Count
 
 from parcours.core import clock
-from parcours.core.roles import Role, agent_context
+from parcours.core.roles import agent_context
 from parcours.outreach import policies
 from parcours.outreach.models import Referral
 from parcours.rules import offers as offer_rules
 
 
 def detection_figures(user) -> dict:
+    """Les chiffres du jour de l'accueil de la détection ; chaque tuile selon les droits."""
     ctx = agent_context(user)
     today = clock.today()
-    figures = {"role": ctx.role, "today": today}
+    figures = {
+        "today": today,
+        "referrals": policies.can_list_referrals(user),
+        "targeting": policies.can_manage_targeting(user),
+    }
     contacts = policies.visible_front_line_contacts(user).filter(date=today)
     figures["front_line_today"] = contacts.count()
-    if ctx.role in {Role.AS, Role.MANAGER}:
+    if figures["referrals"]:
         referrals = policies.visible_referrals(user)
         figures["unassigned_referrals"] = referrals.filter(
             status=Referral.Status.RECU, assigned_to__isnull=True
@@ -24,7 +29,7 @@ def detection_figures(user) -> dict:
             assigned_to_id=ctx.user_id,
             status__in=[Referral.Status.RECU, Referral.Status.PRIS_EN_CHARGE],
         ).count()
-    if ctx.role == Role.MANAGER:
+    if figures["targeting"]:
         figures["runs"] = policies.visible_runs(user).count()
         figures["campaigns"] = policies.visible_campaigns(user).count()
     return figures

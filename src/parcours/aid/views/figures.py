@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 
 from parcours.aid import policies, queries
-from parcours.aid.views.common import manager_only, render_page
+from parcours.aid.views.common import render_page
 from parcours.core import clock
 from parcours.rules import aid_rules
 
@@ -39,6 +39,7 @@ def figures(request):
             "evaluation_counts": queries.evaluation_counts(organisation_id, start, end),
             "ind": indicators,
             "euros": aid_rules.euros,
+            "can_export_payments": policies.can_export_payments(request.user),
         },
     )
 
@@ -46,7 +47,8 @@ def figures(request):
 @login_required
 def payments_csv(request):
     """Les paiements de l'année pour la comptabilité : un responsable, ses départements."""
-    manager_only(request)
+    if not policies.can_export_payments(request.user):
+        raise Http404("Introuvable.")
     year = _year(request)
     rows = queries.payments_for_export(
         policies.visible_requests(request.user),

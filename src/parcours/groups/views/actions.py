@@ -27,6 +27,7 @@ def action_list(request):
             "year": year,
             "years": [year - 1, year, year + 1],
             "can_create": policies.can_create_action(request.user),
+            "can_results": policies.can_read_results(request.user),
             "nav": NAV,
         },
     )

@@ -89,6 +89,7 @@ def agenda(request):
             "form": form,
             "requests": queries.requests_with_standard(request.user, today, assigned_to=staff),
             "now": clock.now(),
+            "can_record_contact": policies.can_record_appointment_contact(request.user),
             "nav": "detection",
         },
     )

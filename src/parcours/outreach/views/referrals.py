@@ -30,7 +30,8 @@ def referral_list(request):
     )
     status = request.GET.get("etat", "")
     unassigned = []
-    if policies.can_dispatch_referrals(request.user):
+    can_dispatch = policies.can_dispatch_referrals(request.user)
+    if can_dispatch:
         unassigned = [
             (r, referral_workflow.age_in_days(r.received_on, today))
             for r in visible.filter(status=Referral.Status.RECU, assigned_to__isnull=True).order_by(
@@ -48,6 +49,7 @@ def referral_list(request):
         "outreach/signalements.html",
         {
             "unassigned": unassigned,
+            "can_dispatch": can_dispatch,
             "page": page,
             "query": query,
             "status": status,
@@ -145,6 +147,8 @@ def referral_detail(request, pk):
             "assign_form": assign_form,
             "targets": targets,
             "can_answer": can_update and referral_workflow.can_answer_emitter(referral.status),
+            "can_take": referral.status == Referral.Status.RECU
+            and policies.can_take_referral(request.user, referral),
             "age": referral_workflow.age_in_days(referral.received_on, clock.today()),
             "nav": "detection",
         },
