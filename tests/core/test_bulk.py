@@ -171,9 +171,11 @@ def test_database_errors_are_django_errors(org):
     assert not ExternalRef.objects.exists()
 
 
-def test_unknown_column_is_refused():
+def test_unknown_column_or_identifier_in_records_is_refused(org):
     with pytest.raises(ValueError, match="n'est pas une colonne"):
         bulk.insert_rows(User, ["departements"], [((),)])
+    with pytest.raises(ValueError, match="ids="):
+        bulk.insert_records(ExternalRef, [{"id": 1, "organisation_id": org.pk}])
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="verrou d'écriture de SQLite")

@@ -40,6 +40,8 @@ from parcours.core.models import AuditEntry, User
 SQLITE_PARAMS_PER_STATEMENT = 4000
 #: Et au plus tant de lignes par requête.
 SQLITE_ROWS_PER_STATEMENT = 1000
+#: Lignes préparées à la fois pour COPY (mémoire bornée).
+_COPY_CHUNK = 1000
 
 #: Types de champs dont la valeur Python passe telle quelle au pilote (SQLite et PostgreSQL).
 _PLAIN = frozenset(
@@ -137,13 +139,16 @@ def _write(
         return
     steps = [(i, p) for i, p in enumerate(preparers) if p is not None]
 
-    def prepared(row: tuple) -> tuple | list:
+    def prepared(chunk: Sequence[tuple]) -> Sequence[Sequence[Any]]:
         if not steps:
-            return row
-        values = list(row)
-        for i, prepare in steps:
-            values[i] = prepare(values[i])
-        return values
+            return chunk
+        out = []
+        for row in chunk:
+            values = list(row)
+            for i, prepare in steps:
+                values[i] = prepare(values[i])
+            out.append(values)
+        return out
 
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
@@ -156,8 +161,10 @@ def _write(
             connection.wrap_database_errors,
             cursor.cursor.copy(sql) as copy,
         ):
-            for row in rows:
-                copy.write_row(prepared(row))
+            write_row = copy.write_row
+            for start in range(0, len(rows), _COPY_CHUNK):
+                for row in prepared(rows[start : start + _COPY_CHUNK]):
+                    write_row(row)
         return
     if connection.vendor != "sqlite":  # pragma: no cover (seules bases du projet)
         raise NotImplementedError(connection.vendor)
@@ -173,7 +180,7 @@ def _write(
             for start in range(0, len(rows), size):
                 chunk = rows[start : start + size]
                 sql = full if len(chunk) == size else head + ", ".join([one] * len(chunk))
-                params = list(chain.from_iterable(map(prepared, chunk)))
+                params = list(chain.from_iterable(prepared(chunk)))
                 cursor.execute(sql, params)
         finally:
             cursor.close()
@@ -240,6 +247,8 @@ def insert_records(
     opts = model._meta
     given = list(records[0])
     pk = opts.pk
+    if pk.attname in given or pk.name in given:
+        raise ValueError("L'identifiant se donne par ids=, pas dans les lignes.")
     constant_fields: list[models.Field] = []
     constants: list[Any] = []
     now = timezone.now()
