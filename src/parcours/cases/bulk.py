@@ -49,7 +49,7 @@ class NewContact:
     problems: Collection[str] = ()
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def create_cases(
     *,
     actor: User | None,
@@ -82,7 +82,7 @@ def create_cases(
     return ids
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def create_contacts(
     *,
     actor: User | None,

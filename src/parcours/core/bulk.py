@@ -16,6 +16,9 @@ Utilisé par les imports (historique d'activité, extraits du ciblage) à traver
 Les valeurs sont préparées comme l'ORM le ferait (dates, horodatages conscients du fuseau,
 heures, décimaux, JSON) ; les lignes ne passent ni par ``save()`` ni par des signaux : c'est à
 l'appelant (un service « en masse ») de tenir les invariants de son domaine et son audit.
+Ces services s'ouvrent par ``transaction.atomic(savepoint=False)`` : seuls, ils sont une
+transaction ; appelés par lots dans celle d'un import, ils n'y ajoutent pas de point de
+sauvegarde (des dizaines de sous-transactions qui écrivent ralentissent PostgreSQL).
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ class NewRegistration:
     channel: str = Registration.Channel.AGENT
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def create_group_actions(
     *,
     actor: User | None,
@@ -74,7 +74,7 @@ def create_group_actions(
     return ids
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def create_sessions(
     *,
     actor: User | None,
@@ -105,7 +105,7 @@ def create_sessions(
     return ids
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def create_registrations(
     *,
     actor: User | None,

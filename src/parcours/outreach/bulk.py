@@ -74,7 +74,7 @@ def _departements(people: Iterable[int]) -> dict[int, str]:
     return dict(Person.objects.filter(pk__in=wanted).values_list("pk", "departement_id"))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def create_referrals(
     *,
     actor: User | None,
@@ -105,7 +105,7 @@ def create_referrals(
     return ids
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def create_campaigns(
     *,
     actor: User | None,
@@ -133,7 +133,7 @@ def create_campaigns(
     return ids
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def create_offers(
     *,
     actor: User | None,
@@ -168,7 +168,7 @@ def create_offers(
     return ids
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def create_front_line_contacts(
     *,
     actor: User | None,

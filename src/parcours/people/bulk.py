@@ -35,7 +35,7 @@ class NewPerson:
     phone: str = ""
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def create_people(
     *,
     actor: User | None,
