@@ -58,11 +58,12 @@ def create_cases(
     audit: bulk.BatchAudit,
 ) -> list[int]:
     """Crée les accompagnements de ``cases`` ; leurs identifiants, dans l'ordre."""
+    org_id = organisation.pk
     ids = bulk.insert_records(
         Case,
         [
             {
-                "organisation_id": organisation.pk,
+                "organisation_id": org_id,
                 "person_id": c.person_id,
                 "programme": c.programme,
                 "origin": c.origin,
@@ -99,6 +100,7 @@ def create_contacts(
     agent), pour ne pas les relire ; les autres sont lus au besoin. ``fallback_staff`` : appelé
     (au plus une fois) quand ni l'entretien ni son accompagnement n'ont d'agent.
     """
+    org_id = organisation.pk
     given = referents or {}
     unknown = {c.case_id for c in contacts if c.staff_id is None and c.case_id not in given}
     read = (
@@ -122,7 +124,7 @@ def create_contacts(
         Contact,
         [
             {
-                "organisation_id": organisation.pk,
+                "organisation_id": org_id,
                 "case_id": c.case_id,
                 "on": c.on,
                 "mode": c.mode,

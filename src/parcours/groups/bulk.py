@@ -57,11 +57,12 @@ def create_group_actions(
     audit: bulk.BatchAudit,
 ) -> list[int]:
     """Crée les actions collectives ; leurs identifiants, dans l'ordre."""
+    org_id = organisation.pk
     ids = bulk.insert_records(
         GroupAction,
         [
             {
-                "organisation_id": organisation.pk,
+                "organisation_id": org_id,
                 "type": a.type,
                 "programme": a.programme,
                 "title": a.title,
@@ -84,6 +85,7 @@ def create_sessions(
 ) -> list[int]:
     """Crée les séances ; leurs identifiants, dans l'ordre. Une séance sans place :
     ``ValueError`` (rien n'est écrit)."""
+    org_id = organisation.pk
     for s in sessions:
         if s.capacity < 1:
             raise ValueError(f"Une séance a au moins une place (action {s.action_id}).")
@@ -91,7 +93,7 @@ def create_sessions(
         Session,
         [
             {
-                "organisation_id": organisation.pk,
+                "organisation_id": org_id,
                 "action_id": s.action_id,
                 "date": s.date,
                 "start_time": s.start_time,
@@ -114,11 +116,12 @@ def create_registrations(
     audit: bulk.BatchAudit,
 ) -> list[int]:
     """Crée les inscriptions (présence marquée ou non) ; leurs identifiants, dans l'ordre."""
+    org_id = organisation.pk
     ids = bulk.insert_records(
         Registration,
         [
             {
-                "organisation_id": organisation.pk,
+                "organisation_id": org_id,
                 "session_id": r.session_id,
                 "person_id": r.person_id,
                 "status": r.status,

@@ -83,12 +83,13 @@ def create_referrals(
     audit: bulk.BatchAudit,
 ) -> list[int]:
     """Crée les signalements ; leurs identifiants, dans l'ordre."""
+    org_id = organisation.pk
     deps = _departements(r.person_id for r in referrals if not r.departement_id)
     ids = bulk.insert_records(
         Referral,
         [
             {
-                "organisation_id": organisation.pk,
+                "organisation_id": org_id,
                 "person_id": r.person_id,
                 "emitter": r.emitter,
                 "received_on": r.received_on,
@@ -114,11 +115,12 @@ def create_campaigns(
     audit: bulk.BatchAudit,
 ) -> list[int]:
     """Crée les campagnes (sans envoi : leurs offres sont déjà parties) ; leurs identifiants."""
+    org_id = organisation.pk
     ids = bulk.insert_records(
         Campaign,
         [
             {
-                "organisation_id": organisation.pk,
+                "organisation_id": org_id,
                 "name": c.name,
                 "channel": c.channel,
                 "proposal": c.proposal,
@@ -144,13 +146,14 @@ def create_offers(
 ) -> list[int]:
     """Crée les offres de service, de référence ``reference_prefix`` suivi de l'identifiant ;
     leurs identifiants, dans l'ordre."""
+    org_id = organisation.pk
     deps = _departements(o.person_id for o in offers if not o.departement_id)
     ids = bulk.reserve_ids(ServiceOffer, len(offers))
     bulk.insert_records(
         ServiceOffer,
         [
             {
-                "organisation_id": organisation.pk,
+                "organisation_id": org_id,
                 "campaign_id": o.campaign_id,
                 "person_id": o.person_id,
                 "reference": f"{reference_prefix}{pk}",
@@ -177,11 +180,12 @@ def create_front_line_contacts(
     audit: bulk.BatchAudit,
 ) -> list[int]:
     """Crée les contacts d'accueil ; leurs identifiants, dans l'ordre."""
+    org_id = organisation.pk
     ids = bulk.insert_records(
         FrontLineContact,
         [
             {
-                "organisation_id": organisation.pk,
+                "organisation_id": org_id,
                 "at": c.at,
                 "date": c.date,
                 "departement_id": c.departement_id,

@@ -47,6 +47,7 @@ def create_people(
 
     Un NIR invalide lève ``nir.NirError`` (l'appelant valide avant : rien n'est écrit).
     """
+    org_id = organisation.pk
     created_by_id = actor.pk if actor is not None and actor.pk else None
     records = []
     for p in people:
@@ -58,7 +59,7 @@ def create_people(
         records.append(
             vars(person)
             | {
-                "organisation_id": organisation.pk,
+                "organisation_id": org_id,
                 "sex": p.sex,
                 "birth_date": p.birth_date,
                 "commune_id": p.commune_id,
