@@ -20,7 +20,7 @@ from parcours.core import bulk
 from parcours.core.models import Organisation, User
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NewCase:
     """Un accompagnement à créer ; clos si ``closed_on`` est donnée."""
 
@@ -36,7 +36,7 @@ class NewCase:
     sector: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NewContact:
     """Un entretien à créer ; ``staff_id`` vide : l'AS référente de l'accompagnement."""
 

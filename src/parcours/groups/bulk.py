@@ -20,7 +20,7 @@ from parcours.core.models import Organisation, User
 from parcours.groups.models import GroupAction, Registration, Session
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NewGroupAction:
     type: str
     programme: str
@@ -28,7 +28,7 @@ class NewGroupAction:
     departement_id: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NewSession:
     action_id: int
     date: date
@@ -37,7 +37,7 @@ class NewSession:
     partner_place: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NewRegistration:
     session_id: int
     person_id: int

@@ -21,7 +21,7 @@ from parcours.outreach.models import Campaign, FrontLineContact, Referral, Servi
 from parcours.people.models import Person
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NewReferral:
     person_id: int
     emitter: str
@@ -33,7 +33,7 @@ class NewReferral:
     departement_id: str | None = None  # vide : celui de la personne
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NewCampaign:
     name: str
     channel: str
@@ -43,7 +43,7 @@ class NewCampaign:
     created_by_id: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NewOffer:
     campaign_id: int
     person_id: int
@@ -54,7 +54,7 @@ class NewOffer:
     departement_id: str | None = None  # vide : celui de la personne
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NewFrontLineContact:
     at: datetime
     date: date

@@ -20,7 +20,7 @@ from parcours.people.models import Person
 from parcours.people.services import derive_search_keys, set_nir
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NewPerson:
     """Une fiche à créer ; ``nir`` en clair (validé ici, jamais stocké en clair)."""
 
