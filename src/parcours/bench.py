@@ -516,6 +516,7 @@ def history_bench(people: int = 40000, contacts: int = 150000, front_line: int =
     from django.core.management import call_command
     from django.db import connection
 
+    from parcours.core import services as core_services
     from parcours.core.models import Organisation
     from parcours.core.reference import load_reference
     from parcours.steering import bundle, history, report
@@ -526,7 +527,13 @@ def history_bench(people: int = 40000, contacts: int = 150000, front_line: int =
     folder = ROOT / "var" / "bench-historique"
     counts = bundle.generate(folder, people=people, contacts=contacts, front_line=front_line)
     code = f"bench-historique-{int(time.time())}"
-    organisation = Organisation.objects.create(code=code, name="Banc d'essai historique")
+    organisation = core_services.create_organisation(  # départements : ceux de la région du lot
+        actor=None,
+        code=code,
+        name="Banc d'essai historique",
+        kind=Organisation.Kind.AUTRE,
+        region="84",
+    )
     t0 = time.perf_counter()
     result = history.run(folder, organisation=organisation, dry_run=False)
     import_s = time.perf_counter() - t0
