@@ -13,6 +13,7 @@ import random
 import statistics
 import sys
 import time
+import zoneinfo
 from pathlib import Path
 
 PEOPLE = int(os.environ.get("PARCOURS_BENCH_PEOPLE", "1000000"))
@@ -21,6 +22,11 @@ CONTACTS_PER_CASE = 7
 DEPARTEMENTS = ["01", "07", "26", "38", "42", "69", "73", "74", "63", "03"]
 SEED = 20261122
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _today() -> datetime.date:
+    """La date du jour à Paris, pour dater une mesure."""
+    return datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Paris")).date()
 
 
 def setup_django():
@@ -441,8 +447,7 @@ def measure_targeting_import():
     count = f"{TARGETING_ROWS:,}".replace(",", " ")
     summary = rows[-1][1]["resume"]
     lines = [
-        f"### Import de l'extrait d'arrêts — {vendor}, {count} lignes "
-        f"({datetime.date.today():%Y-%m-%d})",
+        f"### Import de l'extrait d'arrêts — {vendor}, {count} lignes ({_today():%Y-%m-%d})",
         "",
         f"Machine : {platform.machine()}, {os.cpu_count()} cœurs, Python "
         f"{platform.python_version()}. Import réel : {summary['cibles']} cibles, "
@@ -485,9 +490,7 @@ def write_report(results, people_count, vendor):
         for r in results
     ]
     count = f"{people_count:,}".replace(",", " ")
-    header = (
-        f"### Recherche et pages — {vendor}, {count} personnes ({datetime.date.today():%Y-%m-%d})"
-    )
+    header = f"### Recherche et pages — {vendor}, {count} personnes ({_today():%Y-%m-%d})"
     table = "\n".join(
         [
             header,
@@ -561,8 +564,7 @@ def history_bench(people: int = 40000, contacts: int = 150000, front_line: int =
         f"charge moyenne {load} (machine partagée)"
     )
     lines = [
-        f"### Import d'historique et rapport d'activité — {vendor} "
-        f"({datetime.date.today():%Y-%m-%d})",
+        f"### Import d'historique et rapport d'activité — {vendor} ({_today():%Y-%m-%d})",
         "",
         f"Machine : {machine}. Lot : "
         + ", ".join(f"{n} {k}" for k, n in counts.items())
@@ -585,7 +587,8 @@ def history_bench(people: int = 40000, contacts: int = 150000, front_line: int =
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["_ciblage"]:
-        sys.exit(_targeting_child(sys.argv[2], sys.argv[3]))
+        _targeting_child(sys.argv[2], sys.argv[3])
+        sys.exit(0)
     if sys.argv[1:2] == ["ciblage"]:  # seulement la mesure de l'import (base légère)
         sys.exit(measure_targeting_import())
     if sys.argv[1:2] == ["historique"]:  # seulement l'import d'historique et le rapport

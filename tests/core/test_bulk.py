@@ -2,6 +2,7 @@
 INSERT multi-lignes sur SQLite ; valeurs relues telles qu'écrites."""
 
 import datetime
+import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -67,7 +68,7 @@ def test_dates_times_nulls_and_json_are_prepared(org):
     assert first.partner_place == "" and first.video is False  # défauts des champs
     assert first.created_at is not None and timezone.is_aware(first.created_at)
 
-    at = timezone.make_aware(datetime.datetime(2025, 6, 1, 23, 45, 10, 123456))
+    at = datetime.datetime(2025, 6, 1, 23, 45, 10, 123456, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
     bulk.insert_rows(
         AuditEntry,
         [

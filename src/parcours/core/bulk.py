@@ -77,7 +77,7 @@ Model = type[models.Model]
 
 def _value_field(f: models.Field) -> models.Field:
     """Le champ qui porte la valeur : la cible d'une clé étrangère, sinon le champ lui-même."""
-    while f.is_relation and (f.many_to_one or f.one_to_one):
+    while isinstance(f, models.ForeignKey):  # OneToOneField en hérite
         f = f.target_field
     return f
 
@@ -106,12 +106,21 @@ def _preparer(f: models.Field) -> Prepare | None:
     return lambda v: target.get_db_prep_save(v, connection)
 
 
+def _column(f: models.Field | None) -> str:
+    """La colonne d'un champ concret (tout champ de ``_fields`` en a une)."""
+    if f is None or not f.column:
+        raise ValueError("Champ sans colonne.")
+    return f.column
+
+
 def _fields(model: Model, names: Sequence[str]) -> list[models.Field]:
     """Les champs concrets de ``names`` (nom ou nom d'attribut : ``person`` / ``person_id``)."""
-    fields = [model._meta.get_field(name) for name in names]
-    for f, name in zip(fields, names, strict=True):
-        if not f.concrete or f.many_to_many:
+    fields = []
+    for name in names:
+        f = model._meta.get_field(name)
+        if not isinstance(f, models.Field) or not f.concrete or f.many_to_many:
             raise ValueError(f"{model.__name__}.{name} n'est pas une colonne de la table.")
+        fields.append(f)
     return fields
 
 
@@ -155,7 +164,7 @@ def _write(
 
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(_column(f)) for f in fields)
     connection.validate_no_broken_transaction()
     if connection.vendor == "postgresql":
         sql = f"COPY {table} ({columns}) FROM STDIN"
@@ -210,7 +219,7 @@ def reserve_ids(model: Model, count: int) -> list[int]:
     if count <= 0:
         return []
     table = model._meta.db_table
-    pk = model._meta.pk.column
+    pk = _column(model._meta.pk)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(

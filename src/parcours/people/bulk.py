@@ -33,6 +33,10 @@ class NewPerson:
     nir: str | None = None
     birth_name: str = ""
     phone: str = ""
+    address: str = ""
+    postal_code: str = ""
+    email: str = ""
+    status: str = ""
 
 
 @transaction.atomic(savepoint=False)
@@ -41,11 +45,12 @@ def create_people(
     actor: User | None,
     organisation: Organisation,
     people: Sequence[NewPerson],
-    audit: bulk.BatchAudit,
+    audit: bulk.BatchAudit | None,
 ) -> list[int]:
     """Crée les fiches de ``people`` et renvoie leurs identifiants, dans l'ordre.
 
-    Un NIR invalide lève ``nir.NirError`` (l'appelant valide avant : rien n'est écrit).
+    Un NIR invalide lève ``nir.NirError`` (l'appelant valide avant : rien n'est écrit). Sans
+    ``audit``, l'appelant journalise lui-même chaque fiche (le ciblage : une entrée par ligne).
     """
     org_id = organisation.pk
     created_by_id = actor.pk if actor is not None and actor.pk else None
@@ -64,9 +69,14 @@ def create_people(
                 "birth_date": p.birth_date,
                 "commune_id": p.commune_id,
                 "departement_id": p.departement_id,
+                "address": p.address,
+                "postal_code": p.postal_code,
+                "email": p.email,
+                "status": p.status,
                 "created_by_id": created_by_id,
             }
         )
     ids = bulk.insert_records(Person, records)
-    audit.add("person", len(ids))
+    if audit is not None:
+        audit.add("person", len(ids))
     return ids

@@ -17,6 +17,7 @@ from parcours.rules import text
 if TYPE_CHECKING:
     import datetime
     from collections.abc import Iterator
+    from types import SimpleNamespace
 
     from django.db.models import Model, QuerySet
 
@@ -47,7 +48,7 @@ IDENTITY_FIELDS = [
 _ACCEPTED = frozenset(IDENTITY_FIELDS) | {"commune_id", "departement_id"}
 
 
-def derive_search_keys(person: Person) -> None:
+def derive_search_keys(person: Person | SimpleNamespace) -> None:
     """Clés de recherche dérivées des champs saisis (jamais saisies)."""
     person.last_name_key = text.name_key(person.last_name)
     person.birth_name_key = text.name_key(person.birth_name)
@@ -56,7 +57,7 @@ def derive_search_keys(person: Person) -> None:
     person.phone_digits = text.digits(person.phone)
 
 
-def set_nir(person: Person, nir: str | None) -> None:
+def set_nir(person: Person | SimpleNamespace, nir: str | None) -> None:
     if not nir:
         person.nir_encrypted = person.nir_hash = person.nir_masked = ""
         return

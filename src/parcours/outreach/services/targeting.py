@@ -3,24 +3,21 @@ depuis le web (la vue confie l'exécution à ``outreach.tasks`` une fois la tran
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from parcours.core import audit, clock, crypto
+from parcours.core import audit, bulk, clock, crypto
 from parcours.core.exceptions import BusinessError
 from parcours.core.models import AuditEntry
 from parcours.outreach import extract
 from parcours.outreach.models import TargetingEntry, TargetingRule, TargetingRun
+from parcours.people import bulk as people_bulk
 from parcours.people.models import Person
-from parcours.people.services import derive_search_keys
-from parcours.rules import nir as nir_rules
 from parcours.rules import sick_leave_extract as extract_rules
 from parcours.rules import targeting
 from parcours.rules.sick_leave_extract import ExtractRow
@@ -282,114 +279,42 @@ def _process(
     return counts
 
 
-def _fast_insert(model: type[models.Model], names: list[str], rows: list[tuple]) -> None:
-    """INSERT multi-lignes sans instancier de modèles (l'ORM coûte 10× le SQL sur 100 000
-    lignes) ; dates, horodatages et JSON passent par la préparation de leur champ."""
-    if not rows:
-        return
-    fields = [model._meta.get_field(name) for name in names]
-    prepare = [
-        f.get_db_prep_save
-        if isinstance(f, (models.DateField, models.JSONField, models.DecimalField))
-        else None
-        for f in fields
-    ]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    if connection.vendor == "postgresql":
-        # COPY : le plus rapide, sans analyse d'une longue requête à chaque lot ; psycopg
-        # adapte lui-même dates et horodatages (conscients du fuseau), le JSON passe en texte.
-        json_columns = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
-        with connection.cursor() as cursor:
-            sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-            with cursor.cursor.copy(sql) as copy:
-                for row in rows:
-                    if json_columns:
-                        row = list(row)
-                        for i in json_columns:
-                            row[i] = json.dumps(row[i])
-                    copy.write_row(row)
-        return
-    # Au plus ~30 000 paramètres par requête (limites : 32 766 pour SQLite ≥ 3.32, 65 535
-    # pour PostgreSQL) et 1 000 lignes.
-    size = max(1, min(1000, 30000 // len(fields)))
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    # Noms de table et de colonnes du modèle ; les valeurs passent en paramètres.
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            params = []
-            for row in chunk:
-                params.extend(
-                    value if conv is None else conv(value, connection)
-                    for conv, value in zip(prepare, row, strict=True)
-                )
-            cursor.execute(head + ", ".join([one] * len(chunk)), params)
-
-
-PERSON_COLUMNS = [
-    "organisation_id", "last_name", "birth_name", "first_names", "sex", "birth_date",
-    "address", "postal_code", "commune_id", "departement_id", "phone", "email",
-    "preferred_channel", "language", "status", "family_situation", "housing", "employment",
-    "legal_protection", "long_term_illness", "nir_encrypted", "nir_hash", "nir_masked",
-    "last_name_key", "birth_name_key", "first_name_key", "name_phonetic", "phone_digits",
-    "version", "created_at", "updated_at", "created_by_id",
-]  # fmt: skip
-
-
 def _insert_people(
     run: TargetingRun, new_people: list[tuple[ExtractRow, str, str]], actor: User | None
 ) -> dict[str, int]:
-    """Les fiches des personnes ciblées inconnues : mêmes clés de recherche et même
-    chiffrement du NIR que ``people.services.create_person``."""
-    now = clock.now()
-    actor_id = actor.pk if actor is not None and actor.pk else None
-    rows = []
-    for row, hashed, departement in new_people:
-        person = SimpleNamespace(
-            last_name=row.last_name, birth_name="", first_names=row.first_names, phone=row.phone
-        )
-        derive_search_keys(person)
-        rows.append(
-            (
-                run.organisation_id, row.last_name, "", row.first_names, row.sex,
-                row.birth_date, row.address, row.postal_code, row.commune, departement,
-                row.phone, row.email, "", "", Person.Status.ASSURE.value, "", "", "",
-                False, False, crypto.encrypt(row.nir), hashed, nir_rules.mask(row.nir),
-                person.last_name_key, person.birth_name_key, person.first_name_key,
-                person.name_phonetic, person.phone_digits, 1, now, now, actor_id,
+    """Les fiches des personnes ciblées inconnues, par le service en masse des personnes (mêmes
+    clés de recherche et même chiffrement du NIR que ``people.services.create_person``) ;
+    chacune est journalisée avec sa ligne de ciblage (``_insert_entries``)."""
+    ids = people_bulk.create_people(
+        actor=actor,
+        organisation=run.organisation,
+        people=[
+            people_bulk.NewPerson(
+                last_name=row.last_name,
+                first_names=row.first_names,
+                sex=row.sex,
+                birth_date=row.birth_date,
+                departement_id=departement,
+                commune_id=row.commune,
+                nir=row.nir,
+                phone=row.phone,
+                address=row.address,
+                postal_code=row.postal_code,
+                email=row.email,
+                status=Person.Status.ASSURE,
             )
-        )  # fmt: skip
-    if connection.vendor == "postgresql":
-        # Identifiants réservés d'avance dans la séquence : pas de relecture après COPY.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Person._meta.db_table, len(rows)],
-            )
-            reserved = [r[0] for r in cursor.fetchall()]
-        _fast_insert(
-            Person,
-            ["id", *PERSON_COLUMNS],
-            [(pk, *row) for pk, row in zip(reserved, rows, strict=True)],
-        )
-        return {hashed: pk for (_, hashed, _), pk in zip(new_people, reserved, strict=True)}
-    _fast_insert(Person, PERSON_COLUMNS, rows)
-    return dict(
-        Person.objects.filter(
-            organisation_id=run.organisation_id,
-            nir_hash__in=[h for _, h, _ in new_people],
-            merged_into__isnull=True,
-        ).values_list("nir_hash", "id")
+            for row, _hashed, departement in new_people
+        ],
+        audit=None,
     )
+    return {hashed: pk for (_, hashed, _), pk in zip(new_people, ids, strict=True)}
 
 
 def _insert_entries(
     run: TargetingRun, entries: list[tuple[ExtractRow, int, str, bool]], actor: User | None
 ) -> None:
     """Une ligne par personne ciblée, et son entrée d'audit (création ou ciblage)."""
-    _fast_insert(
+    bulk.insert_rows(
         TargetingEntry,
         [
             "organisation_id", "run_id", "person_id", "departement_id", "line",
@@ -402,7 +327,7 @@ def _insert_entries(
     )  # fmt: skip
     at = clock.now()
     actor_id = actor.pk if actor is not None and actor.pk else None
-    _fast_insert(
+    bulk.insert_rows(
         AuditEntry,
         [
             "organisation_id", "actor_id", "at", "action", "object_type", "object_id",
@@ -439,7 +364,7 @@ def store_upload(*, uploaded: UploadedFile, directory: str | os.PathLike[str]) -
     with open(path, "wb") as handle:
         for chunk in uploaded.chunks():
             handle.write(chunk)
-    return str(path), Path(uploaded.name).name[:255]
+    return str(path), Path(uploaded.name or "extrait.csv").name[:255]
 
 
 @transaction.atomic

@@ -102,7 +102,7 @@ def write_front_line(w: Writer, contacts: dict[str, Valid]) -> None:
                     at=aware(f["date"], 12),
                     date=f["date"],
                     departement_id=f["departement"],
-                    agent_id=agents.get(f["agent"]) if f["agent"] else w.history_agent(),
+                    agent_id=agents[f["agent"]] if f["agent"] else w.history_agent(),
                     person_id=people[f["beneficiaire"]] if f["beneficiaire"] else None,
                     channel=FrontLineContact.Channel.ACCUEIL,
                     reason=f["motif"] or "Contact d'accueil (historique)",
