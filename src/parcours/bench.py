@@ -309,6 +309,11 @@ def run():
     from parcours.people.models import Person
 
     org, worker = generate()
+    with connection.cursor() as cursor:
+        # L'import d'historique d'une mesure précédente ajoute un organisme à la même base :
+        # statistiques du planificateur à jour, comme l'autovacuum les tiendrait en production
+        # (sinon la jointure des AS référentes de la recherche triple de durée).
+        cursor.execute("ANALYZE")
     people_count = Person.objects.filter(organisation=org).count()
     rng = random.Random(7)
     client = Client()
