@@ -158,9 +158,15 @@ def test_later_bundle_links_to_earlier_import(org, tmp_path):
 def test_missing_organisation_is_created_with_a_warning(db, tmp_path):
     out, err = run(str(write_bundle(tmp_path)), "--organisation", "nouvelle", "--essai")
     assert "il sera créé" in err and not Organisation.objects.filter(code="nouvelle").exists()
-    out, err = run(str(write_bundle(tmp_path)), "--organisation", "nouvelle")
+    out, err = run(str(write_bundle(tmp_path)), "--organisation", "Nouvelle")
     assert "vient d'être créé" in err
     assert Person.objects.filter(organisation__code="nouvelle").count() == 2
+    created = Organisation.objects.get(code="nouvelle")  # par le service, journalisé
+    assert AuditEntry.objects.filter(
+        organisation_id=created.pk, object_type="organisation", summary="Organisme créé"
+    ).exists()
+    with pytest.raises(CommandError, match="lettres sans accent, chiffres et tirets"):
+        run(str(write_bundle(tmp_path)), "--organisation", "code avec espaces")
 
 
 def test_bundle_errors(org, tmp_path):

@@ -4,6 +4,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from parcours.core import services
+from parcours.core.exceptions import BusinessError
 from parcours.core.models import Organisation
 from parcours.steering import history
 
@@ -30,7 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        code = options["organisation"]
+        code = options["organisation"].strip().lower()
         organisation = Organisation.objects.filter(code=code).first()
         if organisation is None:
             if options["essai"]:
@@ -40,7 +42,16 @@ class Command(BaseCommand):
                 )
                 organisation = Organisation(code=code, name=code)
             else:
-                organisation = Organisation.objects.create(code=code, name=code)
+                try:  # sans acteur : la commande est lancée par l'exploitant
+                    organisation = services.create_organisation(
+                        actor=None,
+                        code=code,
+                        name=code,
+                        kind=Organisation.Kind.AUTRE,
+                        departements_required=False,
+                    )
+                except BusinessError as error:
+                    raise CommandError(str(error)) from None
                 self.stderr.write(
                     f"Attention : l'organisme « {code} » n'existait pas ; il vient d'être créé "
                     "(nom, région et départements à compléter dans l'administration)."
