@@ -74,11 +74,6 @@ urlpatterns = [
         catalogue.new_version,
         name="aides-version-suivante",
     ),
-    path(
-        "catalogue/versions/<int:pk>/suivante/",
-        catalogue.new_version,
-        name="aides-version-suivante",
-    ),
     path("catalogue/versions/<int:pk>/aides/", catalogue.new_aid, name="aides-aide-nouvelle"),
     path("catalogue/aides/<int:pk>/", catalogue.edit_aid, name="aides-aide-edition"),
     path("chiffres/", figures.figures, name="aides-chiffres"),
