@@ -62,3 +62,18 @@ def test_init_refuses_an_invalid_code_in_french(call):
 
     with pytest.raises(CommandError, match="lettres sans accent"):
         call("init", "--sans-referentiel", organisation="code avec espaces", nom="X")
+
+
+def test_init_without_organisation_only_prepares_the_database(call):
+    """Ce que lancent `make run` et les parcours navigateur : ni code ni nom."""
+    before = Organisation.objects.count()
+    out = call("init")
+    assert "Référentiel chargé" in out
+    assert Organisation.objects.count() == before
+
+
+def test_init_finds_an_organisation_whatever_the_case_of_its_code(call):
+    call("init", "--sans-referentiel", organisation="carsat-ra", nom="Carsat", region="84")
+    out = call("init", "--sans-referentiel", organisation="CARSAT-RA")
+    assert "existe déjà" in out
+    assert Organisation.objects.filter(code="carsat-ra").count() == 1

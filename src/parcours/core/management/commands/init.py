@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 "Référentiel chargé : {regions} régions, {departements} départements, "
                 "{epci} EPCI, {communes} communes.".format(**counts)
             )
-        code = options["organisation"].strip().lower()
+        code = (options["organisation"] or "").strip().lower()
         if not code:
             if options["nom"] or options["region"]:
                 raise CommandError("--nom et --region vont avec --organisation CODE.")
