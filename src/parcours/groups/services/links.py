@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -19,12 +18,6 @@ from parcours.rules import collective as rules
 if TYPE_CHECKING:
     from parcours.core.models import User
     from parcours.people.models import Person
-
-
-class Sender(Protocol):
-    """Un expéditeur de ``core.messaging`` (``FileSender``, ``ConsoleSender``…)."""
-
-    def send(self, message: messaging.Message) -> None: ...
 
 
 TOKEN_SALT = "parcours.groups.lien-personnel"
@@ -130,7 +123,7 @@ def send_invitations(
     invitations: Iterable[Invitation],
     channel: str,
     link: Callable[[Invitation], str],
-    sender: Sender | None = None,
+    sender: messaging.Sender | None = None,
 ) -> tuple[list[Invitation], list[Invitation]]:
     """Envoie l'invitation par courriel ou SMS (expéditeur interchangeable de
     ``core.messaging``, le même que celui des campagnes) à celles des ``invitations`` qui
@@ -171,7 +164,7 @@ def send_invitations(
             body,
             f"I{invitation.pk}",
         )
-        transaction.on_commit(functools.partial(sender.send, message), robust=True)
+        messaging.send_after_commit(sender, [message])
         before = audit.snapshot(invitation)
         invitation.channel = channel
         invitation.save(update_fields=["channel"])

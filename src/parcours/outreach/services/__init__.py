@@ -10,7 +10,7 @@ Un module par sous-domaine ; les noms publics sont repris ici pour que
 - ``campaigns`` : campagnes et offres de service ;
 - ``agenda`` : plages de rendez-vous, rappels.
 
-Courriels et SMS partent après validation de la transaction (``delivery.send_after_commit``).
+Courriels et SMS partent après validation de la transaction (``core.messaging.send_after_commit``).
 """
 
 from parcours.outreach.services.agenda import add_permanence, send_reminders

@@ -13,7 +13,6 @@ from parcours.core.exceptions import BusinessError
 from parcours.core.models import AuditEntry
 from parcours.core.roles import organisation_of
 from parcours.outreach.models import Appointment, Permanence
-from parcours.outreach.services.delivery import Sender, send_after_commit
 
 if TYPE_CHECKING:
     from parcours.core.models import Site, User
@@ -62,7 +61,9 @@ def add_permanence(
     return permanence
 
 
-def send_reminders(*, actor: User | None, day: datetime.date, sender: Sender | None = None) -> int:
+def send_reminders(
+    *, actor: User | None, day: datetime.date, sender: messaging.Sender | None = None
+) -> int:
     """Rappels des rendez-vous prévus le jour ``day`` qui n'en ont pas encore eu ; chaque
     rappel part une fois le rendez-vous noté « rappelé » et validé."""
     from django.utils.formats import date_format
@@ -106,6 +107,6 @@ def send_reminders(*, actor: User | None, day: datetime.date, sender: Sender | N
                 person_id=person.pk,
                 summary="Rappel de rendez-vous envoyé",
             )
-            send_after_commit(sender, [message])
+            messaging.send_after_commit(sender, [message])
         sent += 1
     return sent

@@ -18,7 +18,6 @@ from parcours.groups import services as group_services
 from parcours.groups.models import Invitation
 from parcours.outreach import queries
 from parcours.outreach.models import Campaign, ServiceOffer, TargetingRun
-from parcours.outreach.services.delivery import Sender, send_after_commit
 from parcours.people.models import Person
 from parcours.rules import offers as offer_rules
 
@@ -41,7 +40,7 @@ def create_campaign(
     run: TargetingRun | None = None,
     phone: str = "",
     sent_on: datetime.date | None = None,
-    sender: Sender | None = None,
+    sender: messaging.Sender | None = None,
     group_action: GroupAction | None = None,
     link: Link | None = None,
 ) -> Campaign:
@@ -119,7 +118,7 @@ def create_campaign(
             channel=channel,
         )
     if channel in {Canal.EMAIL, Canal.SMS}:
-        send_after_commit(
+        messaging.send_after_commit(
             sender or messaging.get_sender(), _offer_messages(campaign, offers, link=link)
         )
     AuditEntry.objects.bulk_create(
@@ -274,7 +273,7 @@ def remind_campaign(
     actor: User,
     campaign: Campaign,
     offers: Sequence[ServiceOffer],
-    sender: Sender | None = None,
+    sender: messaging.Sender | None = None,
     link: Link | None = None,
 ) -> int:
     """Relance les offres sans réponse de ``offers`` (déjà filtrées par les droits de l'agent) :
@@ -288,7 +287,7 @@ def remind_campaign(
             set_offer_status(actor=actor, offer=offer, status=StatutOffre.SANS_REPONSE)
         remind_offer(actor=actor, offer=offer)
     if campaign.channel in {Canal.EMAIL, Canal.SMS} and to_remind:
-        send_after_commit(
+        messaging.send_after_commit(
             sender or messaging.get_sender(), _offer_messages(campaign, to_remind, link=link)
         )
     return len(to_remind)

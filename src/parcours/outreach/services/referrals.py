@@ -11,7 +11,6 @@ from django.db import transaction
 from parcours.core import audit, clock, messaging
 from parcours.core.exceptions import BusinessError
 from parcours.outreach.models import Referral
-from parcours.outreach.services.delivery import Sender, send_after_commit
 from parcours.rules import referral_workflow
 
 if TYPE_CHECKING:
@@ -153,7 +152,9 @@ def record_answer_to_emitter(*, actor: User, referral: Referral) -> Referral:
     return referral
 
 
-def send_answer_email(*, actor: User, referral: Referral, sender: Sender | None = None) -> Referral:
+def send_answer_email(
+    *, actor: User, referral: Referral, sender: messaging.Sender | None = None
+) -> Referral:
     """Répond à l'émetteur par courriel (adresse de réponse), par l'expéditeur configuré ;
     le courriel part une fois la réponse notée et validée."""
     from django.template.loader import render_to_string
@@ -172,5 +173,5 @@ def send_answer_email(*, actor: User, referral: Referral, sender: Sender | None 
     )
     with transaction.atomic():
         referral = record_answer_to_emitter(actor=actor, referral=referral)
-        send_after_commit(sender or messaging.get_sender(), [message])
+        messaging.send_after_commit(sender or messaging.get_sender(), [message])
     return referral
