@@ -21,7 +21,7 @@ CASES = PEOPLE // 16
 CONTACTS_PER_CASE = 7
 DEPARTEMENTS = ["01", "07", "26", "38", "42", "69", "73", "74", "63", "03"]
 SEED = 20261122
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _today() -> datetime.date:
@@ -475,7 +475,7 @@ def measure_targeting_import():
 
 INTRO = """# Mesures de performance
 
-Mesurées par `make bench` (`src/parcours/bench.py`), jamais par des tests chronométrés. La base
+Mesurées par `make bench` (`src/parcours/bench/`), jamais par des tests chronométrés. La base
 de mesure (`var/bench.sqlite3`, ou `DATABASE_URL=postgres://…/parcours_bench make bench`) compte
 1 000 000 de personnes sur 10 départements, 62 500 accompagnements et 437 500 entretiens ; elle
 est générée une fois (environ 11 minutes) puis réutilisée. Chaque mesure passe par toute la pile
@@ -588,14 +588,3 @@ def history_bench(people: int = 40000, contacts: int = 150000, front_line: int =
     table = "\n".join(lines)
     print(table)
     write_block("historique", vendor, table)
-
-
-if __name__ == "__main__":
-    if sys.argv[1:2] == ["_ciblage"]:
-        _targeting_child(sys.argv[2], sys.argv[3])
-        sys.exit(0)
-    if sys.argv[1:2] == ["ciblage"]:  # seulement la mesure de l'import (base légère)
-        sys.exit(measure_targeting_import())
-    if sys.argv[1:2] == ["historique"]:  # seulement l'import d'historique et le rapport
-        sys.exit(history_bench())
-    sys.exit(run())
