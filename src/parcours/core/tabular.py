@@ -8,11 +8,15 @@ quels. Toute exportation passe par ici (``csv_response``, ``write_csv``, ``xlsx_
 
 import csv
 from collections.abc import Iterable, Sequence
-from typing import IO, Any
+from typing import Any, Protocol
 
 from django.http import HttpResponse
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Writable(Protocol):
+    def write(self, s: str, /) -> object: ...
 
 
 def neutralise(value: Any) -> Any:
@@ -23,7 +27,7 @@ def neutralise(value: Any) -> Any:
 
 
 def write_csv(
-    out: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: str = ";"
+    out: Writable, header: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: str = ";"
 ) -> int:
     """Écrit ``header`` puis ``rows`` (cellules neutralisées) ; rend le nombre de lignes écrites."""
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
