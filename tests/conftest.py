@@ -80,6 +80,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference()
 
 
+@pytest.fixture(scope="module")
+def reference_kept(django_db_setup, django_db_blocker):
+    """Pour un module de tests ``transaction=True`` : ces tests vident la base en sortant,
+    découpage administratif compris (chargé une fois pour la session). Il est rechargé avant le
+    module (si un autre test l'a vidé) et après lui, pour les tests qui suivent."""
+    from parcours.core.models import Region
+
+    def ensure():
+        with django_db_blocker.unblock():
+            if not Region.objects.exists():
+                load_reference()
+
+    ensure()
+    yield
+    ensure()
+
+
 @pytest.fixture(autouse=True)
 def _no_axes_lockout_between_tests(settings):
     settings.AXES_ENABLED = True

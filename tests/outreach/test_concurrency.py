@@ -10,8 +10,6 @@ from django.db import connection, connections
 
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
-from parcours.core.models import Region
-from parcours.core.reference import load_reference
 from parcours.outreach import services
 from parcours.outreach.models import Appointment, Permanence
 from tests.factories import SiteFactory, UserFactory, make_person
@@ -20,26 +18,11 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_kept"),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="verrou de ligne : PostgreSQL seulement"
     ),
 ]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _reference_kept(django_db_setup, django_db_blocker):
-    """``transaction=True`` vide la base après le test, découpage administratif compris (chargé
-    une fois pour la session) : il est rechargé avant ce module (si un autre test l'a vidé) et
-    après lui, pour les tests qui suivent."""
-
-    def ensure():
-        with django_db_blocker.unblock():
-            if not Region.objects.exists():
-                load_reference()
-
-    ensure()
-    yield
-    ensure()
 
 
 def test_simultaneous_first_slot_bookings_make_one_appointment(org):

@@ -13,7 +13,7 @@ from parcours.core.models import AuditEntry
 SECRET_FIELDS = frozenset({"nir_encrypted", "nir_hash", "password"})
 
 #: Types d'objet du journal qui ne sont pas des modèles de Parcours.
-EXTRA_OBJECT_TYPES = {"session": "Session", "totp": "Second facteur"}
+EXTRA_OBJECT_TYPES = {"session": "Session", "totp": "Second facteur", "base": "Base de données"}
 
 
 def _jsonable(value):
