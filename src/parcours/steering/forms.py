@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
+from parcours.core.uploads import LimitedFileField
 from parcours.steering import policies
 from parcours.steering.indicators import INDICATORS, PERCENT
 
@@ -62,7 +63,7 @@ class TargetsForm(forms.Form):
 
 
 class HistoryUploadForm(forms.Form):
-    archive = forms.FileField(
+    archive = LimitedFileField(
         label="Lot d'historique (archive .zip des fichiers CSV)",
         help_text=(
             "Fichiers de formats.md §2 : beneficiaires.csv obligatoire, les autres facultatifs."
