@@ -70,7 +70,9 @@ class Rejections:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._partial = path.with_name(path.name + ".partiel")
-            self._out = gzip.open(self._partial, "wt", encoding="utf-8", compresslevel=5)
+            self._out = gzip.open(  # noqa: SIM115 (fermé par close() ou discard())
+                self._partial, "wt", encoding="utf-8", compresslevel=5
+            )
 
     def add(self, record: dict[str, Any]) -> None:
         self.count += 1
@@ -96,7 +98,9 @@ class Rejections:
     def summary(self) -> list[dict[str, Any]]:
         """Le nombre de rejets par motif (et colonne, fichier…), du plus fréquent au plus rare."""
         names = [f for f in self.fields if f != "ligne"]
-        rows = [dict(zip(names, key, strict=True)) | {"nombre": n} for key, n in self.by_reason.items()]
+        rows = [
+            dict(zip(names, key, strict=True)) | {"nombre": n} for key, n in self.by_reason.items()
+        ]
         return sorted(rows, key=lambda r: (-r["nombre"], *(str(r[f]) for f in names)))
 
     def close(self) -> None:

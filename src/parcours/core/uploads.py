@@ -88,7 +88,7 @@ class LimitedFileField(forms.FileField):
         super().__init__(*args, help_text=help_text, **kwargs)
         self.base_help_text = help_text
 
-    @property  # type: ignore[override]
+    @property
     def help_text(self) -> str:
         # La limite est lue à l'affichage : elle suit le réglage (et les tests qui le changent).
         return " ".join(t for t in (self.base_help_text, limit_hint()) if t)

@@ -29,26 +29,29 @@ def cap_rejections(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outreach', '0003_campagne_reunion'),
+        ("outreach", "0003_campagne_reunion"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='targetingrun',
-            name='error_count',
-            field=models.PositiveIntegerField(default=0, verbose_name='motifs de rejet'),
+            model_name="targetingrun",
+            name="error_count",
+            field=models.PositiveIntegerField(default=0, verbose_name="motifs de rejet"),
         ),
         migrations.AddField(
-            model_name='targetingrun',
-            name='error_summary',
-            field=models.JSONField(blank=True, default=list, verbose_name='motifs de rejet par nature'),
+            model_name="targetingrun",
+            name="error_summary",
+            field=models.JSONField(
+                blank=True, default=list, verbose_name="motifs de rejet par nature"
+            ),
         ),
         migrations.AlterField(
-            model_name='targetingrun',
-            name='errors',
-            field=models.JSONField(blank=True, default=list, verbose_name='premiers motifs de rejet'),
+            model_name="targetingrun",
+            name="errors",
+            field=models.JSONField(
+                blank=True, default=list, verbose_name="premiers motifs de rejet"
+            ),
         ),
         migrations.RunPython(cap_rejections, migrations.RunPython.noop),
     ]

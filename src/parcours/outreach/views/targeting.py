@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.tabular import csv_response
 from parcours.outreach import policies, queries, services, tasks
 from parcours.outreach.forms import ExtractUploadForm, RuleForm
-from parcours.core.tabular import csv_response
 from parcours.outreach.models import TargetingRun
 from parcours.outreach.services.targeting import (
     REJECTION_FIELDS,
