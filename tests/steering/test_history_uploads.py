@@ -164,3 +164,19 @@ def test_existing_reports_are_detailed_by_the_migration(org, admin):
         "beneficiaires.csv",
         "entretiens.csv",
     }
+
+
+def test_a_bundle_that_unpacks_beyond_ten_times_the_limit_is_refused(
+    client, admin, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.PARCOURS_UPLOAD_MAX_MB = 1
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("beneficiaires.csv", "id;nom\n" + "B;x\n" * 3_000_000)
+    assert len(buffer.getvalue()) < 1_048_576
+    response = post_bundle(client, buffer.getvalue(), django_capture_on_commit_callbacks)
+    assert response.status_code == 422
+    assert "Une fois décompressée, l'archive dépasse 10 Mo : découpez le lot." in unescape(
+        response.content.decode()
+    )
+    assert HistoryImport.objects.count() == 0

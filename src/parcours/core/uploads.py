@@ -45,6 +45,26 @@ def limit_hint() -> str:
     return f"Taille maximale : {max_megabytes()} Mo."
 
 
+#: une archive .zip décompressée ne dépasse pas ce multiple de la limite (bombe de décompression)
+UNPACKED_FACTOR = 10
+
+
+def check_unpacked_size(archive) -> None:
+    """``ValidationError`` si l'archive .zip ``archive`` décompressée dépasse
+    ``UNPACKED_FACTOR`` fois la limite (ses fichiers sont lus en mémoire à l'import)."""
+    import zipfile
+
+    limit = UNPACKED_FACTOR * max_megabytes()
+    with zipfile.ZipFile(archive) as opened:
+        total = sum(info.file_size for info in opened.infolist())
+    archive.seek(0)
+    if total > limit * MEGABYTE:
+        raise forms.ValidationError(
+            f"Une fois décompressée, l'archive dépasse {limit} Mo : découpez le lot.",
+            code="too_large_unpacked",
+        )
+
+
 class TooLargeFile(UploadedFile):
     """Ce qui reste d'un fichier refusé pendant la réception : son nom et sa taille, pas son
     contenu (rien n'a été gardé)."""
@@ -91,7 +111,10 @@ class LimitedFileField(forms.FileField):
     @property
     def help_text(self) -> str:
         # La limite est lue à l'affichage : elle suit le réglage (et les tests qui le changent).
-        return " ".join(t for t in (self.base_help_text, limit_hint()) if t)
+        base = self.base_help_text
+        if base and not base.endswith((".", "!", "?")):
+            base += "."
+        return " ".join(t for t in (base, limit_hint()) if t)
 
     @help_text.setter
     def help_text(self, value: str) -> None:

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from parcours.core.uploads import LimitedFileField
+from parcours.core.uploads import LimitedFileField, check_unpacked_size
 from parcours.steering import policies
 from parcours.steering.indicators import INDICATORS, PERCENT
 
@@ -78,4 +78,5 @@ class HistoryUploadForm(forms.Form):
         if not archive.name.lower().endswith(".zip") or not zipfile.is_zipfile(archive):
             raise forms.ValidationError("Le fichier doit être une archive .zip.")
         archive.seek(0)
+        check_unpacked_size(archive)
         return archive
