@@ -44,3 +44,30 @@ def test_the_field_names_the_limit(one_mb):
     with pytest.raises(Exception, match="taille maximale de 1 Mo"):
         field.clean(SimpleUploadedFile("f.csv", b"a" * 1_048_577))
     assert field.clean(SimpleUploadedFile("f.csv", b"abc")).name == "f.csv"
+
+
+def test_every_file_field_of_the_project_has_the_size_limit():
+    """Un seul mécanisme pour tout envoi : aucun champ fichier hors ``LimitedFileField``."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from django import forms
+
+    import parcours
+
+    fields = []
+    for module_info in pkgutil.walk_packages(parcours.__path__, "parcours."):
+        name = module_info.name
+        if ".migrations" in name or ".bench" in name or name.endswith((".cli", ".wsgi")):
+            continue
+        if "forms" not in name.rsplit(".", 1)[-1]:
+            continue
+        module = importlib.import_module(name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, forms.BaseForm) and cls.__module__ == name:
+                for field_name, field in cls.base_fields.items():
+                    if isinstance(field, forms.FileField):
+                        fields.append((name, cls.__name__, field_name, type(field)))
+    assert fields, "aucun champ fichier trouvé : le test ne voit plus les formulaires"
+    assert [f for f in fields if not issubclass(f[3], LimitedFileField)] == []
