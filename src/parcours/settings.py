@@ -265,3 +265,21 @@ DSFR_USE_INTEGRITY_CHECKSUMS = True
 # Paramètres métier par défaut (modifiables par organisme).
 PARCOURS_HOME_VISIT_TARGET = 300
 CSRF_FAILURE_VIEW = "parcours.core.views.csrf_failure"
+
+# Envois de fichiers : une taille maximale pour tout fichier envoyé (PARCOURS_UPLOAD_MAX_MB,
+# en Mo de 1 048 576 octets), vérifiée pendant la réception, avant tout enregistrement
+# (parcours.core.uploads) ; les lignes rejetées d'un import gardées en détail (les autres sont
+# comptées, résumées par motif et téléchargeables en entier).
+PARCOURS_UPLOAD_MAX_MB = int(os.environ.get("PARCOURS_UPLOAD_MAX_MB", "50"))
+PARCOURS_REJECTIONS_KEPT = int(os.environ.get("PARCOURS_REJECTIONS_KEPT", "1000"))
+FILE_UPLOAD_HANDLERS = [
+    "parcours.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Au-delà de 2,5 Mo, un fichier attend sur disque (fichier temporaire), pas en mémoire ; les
+# champs d'un formulaire (hors fichiers) ne dépassent pas 2,5 Mo, le corps d'une requête sans
+# fichier non plus (au-delà : 413, parcours.core.uploads.BodySizeLimitMiddleware).
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, PARCOURS_UPLOAD_MAX_MB * 1_048_576)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+MIDDLEWARE.append("parcours.core.uploads.BodySizeLimitMiddleware")

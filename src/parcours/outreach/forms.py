@@ -11,6 +11,7 @@ from parcours.core.forms import DateInput, Form
 from parcours.core.models import Site, User
 from parcours.core.nomenclatures import Canal, Emetteur, Mode, Programme, Sexe
 from parcours.core.queries import social_workers
+from parcours.core.uploads import LimitedFileField
 from parcours.groups.models import GroupAction
 from parcours.outreach.models import (
     AppointmentRequest,
@@ -86,7 +87,7 @@ class AppointmentForm(Form):
 
 
 class ExtractUploadForm(Form):
-    fichier = forms.FileField(
+    fichier = LimitedFileField(
         label="Extrait des arrêts de travail (CSV)",
         help_text="UTF-8, séparateur « ; », en-tête : nir;nom;prenom;sexe;date_naissance;"
         "commune_insee;adresse;code_postal;date_debut_arret;risque;telephone;email",

@@ -176,12 +176,19 @@ class TargetingRun(models.Model):
     already_known = models.PositiveIntegerField("déjà connues", default=0)
     already_in_case = models.PositiveIntegerField("déjà en accompagnement", default=0)
     new_people = models.PositiveIntegerField("nouvelles personnes", default=0)
-    errors = models.JSONField("lignes rejetées", default=list, blank=True)
+    #: les premiers motifs de rejet seulement (``PARCOURS_REJECTIONS_KEPT``) : la liste complète
+    #: est dans un fichier à part (``core.rejections``), téléchargeable depuis la page du ciblage
+    errors = models.JSONField("premiers motifs de rejet", default=list, blank=True)
+    error_count = models.PositiveIntegerField("motifs de rejet", default=0)
+    error_summary = models.JSONField("motifs de rejet par nature", default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    #: colonnes lourdes qu'une liste de ciblages ne charge jamais
+    HEAVY_FIELDS = ("errors", "error_summary", "parameters", "message")
 
     class Meta:
         verbose_name = "ciblage"

@@ -268,7 +268,11 @@ def offer_by_reference(user: User, reference: str) -> ServiceOffer | None:
 
 def invitable_runs(user: User) -> QuerySet[TargetingRun]:
     """Les ciblages réels terminés dont on peut inviter les personnes (responsables)."""
-    return visible_runs(user).filter(dry_run=False, status=TargetingRun.Status.TERMINE)
+    return (
+        visible_runs(user)
+        .filter(dry_run=False, status=TargetingRun.Status.TERMINE)
+        .defer(*TargetingRun.HEAVY_FIELDS)
+    )
 
 
 def people_of_run(user: User, run: TargetingRun) -> QuerySet[Person]:

@@ -266,3 +266,16 @@ def requests_with_standard(user, today, assigned_to=None):
             }
         )
     return rows
+
+
+def runs_for_list(user):
+    """Les ciblages de l'organisme pour une liste : sans les colonnes lourdes (motifs de rejet,
+    résumé, paramètres, message), qu'une liste n'affiche jamais."""
+    from parcours.outreach.models import TargetingRun
+
+    return (
+        policies.visible_runs(user)
+        .defer(*TargetingRun.HEAVY_FIELDS)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
+    )

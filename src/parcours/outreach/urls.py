@@ -31,6 +31,11 @@ urlpatterns += [
         name="ciblage-avancement",
     ),
     path("detection/ciblages/<int:pk>/lancer/", targeting.targeting_launch, name="ciblage-lancer"),
+    path(
+        "detection/ciblages/<int:pk>/rejets.csv",
+        targeting.targeting_rejections,
+        name="ciblage-rejets",
+    ),
     path("detection/signalements/", referrals.referral_list, name="signalements"),
     path("detection/signalements/nouveau/", referrals.referral_new, name="signalement-nouveau"),
     path("detection/signalements/<int:pk>/", referrals.referral_detail, name="signalement"),

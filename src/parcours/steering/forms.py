@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
+from parcours.core.uploads import LimitedFileField, check_unpacked_size
 from parcours.steering import policies
 from parcours.steering.indicators import INDICATORS, PERCENT
 
@@ -62,7 +63,7 @@ class TargetsForm(forms.Form):
 
 
 class HistoryUploadForm(forms.Form):
-    archive = forms.FileField(
+    archive = LimitedFileField(
         label="Lot d'historique (archive .zip des fichiers CSV)",
         help_text=(
             "Fichiers de formats.md §2 : beneficiaires.csv obligatoire, les autres facultatifs."
@@ -77,4 +78,5 @@ class HistoryUploadForm(forms.Form):
         if not archive.name.lower().endswith(".zip") or not zipfile.is_zipfile(archive):
             raise forms.ValidationError("Le fichier doit être une archive .zip.")
         archive.seek(0)
+        check_unpacked_size(archive)
         return archive

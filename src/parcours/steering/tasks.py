@@ -37,11 +37,5 @@ def run_history_import(import_id: int) -> None:
         status=HistoryImport.Status.TERMINE,
         progress="Terminé.",
         finished_at=clock.now(),
-        result={
-            "lignes": report.lines(),
-            "avertissements": report.warnings,
-            "erreurs": [str(p) for p in report.errors[:500]],
-            "nombre_erreurs": len(report.errors),
-            "crees": report.created,
-        },
+        result=history.result(report, path=history.rejections_path(job)),
     )

@@ -10,4 +10,9 @@ urlpatterns = [
     path("objectifs/", views.targets, name="pilotage-objectifs"),
     path("historique/", views.history_imports, name="pilotage-historique"),
     path("historique/<int:pk>/", views.history_import_detail, name="pilotage-historique-detail"),
+    path(
+        "historique/<int:pk>/rejets.csv",
+        views.history_import_rejections,
+        name="pilotage-historique-rejets",
+    ),
 ]

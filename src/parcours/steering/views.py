@@ -313,7 +313,7 @@ def history_imports(request):
         "steering/historique.html",
         {
             "form": form,
-            "jobs": policies.visible_history_imports(request.user)[:20],
+            "jobs": policies.visible_history_imports(request.user).defer("result")[:20],
             "nav": "pilotage",
         },
         status=422 if request.method == "POST" else 200,
@@ -330,4 +330,29 @@ def history_import_detail(request, pk):
         messages.success(request, "Import lancé.")
         return redirect("pilotage-historique-detail", pk=real.pk)
     template = "steering/partials/import.html" if request.htmx else "steering/import.html"
-    return render(request, template, {"job": job, "nav": "pilotage"})
+    errors = job.result.get("erreurs", [])[:HISTORY_ERRORS_SHOWN]
+    return render(
+        request,
+        template,
+        {"job": job, "errors": errors, "errors_shown": len(errors), "nav": "pilotage"},
+    )
+
+
+#: rejets affichés sur la page d'un import d'historique (la liste complète se télécharge)
+HISTORY_ERRORS_SHOWN = 100
+
+
+@login_required
+def history_import_rejections(request, pk):
+    """Tous les rejets d'un import d'historique, en CSV (lecture journalisée)."""
+    from parcours.core.tabular import csv_response
+    from parcours.steering import history
+
+    job = policies.get_history_import_or_404(request.user, pk)
+    history.record_rejections_read(actor=request.user, job=job)
+    response, _count = csv_response(
+        f"import-historique-{job.pk}-rejets.csv",
+        ["fichier", "ligne", "colonne", "motif"],
+        history.rejection_rows(job),
+    )
+    return response

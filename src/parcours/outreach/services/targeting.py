@@ -3,15 +3,15 @@ depuis le web (la vue confie l'exécution à ``outreach.tasks`` une fois la tran
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from parcours.core import audit, bulk, clock, crypto
+from parcours.core import audit, bulk, clock, crypto, rejections
 from parcours.core.exceptions import BusinessError
 from parcours.core.models import AuditEntry
 from parcours.outreach import extract
@@ -64,6 +64,9 @@ def update_targeting_rule(*, actor: User, rule: TargetingRule, parameters: dict)
     return rule
 
 
+REJECTION_FIELDS = ("ligne", "colonne", "motif")
+
+
 @dataclass
 class _Counts:
     lines: int = 0
@@ -73,7 +76,9 @@ class _Counts:
     already_known: int = 0
     already_in_case: int = 0
     new_people: int = 0
-    errors: list = field(default_factory=list)
+    errors: rejections.Rejections = field(
+        default_factory=lambda: rejections.Rejections(REJECTION_FIELDS)
+    )
 
     def apply_to(self, run: TargetingRun) -> None:
         for name in (
@@ -84,9 +89,39 @@ class _Counts:
             "already_known",
             "already_in_case",
             "new_people",
-            "errors",
         ):
             setattr(run, name, getattr(self, name))
+        run.errors = self.errors.first
+        run.error_count = self.errors.count
+        run.error_summary = self.errors.summary()
+
+
+def rejections_path(run: TargetingRun) -> Path:
+    """Le fichier de la liste complète des motifs de rejet du ciblage ``run``."""
+    return rejections.path_for("ciblage", run.pk)
+
+
+def rejection_rows(run: TargetingRun) -> Iterator[list[Any]]:
+    """Chaque motif de rejet du ciblage ``run`` (ligne, colonne, motif) : la liste complète
+    écrite pendant l'import, ou, à défaut (ciblage antérieur), les motifs gardés en base."""
+    path = rejections_path(run)
+    if path.is_file():
+        yield from rejections.read(path)
+        return
+    for error in run.errors:
+        yield [error.get(f) for f in REJECTION_FIELDS]
+
+
+@transaction.atomic
+def record_rejections_read(*, actor: User, run: TargetingRun) -> None:
+    """Le téléchargement des motifs de rejet (valeurs lues dans l'extrait) est journalisé."""
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.READ,
+        obj=run,
+        summary=f"Téléchargement des {run.error_count} motifs de rejet du ciblage n°{run.pk}",
+        changes={"motifs": run.error_count},
+    )
 
 
 class AlreadyImported(Exception):
@@ -193,17 +228,38 @@ def _process(
     write: bool,
     on_progress: Callable[[float], None] | None,
 ) -> _Counts:
+    counts = _Counts()
+    if write:
+        run.status = TargetingRun.Status.EN_COURS
+        run.save()
+    if run.pk is not None:
+        counts.errors = rejections.Rejections(REJECTION_FIELDS, path=rejections_path(run))
+    try:
+        _read(counts, run, path, params, extraction_date, actor, write, on_progress)
+    except BaseException:
+        counts.errors.discard()
+        raise
+    counts.errors.close()
+    return counts
+
+
+def _read(
+    counts: _Counts,
+    run: TargetingRun,
+    path: Path,
+    params: dict,
+    extraction_date: datetime.date,
+    actor: User | None,
+    write: bool,
+    on_progress: Callable[[float], None] | None,
+) -> None:
     from parcours.cases.models import Case
     from parcours.core.models import Commune
 
-    counts = _Counts()
     communes = dict(Commune.objects.values_list("code", "departement_id"))
     seen: dict[str, int] = {}
     batch: list[tuple[ExtractRow, str, str]] = []
     organisation_id = run.organisation_id
-    if write:
-        run.status = TargetingRun.Status.EN_COURS
-        run.save()
 
     def flush() -> None:
         if not batch:
@@ -261,10 +317,8 @@ def _process(
                     seen[hashed] = line
             if row is None:
                 counts.rejected += 1
-                counts.errors.extend(
-                    {"ligne": line, "colonne": column, "motif": reason}
-                    for column, reason in problems
-                )
+                for column, reason in problems:
+                    counts.errors.add({"ligne": line, "colonne": column, "motif": reason})
                 continue
             counts.valid += 1
             departement = communes[row.commune]
@@ -276,7 +330,6 @@ def _process(
             if on_progress is not None and counts.lines % 5000 == 0:
                 on_progress(reader.fraction())
         flush()
-    return counts
 
 
 def _insert_people(

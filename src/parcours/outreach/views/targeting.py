@@ -8,11 +8,20 @@ from django.views.decorators.http import require_POST
 
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.tabular import csv_response
 from parcours.outreach import policies, queries, services, tasks
 from parcours.outreach.forms import ExtractUploadForm, RuleForm
 from parcours.outreach.models import TargetingRun
+from parcours.outreach.services.targeting import (
+    REJECTION_FIELDS,
+    record_rejections_read,
+    rejection_rows,
+)
 from parcours.outreach.views.common import manager_only
 from parcours.rules import targeting
+
+#: motifs de rejet affichés sur la page d'un ciblage (la liste complète se télécharge)
+ERRORS_SHOWN = 100
 
 
 def _import_dir():
@@ -46,7 +55,7 @@ def targeting_list(request):
             "form": form,
             "rule": rule,
             "rule_text": targeting.describe(rule.code, rule.parameters),
-            "runs": policies.visible_runs(request.user).select_related("created_by")[:30],
+            "runs": queries.runs_for_list(request.user)[:30],
             "nav": "detection",
         },
     )
@@ -83,7 +92,8 @@ def _run_context(request, run):
         and bool(run.file_path)
         and services.previous_import(run.organisation, run.file_sha256) is None
     )
-    context["errors"] = run.errors[:200]
+    context["errors"] = run.errors[:ERRORS_SHOWN]
+    context["errors_shown"] = len(context["errors"])
     context["entries"] = []
     if not run.dry_run and run.status == TargetingRun.Status.TERMINE:
         context["entries"] = (
@@ -124,3 +134,14 @@ def targeting_launch(request, pk):
     )
     tasks.run_after_commit(real)
     return redirect("ciblage", pk=real.pk)
+
+
+@login_required
+def targeting_rejections(request, pk):
+    """La liste complète des motifs de rejet d'un ciblage, en CSV (lecture journalisée)."""
+    run = policies.get_run_or_404(request.user, pk)
+    record_rejections_read(actor=request.user, run=run)
+    response, _count = csv_response(
+        f"ciblage-{run.pk}-motifs-de-rejet.csv", list(REJECTION_FIELDS), rejection_rows(run)
+    )
+    return response

@@ -25,6 +25,12 @@ from parcours.steering.history.reading import (
     parse,
     read_bundle,
 )
+from parcours.steering.history.rejections import (
+    record_rejections_read,
+    rejection_rows,
+    rejections_path,
+    result,
+)
 from parcours.steering.history.validation import Checker, Context, validate
 
 __all__ = [
@@ -38,6 +44,10 @@ __all__ = [
     "known_refs",
     "parse",
     "read_bundle",
+    "record_rejections_read",
+    "rejection_rows",
+    "rejections_path",
+    "result",
     "run",
     "validate",
 ]

@@ -97,3 +97,5 @@ class Command(BaseCommand):
         for error in summary["erreurs"]:
             column = f", colonne {error['colonne']}" if error["colonne"] else ""
             write(f"ligne {error['ligne']}{column} : {error['motif']}")
+        if run.error_count > len(summary["erreurs"]):
+            write(f"… et {run.error_count - len(summary['erreurs'])} autres motifs de rejet.")
