@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "parcours.core.middleware.AgentContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "parcours.core.middleware.FrenchErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "parcours.urls"
