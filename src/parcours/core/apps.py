@@ -10,6 +10,6 @@ class Config(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from parcours.core import audit_guard, checks  # noqa: F401 (contrôles enregistrés)
+        from parcours.core import audit_guard, checks, lockout  # noqa: F401 (enregistrements)
 
         connection_created.connect(audit_guard.register_sqlite_function)
