@@ -102,7 +102,10 @@ def test_same_name_and_birth_date_out_of_scope(client, org, rhone_person):
 
 def test_manager_of_another_departement_sees_only_where_to_ask(client, org):
     ain = make_person(
-        org=org, last_name="Vasseur", first_names="Lucienne Odette", nir=NIR,
+        org=org,
+        last_name="Vasseur",
+        first_names="Lucienne Odette",
+        nir=NIR,
         birth_date=datetime.date(1975, 4, 9),
     )
     manager = UserFactory(organisation=org, manager=True, departements=["69"])

@@ -30,7 +30,7 @@ def _fernet_problem(key: str) -> str | None:
     except (ValueError, TypeError):
         return (
             "PARCOURS_NIR_KEY n'est pas une clé Fernet valide (44 caractères base64 URL, "
-            "32 octets) ; générez-en une avec `python -c \"from cryptography.fernet import "
+            '32 octets) ; générez-en une avec `python -c "from cryptography.fernet import '
             'Fernet; print(Fernet.generate_key().decode())"`.'
         )
     return None
@@ -53,7 +53,7 @@ def configuration_errors(*, production: bool) -> list[checks.CheckMessage]:
             "E002",
             f"PARCOURS_NIR_HMAC_KEY est trop courte ({len(hmac_key.encode())} octets ; "
             f"au moins {MIN_HMAC_BYTES}).",
-            "Par exemple : `python -c \"import secrets; print(secrets.token_urlsafe(32))\"`. "
+            'Par exemple : `python -c "import secrets; print(secrets.token_urlsafe(32))"`. '
             "Attention : changer cette clé oblige à recalculer les empreintes des NIR.",
         )
     if len(secret) < MIN_SECRET_KEY_LENGTH or len(set(secret)) < MIN_SECRET_KEY_UNIQUE:
@@ -61,7 +61,7 @@ def configuration_errors(*, production: bool) -> list[checks.CheckMessage]:
             "E003",
             f"PARCOURS_SECRET_KEY est trop faible ({len(secret)} caractères ; au moins "
             f"{MIN_SECRET_KEY_LENGTH}, variés).",
-            "Par exemple : `python -c \"import secrets; print(secrets.token_urlsafe(50))\"`.",
+            'Par exemple : `python -c "import secrets; print(secrets.token_urlsafe(50))"`.',
         )
     if hmac_key and hmac_key == nir_key:
         error("E004", "PARCOURS_NIR_KEY et PARCOURS_NIR_HMAC_KEY doivent être différentes.")

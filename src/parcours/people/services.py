@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -128,9 +129,9 @@ class DuplicateCheck:
     fiches hors de son périmètre, seulement le service à contacter, jamais qui est la personne.
     """
 
-    visible: list[Person] = field(default_factory=list)
+    visible: list[Person] = dataclasses.field(default_factory=list)
     same_nir: bool = False
-    elsewhere: list[ServiceContact] = field(default_factory=list)
+    elsewhere: list[ServiceContact] = dataclasses.field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.visible or self.elsewhere)
@@ -187,7 +188,7 @@ def check_duplicates(
     departements = sorted({p.departement_id for p in hidden})
     sites: dict[str, list[Site]] = {code: [] for code in departements}
     for site in Site.objects.filter(
-        organisation_id=actor.organisation_id, departement_id__in=departements, active=True
+        organisation_id=actor.organisation_id or 0, departement_id__in=departements, active=True
     ).select_related("commune"):
         sites[site.departement_id].append(site)
     names = Departement.objects.in_bulk(departements)

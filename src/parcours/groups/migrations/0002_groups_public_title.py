@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('groups', '0001_initial'),
+        ("groups", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='groupaction',
-            name='title_is_public',
-            field=models.BooleanField(default=False, help_text="Coché : l'intitulé et la présentation s'affichent sur la page d'inscription personnelle. Sinon, la page dit seulement « Votre inscription à un atelier » : un intitulé peut révéler un arrêt de travail ou une maladie à qui voit le lien.", verbose_name='intitulé public'),
+            model_name="groupaction",
+            name="title_is_public",
+            field=models.BooleanField(
+                default=False,
+                help_text="Coché : l'intitulé et la présentation s'affichent sur la page d'inscription personnelle. Sinon, la page dit seulement « Votre inscription à un atelier » : un intitulé peut révéler un arrêt de travail ou une maladie à qui voit le lien.",
+                verbose_name="intitulé public",
+            ),
         ),
     ]

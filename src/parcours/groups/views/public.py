@@ -18,7 +18,6 @@ from parcours.groups.forms import (
 )
 from parcours.groups.models import Registration, Response
 
-
 NEUTRAL_TITLE = "Votre inscription à un atelier"
 
 
