@@ -97,6 +97,24 @@ def reference_kept(django_db_setup, django_db_blocker):
     ensure()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _test_flush_may_empty_the_audit_journal():
+    """Le vidage entre deux tests transactionnels est le seul effacement permis du journal."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from parcours.core.audit_guard import allow_deletion
+
+    execute_sql_flush = BaseDatabaseOperations.execute_sql_flush
+
+    def _execute_sql_flush(self, sql_list):
+        with allow_deletion(self.connection.alias):
+            return execute_sql_flush(self, sql_list)
+
+    BaseDatabaseOperations.execute_sql_flush = _execute_sql_flush
+    yield
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
+
+
 @pytest.fixture(autouse=True)
 def _no_axes_lockout_between_tests(settings):
     settings.AXES_ENABLED = True

@@ -103,6 +103,7 @@ TASKS = {
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "parcours.core.headers.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -114,6 +115,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "parcours.core.middleware.AgentContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "parcours.core.middleware.FrenchErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "parcours.urls"
@@ -173,12 +175,16 @@ LOGIN_URL = "connexion"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "connexion"
 
-# Verrouillage après échecs de connexion (django-axes) : 5 essais, 15 minutes.
-AXES_FAILURE_LIMIT = 5
+# Verrouillage après échecs de connexion (django-axes), 15 minutes : 5 échecs pour un
+# identifiant depuis une adresse IP, 20 pour une adresse IP tous identifiants confondus
+# (pulvérisation de mots de passe) ; la limite de chaque essai : parcours.core.lockout.
+AXES_FAILURE_LIMIT_USER = int(os.environ.get("PARCOURS_ECHECS_IDENTIFIANT", "5"))
+AXES_FAILURE_LIMIT_IP = int(os.environ.get("PARCOURS_ECHECS_ADRESSE_IP", "20"))
+AXES_FAILURE_LIMIT = "parcours.core.lockout.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False  # remplacé : parcours.core.lockout.reset_own_failures
 AXES_VERBOSE = False
 AXES_ENABLED = os.environ.get("PARCOURS_AXES", "1") == "1"
 

@@ -139,8 +139,21 @@ def permission_denied(request, exception=None):
     return render(request, "erreurs/403.html", status=403)
 
 
+SERVER_ERROR_FALLBACK = (
+    '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Erreur du service'
+    "</title></head><body><main><h1>Erreur du service</h1><p>Une erreur inattendue s'est "
+    "produite. Elle a été signalée ; réessayez dans un instant.</p>"
+    '<p><a href="/">Retour à l\'accueil</a></p></main></body></html>'
+)
+
+
 def server_error(request):
-    return render(request, "erreurs/500.html", status=500)
+    """La page d'erreur du service ; si la page habillée échoue elle-même (base indisponible,
+    gabarit en cause), une page minimale, toujours en français."""
+    try:
+        return render(request, "erreurs/500.html", status=500)
+    except Exception:  # noqa: BLE001 - la page d'erreur ne doit jamais échouer
+        return HttpResponse(SERVER_ERROR_FALLBACK, status=500)
 
 
 def csrf_failure(request, reason=""):

@@ -19,6 +19,16 @@ class ActionForm(Form):
     type = forms.ChoiceField(label="Type d'action", choices=TypeCollectif.choices)
     programme = forms.ChoiceField(label="Programme", choices=Programme.choices)
     title = forms.CharField(label="Intitulé", max_length=200)
+    title_is_public = forms.BooleanField(
+        label="Intitulé public",
+        required=False,
+        help_text=(
+            "À cocher seulement si l'intitulé et la présentation ne révèlent rien de la "
+            "situation des personnes (par exemple « Atelier numérique ») : ils s'affichent "
+            "alors sur la page d'inscription reçue par lien. Sinon, la page dit seulement "
+            "« Votre inscription à un atelier »."
+        ),
+    )
     public = forms.CharField(label="Public visé", max_length=300, required=False)
     departement = forms.ModelChoiceField(label="Département", queryset=Departement.objects.none())
     partners = forms.CharField(label="Partenaires", max_length=500, required=False)

@@ -16,6 +16,15 @@ class GroupAction(models.Model):
     type = models.CharField("type d'action", max_length=20, choices=TypeCollectif)
     programme = models.CharField("programme", max_length=20, choices=Programme)
     title = models.CharField("intitulé", max_length=200)
+    title_is_public = models.BooleanField(
+        "intitulé public",
+        default=False,
+        help_text=(
+            "Coché : l'intitulé et la présentation s'affichent sur la page d'inscription "
+            "personnelle. Sinon, la page dit seulement « Votre inscription à un atelier » : un "
+            "intitulé peut révéler un arrêt de travail ou une maladie à qui voit le lien."
+        ),
+    )
     public = models.CharField("public visé", max_length=300, blank=True)
     partners = models.CharField("partenaires", max_length=500, blank=True)
     cofunders = models.CharField("cofinanceurs", max_length=500, blank=True)

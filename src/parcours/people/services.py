@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -9,8 +11,9 @@ from django.db.models import Field, ForeignObjectRel, Q
 
 from parcours.core import audit, clock, crypto
 from parcours.core.exceptions import ConflictError
-from parcours.core.models import AuditEntry
+from parcours.core.models import AuditEntry, Departement, Site
 from parcours.people.models import Person
+from parcours.people.policies import visible_people
 from parcours.rules import nir as nir_rules
 from parcours.rules import text
 
@@ -108,6 +111,92 @@ def find_duplicates(
     if exclude_pk:
         queryset = queryset.exclude(pk=exclude_pk)
     return queryset.select_related("departement")
+
+
+@dataclass(frozen=True)
+class ServiceContact:
+    """Où s'adresser pour une fiche hors périmètre : le département et ses lieux d'accueil."""
+
+    departement: Departement
+    sites: list[Site]
+
+
+@dataclass
+class DuplicateCheck:
+    """Ce que l'agent peut savoir des doublons probables d'une fiche qu'il crée.
+
+    ``visible`` : les fiches de son périmètre (il peut les ouvrir) ; ``elsewhere`` : pour les
+    fiches hors de son périmètre, seulement le service à contacter, jamais qui est la personne.
+    """
+
+    visible: list[Person] = dataclasses.field(default_factory=list)
+    same_nir: bool = False
+    elsewhere: list[ServiceContact] = dataclasses.field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.visible or self.elsewhere)
+
+
+@transaction.atomic
+def check_duplicates(
+    *,
+    actor: User,
+    nir: str | None,
+    last_name: str,
+    first_names: str,
+    birth_date: datetime.date | None,
+    limit: int = 10,
+) -> DuplicateCheck:
+    """Les doublons probables d'une fiche à créer, vus depuis le périmètre de ``actor``.
+
+    Une fiche hors périmètre ne se montre pas : l'agent apprend qu'une fiche existe ailleurs
+    dans l'organisme et quel service joindre ; chaque correspondance hors périmètre est
+    journalisée (qui a cherché, quelle fiche, sur quel critère — jamais le NIR saisi).
+    """
+    found = list(
+        find_duplicates(
+            organisation_id=actor.organisation_id or 0,
+            nir=nir,
+            last_name=last_name,
+            first_names=first_names,
+            birth_date=birth_date,
+        ).order_by("pk")[:limit]
+    )
+    if not found:
+        return DuplicateCheck()
+    in_scope = set(
+        visible_people(actor).filter(pk__in=[p.pk for p in found]).values_list("pk", flat=True)
+    )
+    hashed = nir_hash(nir) if nir else None
+    result = DuplicateCheck(
+        visible=[p for p in found if p.pk in in_scope],
+        same_nir=bool(hashed) and any(p.nir_hash == hashed for p in found if p.pk in in_scope),
+    )
+    hidden = [p for p in found if p.pk not in in_scope]
+    for person in hidden:
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.READ,
+            obj=person,
+            person_id=person.pk,
+            summary="Doublon possible hors périmètre signalé sans l'identité (création de fiche)",
+            changes={
+                "critere": "NIR" if hashed and person.nir_hash == hashed else "nom et naissance",
+                "departement": person.departement_id,
+            },
+        )
+    departements = sorted({p.departement_id for p in hidden})
+    sites: dict[str, list[Site]] = {code: [] for code in departements}
+    for site in Site.objects.filter(
+        organisation_id=actor.organisation_id or 0, departement_id__in=departements, active=True
+    ).select_related("commune"):
+        sites[site.departement_id].append(site)
+    names = Departement.objects.in_bulk(departements)
+    result.elsewhere = [
+        ServiceContact(names[code], sorted(sites[code], key=lambda s: s.name))
+        for code in departements
+    ]
+    return result
 
 
 @transaction.atomic

@@ -21,38 +21,22 @@ def create(request):
     if not policies.can_create_person(request.user):
         raise Http404("Introuvable.")
     form = PersonForm(request.POST or None, departements=request.agent.departements)
-    duplicates = []
+    duplicates = services.DuplicateCheck()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        duplicates = list(
-            services.find_duplicates(
-                organisation_id=request.user.organisation_id,
+        if not request.POST.get("confirm_duplicate"):
+            duplicates = services.check_duplicates(
+                actor=request.user,
                 nir=data["nir"],
                 last_name=data["last_name"],
                 first_names=data["first_names"],
                 birth_date=data["birth_date"],
-            )[:10]
-        )
-        if duplicates and not request.POST.get("confirm_duplicate"):
-            visible = set(
-                policies.visible_people(request.user)
-                .filter(pk__in=[d.pk for d in duplicates])
-                .values_list("pk", flat=True)
             )
-            same_nir = any(
-                d.nir_hash and data["nir"] and d.nir_hash == services.nir_hash(data["nir"])
-                for d in duplicates
-            )
+        if duplicates:
             return render(
                 request,
                 "people/creation.html",
-                {
-                    "form": form,
-                    "duplicates": duplicates,
-                    "visible_duplicates": visible,
-                    "same_nir": same_nir,
-                    "nav": "personnes",
-                },
+                {"form": form, "duplicates": duplicates, "nav": "personnes"},
             )
         person = services.create_person(
             actor=request.user,

@@ -22,6 +22,7 @@ ACTION_FIELDS = (
     "type",
     "programme",
     "title",
+    "title_is_public",
     "public",
     "partners",
     "cofunders",

@@ -62,6 +62,7 @@ def action_edit(request, pk):
         "type": action.type,
         "programme": action.programme,
         "title": action.title,
+        "title_is_public": action.title_is_public,
         "public": action.public,
         "departement": action.departement_id,
         "partners": action.partners,

@@ -1,6 +1,10 @@
 """Pages publiques du lien personnel : s'inscrire, retrouver son inscription, répondre.
 
-Sans connexion : l'invitation vient du jeton signé ; un lien non valable répond 404."""
+Sans connexion : l'invitation vient du jeton signé ; un lien non valable répond 404.
+
+Qui voit le lien (un proche, un écran partagé) ne doit rien apprendre de la situation de la
+personne : sauf si l'action est marquée « intitulé public », la page porte un titre neutre, sans
+intitulé ni présentation de l'action."""
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +17,15 @@ from parcours.groups.forms import (
     AnswersForm,
 )
 from parcours.groups.models import Registration, Response
+
+NEUTRAL_TITLE = "Votre inscription à un atelier"
+
+
+def _shown(action) -> dict:
+    """Ce que la page publique peut dire de l'action : son intitulé seulement s'il est public."""
+    if action.title_is_public:
+        return {"heading": action.title, "presentation": action.description}
+    return {"heading": NEUTRAL_TITLE, "presentation": ""}
 
 
 def _invitation_from(token):
@@ -77,7 +90,7 @@ def public_link(request, token):
             "first_name": invitation.person.first_names.split()[0]
             if invitation.person.first_names
             else "",
-            "action": action,
+            **_shown(action),
             "current": current,
             "attended": attended,
             "sessions": sessions,
@@ -123,7 +136,7 @@ def public_questionnaire(request, token, questionnaire_pk):
         "groups/public/questionnaire.html",
         {
             "token": token,
-            "action": invitation.action,
+            **_shown(invitation.action),
             "questionnaire": questionnaire,
             "form": form,
             "already": already,
