@@ -70,7 +70,7 @@ def test_social_worker_and_participant_journeys(page, browser, e2e_server):
     page.get_by_role("link", name="Nouvelle action").click()
     page.get_by_label("Type d'action").select_option("ATELIER")
     page.get_by_label("Programme").select_option("PDP")
-    page.get_by_label("Intitulé").fill("Atelier Prév'Emploi")
+    page.get_by_label("Intitulé", exact=True).fill("Atelier Prév'Emploi")
     page.get_by_label("Public visé").fill("salariés en arrêt long")
     page.get_by_label("Département").select_option("01")
     page.get_by_role("textbox", name="Partenaires (Optionnel)", exact=True).fill(
