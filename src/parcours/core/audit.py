@@ -13,7 +13,12 @@ from parcours.core.models import AuditEntry
 SECRET_FIELDS = frozenset({"nir_encrypted", "nir_hash", "password"})
 
 #: Types d'objet du journal qui ne sont pas des modèles de Parcours.
-EXTRA_OBJECT_TYPES = {"session": "Session", "totp": "Second facteur", "base": "Base de données"}
+EXTRA_OBJECT_TYPES = {
+    "session": "Session",
+    "totp": "Second facteur",
+    "base": "Base de données",
+    "export": "Export",
+}
 
 
 def _jsonable(value):
@@ -123,3 +128,29 @@ def object_type_labels() -> dict[str, str]:
     labels = {name: str(model._meta.verbose_name) for name, model in audited_models().items()}
     labels |= EXTRA_OBJECT_TYPES
     return {name: label[:1].upper() + label[1:] for name, label in labels.items()}
+
+
+def record_export(
+    *,
+    actor,
+    what: str,
+    count: int,
+    obj: models.Model | None = None,
+    object_type: str = "export",
+    listing: bool = False,
+    criteria: dict | None = None,
+) -> AuditEntry:
+    """Toute lecture qui montre ou remet des données personnelles en nombre (fichier exporté,
+    liste, résultats de recherche) laisse une ligne : qui, quand, quoi (``what``, en français),
+    combien de personnes (``count``) et selon quels critères — jamais les données elles-mêmes.
+
+    ``listing`` distingue une liste consultée à l'écran (« LIST ») d'un fichier remis (« EXPORT »).
+    """
+    return record(
+        actor=actor,
+        action=AuditEntry.Action.LIST if listing else AuditEntry.Action.EXPORT,
+        obj=obj,
+        object_type=object_type if obj is None else "",
+        summary=f"{what} ({count} personne{'s' if count > 1 else ''})",
+        changes={"personnes": count, **({"criteres": criteria} if criteria else {})},
+    )

@@ -184,6 +184,8 @@ class AuditEntry(models.Model):
         LOGIN = "LOGIN", "Connexion"
         LOGIN_FAILED = "LOGIN_FAILED", "Échec de connexion"
         OTP = "OTP", "Second facteur"
+        EXPORT = "EXPORT", "Export"
+        LIST = "LIST", "Liste consultée"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True)
     actor = models.ForeignKey(
