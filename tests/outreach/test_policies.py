@@ -8,7 +8,7 @@ from django.http import Http404
 from parcours.core.exceptions import BusinessError
 from parcours.outreach import policies, services
 from tests.factories import UserFactory, make_person
-from tests.outreach.factories import extract_row, write_extract
+from tests.outreach.factories import extract_row, nir_for, write_extract
 
 pytestmark = pytest.mark.django_db
 ROLES = ["social_worker", "front_line", "secretary", "manager", "steering", "admin"]
@@ -17,10 +17,8 @@ ROLES = ["social_worker", "front_line", "secretary", "manager", "steering", "adm
 @pytest.fixture
 def world(org, other_org, tmp_path):
     objects = {}
-    for name, organisation, dep in (
-        ("here", org, "01"),
-        ("there", org, "69"),
-        ("foreign", other_org, "01"),
+    for i, (name, organisation, dep) in enumerate(
+        (("here", org, "01"), ("there", org, "69"), ("foreign", other_org, "01")), start=1
     ):
         worker = UserFactory(organisation=organisation, social_worker=True, departements=[dep])
         manager = UserFactory(organisation=organisation, manager=True, departements=[dep])
@@ -54,7 +52,7 @@ def world(org, other_org, tmp_path):
             organisation=organisation,
             path=write_extract(
                 tmp_path / f"{name}.csv",
-                [extract_row(1, commune="01053" if dep == "01" else "69123")],
+                [extract_row(i, commune="01053" if dep == "01" else "69123")],
             ),
             extraction_date=datetime.date(2026, 6, 1),
             dry_run=False,
@@ -223,3 +221,24 @@ def test_appointment_contact_for_the_staff_member(desk_world):
     assert policies.can_record_appointment_contact(worker, desk_world["appointment"]) is True
     assert policies.can_hold_appointments(worker) is True
     assert policies.can_edit_permanences(worker, worker) is True
+
+
+def test_targeted_person_is_scoped_by_her_record_not_by_the_extract(org, tmp_path):
+    """Une personne déjà connue dans le Rhône, que l'extrait situe dans l'Ain : le responsable
+    de l'Ain ne la voit pas (sa fiche relève du Rhône), celui du Rhône la voit."""
+    worker69 = UserFactory(organisation=org, social_worker=True, departements=["69"])
+    manager01 = UserFactory(organisation=org, manager=True, departements=["01"])
+    manager69 = UserFactory(organisation=org, manager=True, departements=["69"])
+    person = make_person(org=org, actor=worker69, departement="69", nir=nir_for(7))
+    run = services.run_sick_leave_extract(
+        actor=manager01,
+        organisation=org,
+        path=write_extract(tmp_path / "ain.csv", [extract_row(7, commune="01053")]),
+        extraction_date=datetime.date(2026, 6, 1),
+        dry_run=False,
+    )
+    assert run.entries.get().person_id == person.pk
+    assert not policies.visible_entries(manager01, run).exists()
+    assert list(policies.visible_entries(manager69, run).values_list("person_id", flat=True)) == [
+        person.pk
+    ]

@@ -130,11 +130,14 @@ def get_run_or_404(user: User, pk: int) -> TargetingRun:
 
 
 def visible_entries(user: User, run: TargetingRun) -> QuerySet[TargetingEntry]:
-    """Les personnes ciblées par ``run`` qui résident dans les départements de l'agent."""
+    """Les personnes ciblées par ``run`` dont la fiche relève des départements de l'agent.
+
+    Le département de la fiche fait foi, pas celui que l'extrait indique : une personne suivie
+    dans le Rhône qu'un extrait situe dans l'Ain reste hors du périmètre de l'Ain."""
     ctx = agent_context(user)
     if ctx.role != Role.MANAGER or run.organisation_id != ctx.organisation_id:
         return TargetingEntry.objects.none()
-    return TargetingEntry.objects.filter(run=run, departement_id__in=ctx.departements)
+    return TargetingEntry.objects.filter(run=run, person__departement_id__in=ctx.departements)
 
 
 def can_list_referrals(user: User) -> bool:
