@@ -187,6 +187,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
 AXES_RESET_ON_SUCCESS = False  # remplacé : parcours.core.lockout.reset_own_failures
 AXES_VERBOSE = False
 AXES_ENABLED = os.environ.get("PARCOURS_AXES", "1") == "1"
+#: Nombre de mandataires de confiance devant l'application (adresse du client : lockout.client_ip).
+PARCOURS_MANDATAIRES = int(os.environ.get("PARCOURS_MANDATAIRES", "0"))
+AXES_CLIENT_IP_CALLABLE = "parcours.core.lockout.client_ip"
 
 # Second facteur (django-otp, TOTP).
 OTP_TOTP_ISSUER = "Parcours"

@@ -67,3 +67,50 @@ def test_a_success_clears_only_its_own_failures(client, org):
     for i in range(4):
         assert post_login(client, f"autre-{i}", "mauvais").status_code == 200
     assert _locked(post_login(client, "autre-5", "mauvais"))  # 15 + 5 : le seuil de l'adresse
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "proxies", "expected"),
+    [
+        ("10.0.0.9", "", 0, "10.0.0.9"),
+        ("10.0.0.9", "203.0.113.5", 0, "10.0.0.9"),  # sans mandataire déclaré : ignoré
+        ("10.0.0.9", "203.0.113.5", 1, "203.0.113.5"),
+        ("10.0.0.9", "1.2.3.4, 203.0.113.5", 1, "203.0.113.5"),  # 1.2.3.4 écrit par le client
+        ("10.0.0.9", "1.2.3.4, 203.0.113.5, 10.0.0.8", 2, "203.0.113.5"),
+        ("10.0.0.9", "203.0.113.5", 2, "10.0.0.9"),  # en-tête trop court
+        ("10.0.0.9", "pas-une-adresse", 1, "10.0.0.9"),
+        ("10.0.0.9", " 2001:db8::1 ", 1, "2001:db8::1"),
+    ],
+)
+def test_client_address_behind_trusted_proxies(remote, forwarded, proxies, expected):
+    from parcours.core.lockout import forwarded_client
+
+    assert forwarded_client(remote, forwarded, proxies) == expected
+
+
+def test_behind_a_proxy_each_client_has_its_own_counter(client, org, settings):
+    """Derrière nginx, toutes les connexions viennent de 127.0.0.1 : sans lecture de
+    X-Forwarded-For, 20 échecs d'un poste bloqueraient tout le service."""
+    settings.PARCOURS_MANDATAIRES = 1
+    UserFactory(organisation=org, username="claire")
+    for i in range(20):
+        client.post(
+            reverse("connexion"),
+            {"username": f"agent-{i}", "password": "x"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.5",
+        )
+    attacker = client.post(
+        reverse("connexion"),
+        {"username": "claire", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.5",
+    )
+    assert _locked(attacker)
+    colleague = client.post(
+        reverse("connexion"),
+        {"username": "claire", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert colleague.status_code == 302
