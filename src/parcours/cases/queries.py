@@ -32,13 +32,8 @@ def my_open_cases(user):
     return (
         with_last_activity(visible_cases(user).filter(referent=user, state=Case.State.OUVERT))
         .select_related("person")
-        .order_by("last_activity_on")
+        .order_by("last_activity_on", "pk")
     )
-
-
-def cases_without_activity(cases, today: date):
-    """Les accompagnements ouverts sans activité depuis 4 mois (règle de ``rules.timers``)."""
-    return [c for c in cases if timers.is_without_activity(c.last_activity_on, today)]
 
 
 def month_figures(user, today: date) -> dict:

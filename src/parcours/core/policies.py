@@ -28,7 +28,12 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound="Model")
 
 #: La page d'accueil (nom d'URL) de chaque rôle qui en a une à lui.
-HOME_PAGE_OF_ROLE = {Role.AS: "mon-activite", Role.MANAGER: "equipe", Role.FRONT_LINE: "personnes"}
+HOME_PAGE_OF_ROLE = {
+    Role.AS: "mon-activite",
+    Role.MANAGER: "equipe",
+    Role.FRONT_LINE: "personnes",
+    Role.STEERING: "pilotage",
+}
 
 
 def can_administer(user: AnyUser) -> bool:
@@ -50,15 +55,19 @@ def must_use_second_factor(user: AnyUser) -> bool:
 def home_page_for(user: AnyUser) -> str | None:
     """Le nom d'URL de la page d'accueil de l'agent, ou ``None`` pour l'accueil commun.
 
-    AS : « Mon activité » ; responsable : « Mon équipe » ; accueil (CSAM, secrétaire) : les
-    personnes ; administrateur de l'organisme sans autre fonction : l'administration ; pilotage
-    et autres : l'accueil commun. La fonction passe avant les droits d'administration.
+    Chacun arrive là où est son travail : AS, « Mon activité » ; responsable, « Mon équipe » ;
+    accueil (CSAM, secrétaire), les personnes ; pilotage et chargés de mission, le tableau de
+    bord ; administrateur de l'organisme sans autre fonction, l'administration ; opérateur de la
+    plateforme, les organismes ; les autres, l'accueil commun. La fonction passe avant les
+    droits d'administration. Utilisée par l'accueil et à la connexion.
     """
     ctx = agent_context(user)
     if ctx.role in HOME_PAGE_OF_ROLE:
         return HOME_PAGE_OF_ROLE[ctx.role]
     if ctx.is_org_admin:
         return "administration"
+    if can_operate_platform(user):
+        return "administration-organismes"
     return None
 
 

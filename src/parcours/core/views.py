@@ -19,13 +19,14 @@ from parcours.core.exceptions import BusinessError
 from parcours.core.forms import LoginForm, OtpForm, apply_business_errors
 
 
-def _next_url(request, default="accueil"):
+def _next_url(request):
+    """La page demandée avant la connexion, sinon la page d'accueil du rôle."""
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(
         target, {request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return default
+    return policies.home_page_for(request.user) or "accueil"
 
 
 def login_view(request):

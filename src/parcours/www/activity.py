@@ -1,7 +1,9 @@
 """« Mon activité » de l'AS : ses accompagnements (``cases``), ses demandes de rendez-vous en
 attente et ses rendez-vous de la semaine (``outreach``), ses chiffres du mois.
 
-Même URL (« mon-activite ») et même gabarit (``cases/mon_activite.html``) qu'avant.
+Même URL (« mon-activite ») et même gabarit (``cases/mon_activite.html``) qu'avant. Les
+accompagnements ouverts se lisent par pages de 25 (``core.pagination``), les plus anciens sans
+activité d'abord ; « À traiter » en nomme les 10 premiers sans activité depuis 4 mois.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -11,7 +13,12 @@ from django.shortcuts import render
 from parcours.cases import policies
 from parcours.cases import queries as case_queries
 from parcours.core import clock
+from parcours.core.pagination import paginate
+from parcours.rules import timers
 from parcours.www import queries
+
+CASES_PER_PAGE = 25
+INACTIVE_SHOWN = 10
 
 
 @login_required
@@ -19,14 +26,22 @@ def my_activity(request):
     if not policies.can_view_my_activity(request.user):
         raise Http404("Introuvable.")
     today = clock.today()
-    open_cases = list(case_queries.my_open_cases(request.user))
+    open_cases = case_queries.my_open_cases(request.user)
+    threshold = timers.without_activity_cutoff(today)
+    inactive = open_cases.filter(last_activity_on__lte=threshold)
+    inactive_count = inactive.count()
+    page, query = paginate(request, open_cases, per_page=CASES_PER_PAGE)
     return render(
         request,
         "cases/mon_activite.html",
         {
             "today": today,
-            "open_cases": open_cases,
-            "inactive": case_queries.cases_without_activity(open_cases, today),
+            "page": page,
+            "query": query,
+            "threshold": threshold,
+            "inactive": inactive[:INACTIVE_SHOWN],
+            "inactive_count": inactive_count,
+            "inactive_more": max(0, inactive_count - INACTIVE_SHOWN),
             "waiting": queries.waiting_requests(request.user, today),
             "appointments": queries.week_appointments(request.user, today),
             "figures": case_queries.month_figures(request.user, today),

@@ -35,9 +35,10 @@ def search(request):
         "referents": referents,
         "nav": "personnes",
     }
+    status = 422 if form.is_bound and form.errors else 200
     if request.htmx:
-        return render(request, "people/partials/resultats.html", context)
-    return render(request, "people/recherche.html", context)
+        return render(request, "people/partials/resultats.html", context, status=status)
+    return render(request, "people/recherche.html", context, status=status)
 
 
 @login_required
