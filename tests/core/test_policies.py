@@ -17,7 +17,7 @@ HOME = {
     "front_line": "personnes",
     "secretary": "personnes",
     "manager": "equipe",
-    "steering": None,
+    "steering": "pilotage",
     "admin": "administration",
 }
 
@@ -37,7 +37,7 @@ def test_home_page_by_role(org, role):
 
 def test_home_page_of_the_others():
     assert policies.home_page_for(AnonymousUser()) is None
-    assert policies.home_page_for(operator()) is None
+    assert policies.home_page_for(operator()) == "administration-organismes"
 
 
 def test_function_comes_before_administration_rights(org):
