@@ -20,6 +20,9 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artefacts"
 DEMO_PASSWORD = "parcours-demo-2026"
+#: L'environnement du serveur de test (sa base), pour préparer des données par la ligne de
+#: commande (``parcours shell -c``) ; rempli par ``e2e_server``.
+SERVER_ENV: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(items):
@@ -60,6 +63,7 @@ def e2e_server(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "parcours.settings_test",
         "PARCOURS_ENV": "test",
     }
+    SERVER_ENV.update(env)
     cli = [sys.executable, "-m", "parcours.cli"]
     subprocess.run([*cli, "init"], env=env, check=True, capture_output=True)
     subprocess.run(
