@@ -27,7 +27,9 @@ def test_manager_dashboard_to_records(page):
     expect(page.get_by_role("table").get_by_role("link").first).to_be_visible()
     check_page(page, "pilotage-02-personnes-derriere-le-chiffre")
 
-    page.get_by_role("link", name=re.compile("Retour au rapport")).click()
+    page.get_by_role("navigation", name="vous êtes ici :").get_by_role(
+        "link", name="Rapport d'activité"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Rapport d'activité")
     check_page(page, "pilotage-03-rapport")
 
