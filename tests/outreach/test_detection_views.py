@@ -25,6 +25,7 @@ from tests.conftest import login_as
 from tests.factories import SiteFactory, UserFactory, make_case, make_contact, make_person
 from tests.outreach.factories import extract_row, write_extract
 
+POST = {"address": "3 rue des Lilas", "postal_code": "01000", "commune_id": "01053"}
 pytestmark = pytest.mark.django_db
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -399,7 +400,7 @@ def test_detection_home_by_role(client, org, team, role):
 
 def test_hand_made_campaign_and_funnel_from_records(client, org, team):
     people = [
-        make_person(org=org, actor=team["as"], last_name=f"Main{i}", first_names="Paul")
+        make_person(org=org, actor=team["as"], last_name=f"Main{i}", first_names="Paul", **POST)
         for i in range(3)
     ]
     login_as(client, team["manager"])
@@ -579,7 +580,7 @@ def test_sms_campaign_keeps_reachable_people_and_sends(
 
 def test_campaign_reminders_mark_overdue_and_print_letters(client, org, team):
     people = [
-        make_person(org=org, actor=team["as"], last_name=f"Relance{i}", first_names="Anne")
+        make_person(org=org, actor=team["as"], last_name=f"Relance{i}", first_names="Anne", **POST)
         for i in range(3)
     ]
     campaign = services.create_campaign(

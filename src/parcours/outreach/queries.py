@@ -3,8 +3,10 @@
 from django.db.models import Count
 
 from parcours.core import clock
+from parcours.core.nomenclatures import StatutOffre
 from parcours.core.roles import agent_context
-from parcours.outreach import policies
+from parcours.groups.models import Invitation
+from parcours.outreach import letters, policies
 from parcours.outreach.models import Referral
 from parcours.rules import offers as offer_rules
 
@@ -279,3 +281,34 @@ def runs_for_list(user):
         .select_related("created_by")
         .order_by("-created_at", "-id")
     )
+
+
+def letter_offers(user, campaign, *, reminder: bool = False) -> list:
+    """Les offres de ``campaign`` que ``user`` voit, dans l'ordre des courriers (nom) ;
+    ``reminder`` : seulement celles qui attendent encore une réponse (courriers de relance)."""
+    offers = (
+        policies.visible_offers(user)
+        .filter(campaign=campaign)
+        .select_related("person", "person__commune")
+        .order_by("person__last_name_key", "id")
+    )
+    if reminder:
+        offers = offers.filter(status__in=[StatutOffre.ENVOYEE, StatutOffre.SANS_REPONSE])
+    return list(offers)
+
+
+def campaign_letters_state(user, campaign) -> dict:
+    """Les courriers de la campagne vus de sa page : les offres sans adresse postale (pas de
+    courrier : à appeler ou à visiter) et, pour une réunion d'information, le nombre de
+    destinataires sans invitation (« Préparer les courriers » les crée)."""
+    addressed, unaddressed = letters.split_by_address(letter_offers(user, campaign))
+    to_prepare = 0
+    if campaign.group_action_id:
+        invited = set(
+            Invitation.objects.filter(
+                action_id=campaign.group_action_id,
+                person_id__in=[o.person_id for o in addressed],
+            ).values_list("person_id", flat=True)
+        )
+        to_prepare = sum(1 for o in addressed if o.person_id not in invited)
+    return {"addressed": len(addressed), "unaddressed": unaddressed, "to_prepare": to_prepare}

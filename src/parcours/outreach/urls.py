@@ -63,6 +63,11 @@ urlpatterns += [
         name="campagne-courriers",
     ),
     path(
+        "detection/campagnes/<int:pk>/preparer-courriers/",
+        campaigns.campaign_prepare_letters,
+        name="campagne-preparer-courriers",
+    ),
+    path(
         "detection/campagnes/<int:pk>/relance/", campaigns.campaign_remind, name="campagne-relance"
     ),
     path("detection/offres/<int:pk>/", campaigns.offer_update, name="offre-etat"),

@@ -16,7 +16,7 @@ from parcours.core.nomenclatures import Canal, StatutOffre, TypeCollectif
 from parcours.core.roles import organisation_of
 from parcours.groups import services as group_services
 from parcours.groups.models import Invitation
-from parcours.outreach import queries
+from parcours.outreach import letters, queries
 from parcours.outreach.models import Campaign, ServiceOffer, TargetingRun
 from parcours.people.models import Person
 from parcours.rules import offers as offer_rules
@@ -53,8 +53,9 @@ def create_campaign(
 
     Proposition « réunion d'information collective » : ``group_action`` (une réunion
     d'information de l'organisme) reçoit une invitation par personne (``groups.services.invite``,
-    origine « ciblage ou campagne ») ; courriers et messages portent le lien personnel
-    d'inscription (``link(invitation)`` donne l'adresse complète du lien).
+    origine « ciblage ou campagne ») ; courriels et SMS portent le lien personnel d'inscription
+    (``link(invitation)`` donne l'adresse complète du lien). Par courrier, les invitations sont
+    créées quand l'agent prépare les courriers (``prepare_campaign_letters``).
     """
     people = list(people)
     if proposal == Campaign.Proposal.REUNION:
@@ -109,7 +110,8 @@ def create_campaign(
     audit.record_write(
         actor=actor, obj=campaign, before=None, person_id=None, summary="Campagne créée"
     )
-    if group_action is not None:
+    if group_action is not None and channel != Canal.COURRIER:
+        # Courrier : les invitations naissent quand l'agent prépare les courriers (POST).
         group_services.invite(
             actor=actor,
             action=group_action,
@@ -194,6 +196,28 @@ def remind_offer(*, actor: User, offer: ServiceOffer) -> ServiceOffer:
         summary=f"Relance de l'offre {offer.reference}",
     )
     return offer
+
+
+@transaction.atomic
+def prepare_campaign_letters(
+    *, actor: User, campaign: Campaign, offers: Sequence[ServiceOffer]
+) -> int:
+    """« Préparer les courriers » : pour une campagne qui propose une réunion d'information,
+    l'invitation (et donc le lien personnel) de chaque personne des ``offers`` qui recevra un
+    courrier (adresse postale utilisable) ; sans effet pour les autres propositions et pour les
+    personnes déjà invitées. Renvoie le nombre d'invitations créées. Le PDF des courriers, lui,
+    ne fait que lire."""
+    if campaign.group_action is None:
+        return 0
+    addressed, _ = letters.split_by_address(offers)
+    created, _ = group_services.invite(
+        actor=actor,
+        action=campaign.group_action,
+        people=[o.person for o in addressed],
+        source=Invitation.Source.CIBLAGE,
+        channel=campaign.channel,
+    )
+    return len(created)
 
 
 def campaign_invitations(

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from parcours.core import audit
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.core.nomenclatures import StatutOffre, TypeCollectif
@@ -117,6 +118,7 @@ def campaign_detail(request, pk):
             "page": page,
             "query": query,
             "funnel": queries.campaign_funnel(request.user, campaign),
+            "letters_state": queries.campaign_letters_state(request.user, campaign),
             "statuses": StatutOffre.choices,
             "nav": "detection",
         },
@@ -125,37 +127,66 @@ def campaign_detail(request, pk):
 
 @login_required
 def campaign_letters(request, pk):
+    """Le PDF des courriers : une lecture (et sa ligne du journal), jamais une écriture ; une
+    réunion d'information demande d'abord « Préparer les courriers » (les invitations)."""
     campaign = policies.get_campaign_or_404(request.user, pk)
-    offers = (
-        policies.visible_offers(request.user)
-        .filter(campaign=campaign)
-        .select_related("person", "person__commune")
-        .order_by("person__last_name_key", "id")
-    )
     reminder = request.GET.get("relance") == "1"
-    if reminder:
-        offers = offers.filter(status__in=[StatutOffre.ENVOYEE, StatutOffre.SANS_REPONSE])
-    offers = list(offers)
+    addressed, _ = letters.split_by_address(
+        queries.letter_offers(request.user, campaign, reminder=reminder)
+    )
+    if not addressed:
+        messages.error(request, "Aucune personne de cette campagne n'a d'adresse postale.")
+        return redirect("campagne", pk=campaign.pk)
+    links: dict[int, str] = {}
     sessions = []
     if campaign.group_action_id:
         # Réunion d'information : le lien personnel de chaque personne et les dates à venir.
-        invitations = services.campaign_invitations(campaign, offers)
+        invitations = services.campaign_invitations(campaign, addressed)
+        if any(o.person_id not in invitations for o in addressed):
+            messages.error(
+                request,
+                "Préparez d'abord les courriers : chaque courrier porte le lien personnel "
+                "d'inscription de la personne.",
+            )
+            return redirect("campagne", pk=campaign.pk)
         link = personal_link(request)
-        for offer in offers:
-            invitation = invitations.get(offer.person_id)
-            offer.link = link(invitation) if invitation else ""
+        links = {person_id: link(i) for person_id, i in invitations.items()}
         sessions = queries.upcoming_sessions(campaign)
-    pdf = letters.render_pdf(
-        "outreach/pdf/lettres_campagne.html",
-        {
-            "campaign": campaign,
-            "reminder": reminder,
-            "offers": offers,
-            "sessions": sessions,
-        },
+    pdf = letters.campaign_letters_pdf(
+        campaign,
+        addressed,
         user=request.user,
+        reminder=reminder,
+        sessions=sessions,
+        links=links,
+    )
+    audit.record_export(
+        actor=request.user,
+        what=f"Courriers {'de relance ' if reminder else ''}de la campagne « {campaign.name} »",
+        count=len(addressed),
+        obj=campaign,
     )
     return pdf_response(pdf, f"campagne-{campaign.pk}-courriers.pdf")
+
+
+@login_required
+@require_POST
+def campaign_prepare_letters(request, pk):
+    campaign = policies.get_campaign_or_404(request.user, pk)
+    created = services.prepare_campaign_letters(
+        actor=request.user, campaign=campaign, offers=queries.letter_offers(request.user, campaign)
+    )
+    messages.success(
+        request,
+        "Courriers prêts"
+        + (
+            f" : {created} invitation{'s' if created > 1 else ''} à la réunion créée"
+            f"{'s' if created > 1 else ''}."
+            if created
+            else "."
+        ),
+    )
+    return redirect("campagne", pk=campaign.pk)
 
 
 @login_required
