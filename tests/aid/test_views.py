@@ -14,6 +14,7 @@ from parcours.aid.models import AidRequest, Evaluation
 from parcours.rules import aid_workflow as wf
 from tests.aid.factories import ALL_C, aid, make_evaluation, ready_request
 from tests.conftest import login_as
+from tests.pdf_checks import assert_tagged_pdf
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -25,6 +26,7 @@ def html(response):
 
 def pdf_text(response) -> str:
     assert response["Content-Type"] == "application/pdf"
+    assert_tagged_pdf(response.content)  # PDF/UA-1 : balisé, langue du document
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     return " ".join(text.split())
 

@@ -12,6 +12,7 @@ from parcours.core.nomenclatures import Mode
 from parcours.steering.models import Target
 from tests.conftest import login_as
 from tests.factories import UserFactory
+from tests.pdf_checks import assert_tagged_pdf
 from tests.steering.factories import case, contact, person
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +127,7 @@ def test_pdf_export(client, world):
         client, "pilotage-export", {"annee": 2025, "territoire": "departement-01"}, args=["pdf"]
     )
     assert response.content[:4] == b"%PDF"
+    assert_tagged_pdf(response.content)  # PDF/UA-1 : balisé, langue du document
 
 
 def test_dashboard_status_and_targets(client, world):
