@@ -1,7 +1,9 @@
 """Connexion : verrouillage après échecs, second facteur, en-têtes de sécurité."""
 
+import base64
 import datetime
 import os
+import re
 import subprocess
 import sys
 from html import unescape
@@ -62,9 +64,14 @@ def test_admin_is_sent_to_enrolment_then_verified(client, org):
     assert response.status_code == 302 and response.url == reverse("second-facteur")
     page = client.get(reverse("second-facteur"))
     assert "<svg" in page.content.decode()
-    device = TOTPDevice.objects.get(user=admin, confirmed=False)
+    again = unescape(client.get(reverse("second-facteur")).content.decode())
+    secret = re.search(r"<code>([A-Z2-7 ]+)</code>", again).group(1)
+    assert secret in unescape(page.content.decode())  # même clé d'une page à l'autre
+    assert not TOTPDevice.objects.filter(user=admin).exists()  # afficher n'écrit rien
     bad = client.post(reverse("second-facteur"), {"code": "000000"})
     assert "Code incorrect" in unescape(bad.content.decode())
+    device = TOTPDevice.objects.get(user=admin, confirmed=False)
+    assert base64.b32encode(device.bin_key).decode() == secret.replace(" ", "")
     too_soon = client.post(reverse("second-facteur"), {"code": f"{totp(device.bin_key):06d}"})
     assert "patientez quelques secondes" in unescape(too_soon.content.decode())
     device.refresh_from_db()  # une minute passe : la temporisation de django-otp est écoulée

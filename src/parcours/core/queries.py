@@ -33,6 +33,14 @@ def communes_without_sector(organisation: Organisation) -> QuerySet[Commune]:
     )
 
 
+def enrolment_device(user: User, key: str) -> TOTPDevice:
+    """L'appareil à montrer sur la page d'activation du second facteur : celui en attente de
+    confirmation s'il existe, sinon un appareil non enregistré de clé ``key`` (gardée en
+    session) ; il n'est créé qu'au premier code saisi (``services.start_totp_enrolment``)."""
+    pending = totp_devices(user, confirmed=False).first()
+    return pending or TOTPDevice(user=user, key=key, confirmed=False)
+
+
 def totp_devices(user: User, *, confirmed: bool) -> QuerySet[TOTPDevice]:
     """Les appareils TOTP de l'agent, confirmés ou en attente de confirmation."""
     return TOTPDevice.objects.filter(user=user, confirmed=confirmed)

@@ -1,6 +1,7 @@
 """Connexion (mot de passe puis second facteur), compte, accueil selon le rôle, pages d'erreur."""
 
 import base64
+import re
 
 import qrcode
 import qrcode.image.svg
@@ -13,8 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
+from django_otp.util import random_hex
 
-from parcours.core import policies, services
+from parcours.core import policies, queries, services
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import LoginForm, OtpForm, apply_business_errors
 
@@ -75,15 +77,23 @@ def otp_verify(request):
     return render(request, "registration/code.html", {"form": form})
 
 
+#: La clé du second facteur montrée à l'agent, gardée en session jusqu'au premier code saisi.
+ENROLMENT_KEY = "parcours_totp_key"
+
+
 @login_required
 def otp_setup(request):
     """Activer le second facteur (obligatoire pour les administrateurs)."""
     user = request.user
     if user_has_device(user) and not user.is_verified():
         return redirect("verification-otp")
-    device = services.start_totp_enrolment(actor=user)
+    key = request.session.get(ENROLMENT_KEY) or ""
+    if not re.fullmatch(r"[0-9a-f]{40}", key):
+        key = request.session[ENROLMENT_KEY] = random_hex(20)
+    device = queries.enrolment_device(user, key)  # rien n'est écrit avant le premier code
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        device = services.start_totp_enrolment(actor=user, key=device.key)
         try:
             services.confirm_totp_device(
                 actor=user, device=device, token=form.cleaned_data["code"].strip()
@@ -92,6 +102,7 @@ def otp_setup(request):
             apply_business_errors(form, error)
         else:
             otp_login(request, device)
+            request.session.pop(ENROLMENT_KEY, None)
             messages.success(request, "Le second facteur est activé.")
             return redirect("mon-compte")
     qr = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)

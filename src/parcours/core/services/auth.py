@@ -56,12 +56,15 @@ def check_totp_code(*, actor: User, code: str) -> TOTPDevice:
 
 
 @transaction.atomic
-def start_totp_enrolment(*, actor: User) -> TOTPDevice:
-    """L'appareil en attente de confirmation de l'agent, créé au besoin (création journalisée)."""
+def start_totp_enrolment(*, actor: User, key: str | None = None) -> TOTPDevice:
+    """L'appareil en attente de confirmation de l'agent, créé au besoin (création journalisée) ;
+    ``key`` : la clé déjà montrée à l'agent (celle de ``queries.enrolment_device``), qu'il a
+    scannée. Appelé au premier code saisi (POST) : afficher la page n'écrit rien."""
     device = queries.totp_devices(actor, confirmed=False).first()
     if device is not None:
         return device
-    device = TOTPDevice.objects.create(user=actor, name=DEVICE_NAME, confirmed=False)
+    extra = {"key": key} if key else {}
+    device = TOTPDevice.objects.create(user=actor, name=DEVICE_NAME, confirmed=False, **extra)
     audit.record_write(
         actor=actor,
         obj=device,
