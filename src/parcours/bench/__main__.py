@@ -1,12 +1,14 @@
-"""``python -m parcours.bench [ciblage|historique]`` : toutes les mesures, ou une seule."""
+"""``python -m parcours.bench [ciblage|historique|courriers]`` : toutes les mesures, ou une."""
 
 import sys
 
-from parcours.bench import pages
+from parcours.bench import letters, pages
 
 if sys.argv[1:2] == ["_ciblage"]:  # processus enfant de la mesure d'import (interrompu exprès)
     pages._targeting_child(sys.argv[2], sys.argv[3])
     sys.exit(0)
+if sys.argv[1:2] in (["courriers"], ["_courriers"]):  # courriers de campagne (PDF)
+    sys.exit(letters.run() if len(sys.argv) == 2 else letters._child(sys.argv[2]))
 if sys.argv[1:2] == ["ciblage"]:  # seulement la mesure de l'import (base légère)
     sys.exit(pages.measure_targeting_import())
 if sys.argv[1:2] == ["historique"]:  # seulement l'import d'historique et le rapport

@@ -24,7 +24,8 @@ def has_postal_address(person) -> bool:
 def split_by_address(offers: Sequence) -> tuple[list, list]:
     """(offres à poster, offres sans adresse postale utilisable) : les secondes n'ont pas de
     courrier, la page de la campagne les liste à part pour un appel ou une visite."""
-    addressed, unaddressed = [], []
+    addressed: list = []
+    unaddressed: list = []
     for offer in offers:
         (addressed if has_postal_address(offer.person) else unaddressed).append(offer)
     return addressed, unaddressed
