@@ -90,6 +90,9 @@ def test_manager_import_dry_run_campaign_letters(page, tmp_path):
     expect(page.get_by_text(re.compile(r"Campagne créée : \d+ offres de service"))).to_be_visible()
     expect(page.get_by_text("offres envoyées")).to_be_visible()
     check_page(page, "detection-responsable-05-campagne")
+    # Réunion par courrier : les invitations (liens personnels) naissent à la préparation.
+    page.get_by_role("button", name="Préparer les courriers").click()
+    expect(page.get_by_text(re.compile(r"Courriers prêts : \d+ invitations"))).to_be_visible()
     href = page.get_by_role("link", name="Courriers de la campagne (PDF)").get_attribute("href")
     response = page.request.get(href)
     assert response.headers["content-type"] == "application/pdf"
