@@ -177,3 +177,37 @@ def test_letters_are_a_tagged_pdf(client, org, manager, people):
     assert "Sans nouvelles de votre part" in reader.pages[0].extract_text()
     entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
     assert entry.summary == "Courriers de relance de la campagne « Arrêts longs » (2 personnes)"
+
+
+def test_a_large_batch_is_prepared_in_the_background(
+    client, org, manager, people, settings, django_capture_on_commit_callbacks
+):
+    from parcours.outreach.models import LetterBatch
+
+    settings.PARCOURS_LETTERS_BACKGROUND_FROM = 2  # deux courriers font ici un « gros lot »
+    action = meeting(org, manager)
+    campaign = campaign_of(manager, people, action=action)
+    login_as(client, manager)
+    url = reverse("campagne-courriers", args=[campaign.pk])
+    client.post(reverse("campagne-preparer-courriers", args=[campaign.pk]))  # tâche pas lancée
+    assert LetterBatch.objects.get().status == "EN_COURS"
+    page = unescape(client.get(url, follow=True).content.decode())
+    assert "2 courriers : le PDF est en préparation" in page
+    assert "Courriers de la campagne : en préparation" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("campagne-preparer-courriers", args=[campaign.pk]))
+    batch = LetterBatch.objects.get()
+    assert (batch.status, batch.count, batch.created_by) == ("PRET", 2, manager)
+    detail = unescape(client.get(reverse("campagne", args=[campaign.pk])).content.decode())
+    assert "Courriers de la campagne (PDF, 2 courriers prêts le" in detail
+    before = counts()
+    response = client.get(url)
+    assert counts() == before
+    texts = pages_text(assert_tagged_pdf(response.content) and response.content)
+    assert len(texts) == 2 and "ALPHA" in texts[0] and "collectif/lien/" in texts[0]
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    assert entry.summary == "Courriers de la campagne « Arrêts longs » (2 personnes)"
+    # Un autre responsable ne reçoit pas le lot d'un collègue.
+    other = UserFactory(organisation=org, manager=True, departements=["01"])
+    login_as(client, other)
+    assert client.get(url).status_code == 302

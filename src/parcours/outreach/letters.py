@@ -3,7 +3,10 @@
 from collections.abc import Sequence
 from pathlib import Path
 
+from django.conf import settings
+
 from parcours.core import clock, pdf
+from parcours.rules import letters as letter_rules
 from parcours.rules.postal import is_usable_address
 
 CSS_PATH = Path(__file__).resolve().parent / "templates" / "outreach" / "pdf" / "lettre.css"
@@ -19,6 +22,13 @@ def has_postal_address(person) -> bool:
     """La personne a une adresse où envoyer un courrier (``person.commune`` chargée)."""
     commune = person.commune.name if person.commune_id else ""
     return is_usable_address(person.address, person.postal_code, commune)
+
+
+def in_background(count: int) -> bool:
+    """Un lot de ``count`` courriers se prépare en tâche de fond (réglage
+    ``PARCOURS_LETTERS_BACKGROUND_FROM``, par défaut ``rules.letters.BACKGROUND_FROM``)."""
+    limit = getattr(settings, "PARCOURS_LETTERS_BACKGROUND_FROM", letter_rules.BACKGROUND_FROM)
+    return letter_rules.in_background(count, limit)
 
 
 def split_by_address(offers: Sequence) -> tuple[list, list]:

@@ -428,3 +428,30 @@ class ServiceOffer(models.Model):
         verbose_name_plural = "offres de service"
         ordering = ["campaign", "id"]
         indexes = [models.Index(fields=["campaign", "status"], name="offer_campaign")]
+
+
+class LetterBatch(models.Model):
+    """Un gros lot de courriers d'une campagne, préparé en tâche de fond pour l'agent qui l'a
+    demandé (ses départements) ; seul le dernier lot de l'agent pour la campagne est gardé."""
+
+    class Status(models.TextChoices):
+        EN_COURS = "EN_COURS", "En préparation"
+        PRET = "PRET", "Prêt"
+        ECHEC = "ECHEC", "Échec"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="letter_batches")
+    reminder = models.BooleanField("courriers de relance", default=False)
+    status = models.CharField("état", max_length=10, choices=Status, default=Status.EN_COURS)
+    count = models.PositiveIntegerField("courriers", default=0)
+    pdf = models.BinaryField("PDF", blank=True, default=b"")
+    site_url = models.CharField("adresse du site (liens personnels)", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lot de courriers"
+        ordering = ["-created_at", "-id"]

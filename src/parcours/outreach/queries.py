@@ -7,7 +7,7 @@ from parcours.core.nomenclatures import StatutOffre
 from parcours.core.roles import agent_context
 from parcours.groups.models import Invitation
 from parcours.outreach import letters, policies
-from parcours.outreach.models import Referral
+from parcours.outreach.models import LetterBatch, Referral
 from parcours.rules import offers as offer_rules
 
 
@@ -311,4 +311,20 @@ def campaign_letters_state(user, campaign) -> dict:
             ).values_list("person_id", flat=True)
         )
         to_prepare = sum(1 for o in addressed if o.person_id not in invited)
-    return {"addressed": len(addressed), "unaddressed": unaddressed, "to_prepare": to_prepare}
+    return {
+        "addressed": len(addressed),
+        "unaddressed": unaddressed,
+        "to_prepare": to_prepare,
+        "background": letters.in_background(len(addressed)),
+        "batch": letter_batch(user, campaign, reminder=False),
+        "reminder_batch": letter_batch(user, campaign, reminder=True),
+    }
+
+
+def letter_batch(user, campaign, *, reminder: bool):
+    """Le dernier lot de courriers (tâche de fond) que ``user`` a demandé pour ``campaign``."""
+    return (
+        LetterBatch.objects.filter(campaign=campaign, created_by=user, reminder=reminder)
+        .defer("pdf")
+        .first()
+    )

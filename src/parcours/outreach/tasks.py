@@ -1,4 +1,5 @@
-"""Tâches de fond (django-tasks) : un ciblage lancé depuis le web, avec sa progression.
+"""Tâches de fond (django-tasks) : un ciblage lancé depuis le web, avec sa progression ; un gros
+lot de courriers de campagne.
 
 Ce module importe les services, jamais l'inverse : la vue qui a créé le ciblage
 (``services.start_targeting_run``) appelle ``run_after_commit``.
@@ -10,8 +11,8 @@ from functools import partial
 from django.db import transaction
 from django_tasks import task
 
-from parcours.outreach import services
-from parcours.outreach.models import TargetingRun
+from parcours.outreach import letters, queries, services
+from parcours.outreach.models import LetterBatch, TargetingRun
 from parcours.rules.sick_leave_extract import HeaderError
 
 logger = logging.getLogger(__name__)
@@ -66,3 +67,43 @@ def run_after_commit(run: TargetingRun) -> None:
     """Confie le ciblage ``run`` à la tâche de fond une fois la transaction en cours validée :
     le travailleur trouve le ciblage en base, et une création annulée ne lance rien."""
     transaction.on_commit(partial(run_targeting.enqueue, run.pk))
+
+
+@task()
+def render_letters(batch_id: int) -> str:
+    """Le PDF d'un gros lot : les courriers que l'agent du lot voit (mêmes règles que le PDF à la
+    demande : seulement les personnes qui ont une adresse postale, invitations déjà créées)."""
+    from django.urls import reverse
+
+    from parcours.groups import services as group_services
+
+    batch = LetterBatch.objects.select_related("campaign", "created_by").get(pk=batch_id)
+    try:
+        user, campaign = batch.created_by, batch.campaign
+        offers = queries.letter_offers(user, campaign, reminder=batch.reminder)
+        addressed, _ = letters.split_by_address(offers)
+        invitations = services.campaign_invitations(campaign, addressed)
+        links = {
+            person_id: batch.site_url
+            + reverse("collectif-lien", args=[group_services.make_token(i)])
+            for person_id, i in invitations.items()
+        }
+        pdf = letters.campaign_letters_pdf(
+            campaign,
+            addressed,
+            user=user,
+            reminder=batch.reminder,
+            sessions=queries.upcoming_sessions(campaign),
+            links=links,
+        )
+    except Exception:
+        logger.exception("Échec du lot de courriers %s", batch_id)
+        services.finish_letter_batch(batch_id=batch_id, pdf=None)
+        return LetterBatch.Status.ECHEC
+    services.finish_letter_batch(batch_id=batch_id, pdf=pdf, count=len(addressed))
+    return LetterBatch.Status.PRET
+
+
+def render_letters_after_commit(batch: LetterBatch) -> None:
+    """Confie le lot ``batch`` à la tâche de fond une fois la transaction en cours validée."""
+    transaction.on_commit(partial(render_letters.enqueue, batch.pk))

@@ -26,10 +26,12 @@ from parcours.outreach.services.campaigns import (
     accept_offers_on_registration,
     campaign_invitations,
     create_campaign,
+    finish_letter_batch,
     prepare_campaign_letters,
     remind_campaign,
     remind_offer,
     set_offer_status,
+    start_letter_batch,
 )
 from parcours.outreach.services.front_line import record_front_line_contact
 from parcours.outreach.services.referrals import (
@@ -61,7 +63,9 @@ __all__ = [
     "book_first_slot",
     "campaign_invitations",
     "create_campaign",
+    "finish_letter_batch",
     "prepare_campaign_letters",
+    "start_letter_batch",
     "fail_run",
     "previous_import",
     "record_answer_to_emitter",

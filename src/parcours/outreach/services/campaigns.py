@@ -17,7 +17,7 @@ from parcours.core.roles import organisation_of
 from parcours.groups import services as group_services
 from parcours.groups.models import Invitation
 from parcours.outreach import letters, queries
-from parcours.outreach.models import Campaign, ServiceOffer, TargetingRun
+from parcours.outreach.models import Campaign, LetterBatch, ServiceOffer, TargetingRun
 from parcours.people.models import Person
 from parcours.rules import offers as offer_rules
 
@@ -218,6 +218,42 @@ def prepare_campaign_letters(
         channel=campaign.channel,
     )
     return len(created)
+
+
+@transaction.atomic
+def start_letter_batch(
+    *, actor: User, campaign: Campaign, reminder: bool, site_url: str
+) -> LetterBatch:
+    """Un gros lot de courriers à préparer en tâche de fond (``tasks.render_letters_after_commit``)
+    pour ``actor`` ; ses lots précédents de la même campagne (et du même type) sont supprimés."""
+    LetterBatch.objects.filter(campaign=campaign, created_by=actor, reminder=reminder).delete()
+    batch = LetterBatch.objects.create(
+        organisation_id=campaign.organisation_id,
+        campaign=campaign,
+        reminder=reminder,
+        site_url=site_url,
+        created_by=actor,
+    )
+    audit.record_write(
+        actor=actor,
+        obj=batch,
+        before=None,
+        person_id=None,
+        summary=f"Courriers {'de relance ' if reminder else ''}en préparation (campagne "
+        f"n°{campaign.pk})",
+        fields=["campaign", "reminder", "status"],  # jamais le PDF
+    )
+    return batch
+
+
+def finish_letter_batch(*, batch_id: int, pdf: bytes | None, count: int = 0) -> None:
+    """Fin de la tâche : le PDF prêt, ou l'échec (``pdf`` vide)."""
+    LetterBatch.objects.filter(pk=batch_id).update(
+        status=LetterBatch.Status.PRET if pdf else LetterBatch.Status.ECHEC,
+        pdf=pdf or b"",
+        count=count,
+        finished_at=clock.now(),
+    )
 
 
 def campaign_invitations(

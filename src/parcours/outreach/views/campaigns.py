@@ -13,9 +13,9 @@ from parcours.core.nomenclatures import StatutOffre, TypeCollectif
 from parcours.core.pagination import paginate
 from parcours.core.pdf import pdf_response
 from parcours.groups import policies as group_policies
-from parcours.outreach import letters, policies, queries, services
+from parcours.outreach import letters, policies, queries, services, tasks
 from parcours.outreach.forms import CampaignForm
-from parcours.outreach.models import TargetingRun
+from parcours.outreach.models import LetterBatch, TargetingRun
 from parcours.outreach.views.common import manager_only, personal_link, search_candidates
 from parcours.people.policies import visible_people
 
@@ -152,18 +152,35 @@ def campaign_letters(request, pk):
         link = personal_link(request)
         links = {person_id: link(i) for person_id, i in invitations.items()}
         sessions = queries.upcoming_sessions(campaign)
-    pdf = letters.campaign_letters_pdf(
-        campaign,
-        addressed,
-        user=request.user,
-        reminder=reminder,
-        sessions=sessions,
-        links=links,
-    )
+    count = len(addressed)
+    if letters.in_background(count):
+        # Un gros lot : le PDF préparé en tâche de fond (« Préparer les courriers »).
+        batch = queries.letter_batch(request.user, campaign, reminder=reminder)
+        if batch is None or batch.status != LetterBatch.Status.PRET:
+            messages.error(
+                request,
+                f"{count} courriers : le PDF est en préparation, il se télécharge depuis cette "
+                "page quand il est prêt."
+                if batch is not None and batch.status == LetterBatch.Status.EN_COURS
+                else f"{count} courriers : préparez-les d'abord (« Préparer les courriers »), "
+                "le PDF se télécharge ici quand il est prêt.",
+            )
+            return redirect("campagne", pk=campaign.pk)
+        pdf = bytes(LetterBatch.objects.values_list("pdf", flat=True).get(pk=batch.pk))
+        count = batch.count
+    else:
+        pdf = letters.campaign_letters_pdf(
+            campaign,
+            addressed,
+            user=request.user,
+            reminder=reminder,
+            sessions=sessions,
+            links=links,
+        )
     audit.record_export(
         actor=request.user,
         what=f"Courriers {'de relance ' if reminder else ''}de la campagne « {campaign.name} »",
-        count=len(addressed),
+        count=count,
         obj=campaign,
     )
     return pdf_response(pdf, f"campagne-{campaign.pk}-courriers.pdf")
@@ -173,9 +190,26 @@ def campaign_letters(request, pk):
 @require_POST
 def campaign_prepare_letters(request, pk):
     campaign = policies.get_campaign_or_404(request.user, pk)
+    reminder = request.POST.get("relance") == "1"
+    offers = queries.letter_offers(request.user, campaign, reminder=reminder)
     created = services.prepare_campaign_letters(
-        actor=request.user, campaign=campaign, offers=queries.letter_offers(request.user, campaign)
+        actor=request.user, campaign=campaign, offers=offers
     )
+    addressed, _ = letters.split_by_address(offers)
+    if letters.in_background(len(addressed)):
+        batch = services.start_letter_batch(
+            actor=request.user,
+            campaign=campaign,
+            reminder=reminder,
+            site_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+        tasks.render_letters_after_commit(batch)
+        messages.success(
+            request,
+            f"{len(addressed)} courriers en préparation : cette page indique quand le PDF est "
+            "prêt.",
+        )
+        return redirect("campagne", pk=campaign.pk)
     messages.success(
         request,
         "Courriers prêts"
