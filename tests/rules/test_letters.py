@@ -1,8 +1,8 @@
 from parcours.rules.letters import BACKGROUND_FROM, in_background
 
 
-def test_background_from_300_letters():
-    assert BACKGROUND_FROM == 300
-    assert in_background(299) is False
-    assert in_background(300) is True
+def test_background_from_200_letters():
+    assert BACKGROUND_FROM == 200
+    assert in_background(199) is False
+    assert in_background(200) is True
     assert in_background(5, limit=5) is True and in_background(4, limit=5) is False

@@ -1,8 +1,8 @@
 """Lots de courriers : à partir de combien un lot se prépare en tâche de fond."""
 
 #: À partir de ce nombre de courriers, le PDF est produit en tâche de fond (``make bench`` :
-#: de l'ordre de 0,1 à 0,3 s par courrier ; 300 courriers dépassent largement 30 s).
-BACKGROUND_FROM = 300
+#: de l'ordre de 0,1 à 0,2 s par courrier : 200 courriers approchent déjà 30 s).
+BACKGROUND_FROM = 200
 
 
 def in_background(count: int, limit: int = BACKGROUND_FROM) -> bool:
