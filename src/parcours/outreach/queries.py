@@ -328,3 +328,8 @@ def letter_batch(user, campaign, *, reminder: bool):
         .defer("pdf")
         .first()
     )
+
+
+def letter_batch_pdf(batch) -> bytes:
+    """Le PDF d'un lot prêt (lu à part : la liste des lots ne le charge pas)."""
+    return bytes(LetterBatch.objects.values_list("pdf", flat=True).get(pk=batch.pk))

@@ -166,7 +166,7 @@ def campaign_letters(request, pk):
                 "le PDF se télécharge ici quand il est prêt.",
             )
             return redirect("campagne", pk=campaign.pk)
-        pdf = bytes(LetterBatch.objects.values_list("pdf", flat=True).get(pk=batch.pk))
+        pdf = queries.letter_batch_pdf(batch)
         count = batch.count
     else:
         pdf = letters.campaign_letters_pdf(
