@@ -146,7 +146,10 @@ DATABASES = {
         conn_max_age=0 if ENV == "test" else 60,
     )
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Pas de transaction par requête : seules les requêtes qui écrivent (POST, PUT, PATCH, DELETE)
+# en ont une (parcours.core.transactions, dernier de MIDDLEWARE) ; une page consultée ne prend
+# jamais le verrou d'écriture de SQLite et ne fait attendre personne.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -292,3 +295,5 @@ FILE_UPLOAD_HANDLERS = [
 FILE_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, PARCOURS_UPLOAD_MAX_MB * 1_048_576)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MIDDLEWARE.append("parcours.core.uploads.BodySizeLimitMiddleware")
+# Toujours le dernier : la transaction des requêtes qui écrivent n'enveloppe que la vue.
+MIDDLEWARE.append("parcours.core.transactions.AtomicUnsafeRequestsMiddleware")
