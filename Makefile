@@ -30,8 +30,9 @@ run: install var/cles-dev.json
 	@echo "Parcours est prêt : http://127.0.0.1:$(PORT)/"
 	@$(RUN) parcours demo --identifiants
 	@echo
-	@echo "(tâches de fond : « parcours db_worker » tourne à côté, journal dans var/worker.log)"
-	@$(RUN) parcours db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
+	@echo "(tâches de fond : « parcours travailleur » tourne à côté et se relance s'il s'arrête,"
+	@echo " journal dans var/worker.log)"
+	@$(RUN) parcours travailleur > var/worker.log 2>&1 & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(RUN) parcours runserver 127.0.0.1:$(PORT)
 

@@ -9,7 +9,9 @@ class Config(AppConfig):
 
     def ready(self):
         from django.db.backends.signals import connection_created
+        from django_tasks.signals import task_finished
 
-        from parcours.core import audit_guard, checks, lockout  # noqa: F401 (enregistrements)
+        from parcours.core import audit_guard, checks, lockout, worker  # noqa: F401
 
         connection_created.connect(audit_guard.register_sqlite_function)
+        task_finished.connect(worker.on_task_finished)

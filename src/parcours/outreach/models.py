@@ -208,6 +208,16 @@ class TargetingRun(models.Model):
     def is_finished(self) -> bool:
         return self.status not in {self.Status.EN_ATTENTE, self.Status.EN_COURS}
 
+    @property
+    def waiting_too_long(self) -> bool:
+        """En attente depuis plus longtemps que la normale : le travailleur ne tourne pas ?"""
+        from parcours.core import clock
+        from parcours.rules import background
+
+        return self.status == self.Status.EN_ATTENTE and background.waited_too_long(
+            (clock.now() - self.created_at).total_seconds()
+        )
+
     def summary(self) -> dict:
         """Le résumé JSON de l'issue (exactement ces clés)."""
         return {

@@ -11,6 +11,7 @@ from functools import partial
 from django.db import transaction
 from django_tasks import task
 
+from parcours.core import clock, worker
 from parcours.outreach import letters, queries, services
 from parcours.outreach.models import LetterBatch, TargetingRun
 from parcours.rules.sick_leave_extract import HeaderError
@@ -19,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 
 @task()
+@worker.retry_when_locked
 def run_targeting(run_id: int) -> str:
     run = TargetingRun.objects.select_related("organisation", "created_by").get(pk=run_id)
     if run.is_finished:
@@ -52,7 +54,9 @@ def run_targeting(run_id: int) -> str:
         )
     except HeaderError as error:
         services.fail_run(run_id=run_id, status=TargetingRun.Status.REFUSE, message=error.message)
-    except Exception:
+    except Exception as error:
+        if worker.is_locked(error):
+            raise  # base verrouillée : la tâche est reprise (worker.retry_when_locked)
         logger.exception("Échec du ciblage %s", run_id)
         services.fail_run(
             run_id=run_id,
@@ -63,6 +67,16 @@ def run_targeting(run_id: int) -> str:
     return TargetingRun.objects.get(pk=run_id).status
 
 
+@worker.on_failure(run_targeting)
+def _targeting_failed(run_id: int, *, reason: str) -> None:
+    """La tâche a levé, ou le travailleur est mort en pleine tâche : le ciblage dit « Échec »."""
+    TargetingRun.objects.filter(
+        pk=run_id, status__in=[TargetingRun.Status.EN_ATTENTE, TargetingRun.Status.EN_COURS]
+    ).update(
+        status=TargetingRun.Status.ECHEC, message=reason, progress=100, finished_at=clock.now()
+    )
+
+
 def run_after_commit(run: TargetingRun) -> None:
     """Confie le ciblage ``run`` à la tâche de fond une fois la transaction en cours validée :
     le travailleur trouve le ciblage en base, et une création annulée ne lance rien."""
@@ -70,6 +84,7 @@ def run_after_commit(run: TargetingRun) -> None:
 
 
 @task()
+@worker.retry_when_locked
 def render_letters(batch_id: int) -> str:
     """Le PDF d'un gros lot : les courriers que l'agent du lot voit (mêmes règles que le PDF à la
     demande : seulement les personnes qui ont une adresse postale, invitations déjà créées)."""
@@ -96,12 +111,21 @@ def render_letters(batch_id: int) -> str:
             sessions=queries.upcoming_sessions(campaign),
             links=links,
         )
-    except Exception:
+    except Exception as error:
+        if worker.is_locked(error):
+            raise  # base verrouillée : la tâche est reprise (worker.retry_when_locked)
         logger.exception("Échec du lot de courriers %s", batch_id)
         services.finish_letter_batch(batch_id=batch_id, pdf=None)
         return LetterBatch.Status.ECHEC
     services.finish_letter_batch(batch_id=batch_id, pdf=pdf, count=len(addressed))
     return LetterBatch.Status.PRET
+
+
+@worker.on_failure(render_letters)
+def _letters_failed(batch_id: int, *, reason: str) -> None:
+    """La tâche a levé, ou le travailleur est mort en pleine tâche : le lot dit « Échec »."""
+    if LetterBatch.objects.filter(pk=batch_id, status=LetterBatch.Status.EN_COURS).exists():
+        services.finish_letter_batch(batch_id=batch_id, pdf=None)
 
 
 def render_letters_after_commit(batch: LetterBatch) -> None:

@@ -90,3 +90,13 @@ class HistoryImport(models.Model):
     class Meta:
         verbose_name = "import d'historique"
         ordering = ["-created_at", "-id"]
+
+    @property
+    def waiting_too_long(self) -> bool:
+        """En attente depuis plus longtemps que la normale : le travailleur ne tourne pas ?"""
+        from parcours.core import clock
+        from parcours.rules import background
+
+        return self.status == self.Status.EN_ATTENTE and background.waited_too_long(
+            (clock.now() - self.created_at).total_seconds()
+        )

@@ -2,10 +2,11 @@
 
 from django_tasks import task
 
-from parcours.core import clock
+from parcours.core import clock, worker
 
 
 @task()
+@worker.retry_when_locked
 def run_history_import(import_id: int) -> None:
     from parcours.steering import history
     from parcours.steering.models import HistoryImport
@@ -39,3 +40,13 @@ def run_history_import(import_id: int) -> None:
         finished_at=clock.now(),
         result=history.result(report, path=history.rejections_path(job)),
     )
+
+
+@worker.on_failure(run_history_import)
+def _history_import_failed(import_id: int, *, reason: str) -> None:
+    """La tâche a levé, ou le travailleur est mort en pleine tâche : l'import dit « Échec »."""
+    from parcours.steering.models import HistoryImport
+
+    HistoryImport.objects.filter(
+        pk=import_id, status__in=[HistoryImport.Status.EN_ATTENTE, HistoryImport.Status.EN_COURS]
+    ).update(status=HistoryImport.Status.ECHEC, progress=reason, finished_at=clock.now())
