@@ -1,4 +1,5 @@
-"""``python -m parcours.bench [ciblage|historique|courriers]`` : toutes les mesures, ou une."""
+"""``python -m parcours.bench [ciblage|historique|courriers|envoi [Mo]|charge …]`` : toutes les
+mesures, ou une seule."""
 
 import sys
 
@@ -13,4 +14,8 @@ if sys.argv[1:2] == ["ciblage"]:  # seulement la mesure de l'import (base légè
     sys.exit(pages.measure_targeting_import())
 if sys.argv[1:2] == ["historique"]:  # seulement l'import d'historique et le rapport
     sys.exit(pages.history_bench())
+if sys.argv[1:2] == ["envoi"]:  # gros extrait invalide envoyé, page lue pendant son traitement
+    from parcours.bench import upload
+
+    sys.exit(upload.run(int(sys.argv[2]) if sys.argv[2:3] else 20))
 sys.exit(pages.run())
