@@ -129,8 +129,8 @@ def test_a_failing_post_is_rolled_back(client):
 
 @pytest.mark.django_db
 @override_settings(ROOT_URLCONF=__name__)
-def test_a_post_runs_in_one_transaction_and_a_get_in_autocommit(client, django_db_blocker):
-    from django.db import connection
+def test_a_post_runs_in_one_transaction_and_a_get_in_autocommit(client):
+    from django.db import connection, transaction
 
     seen = {}
 
@@ -138,15 +138,23 @@ def test_a_post_runs_in_one_transaction_and_a_get_in_autocommit(client, django_d
         seen[request.method] = connection.in_atomic_block
         return HttpResponse("ok")
 
+    def reading_post(request):
+        seen["lecture en POST"] = connection.in_atomic_block
+        return HttpResponse("ok")
+
     urlpatterns.append(path("espion/", spy))
+    urlpatterns.append(path("lecture/", transaction.non_atomic_requests(reading_post)))
     try:
         in_test_transaction = connection.in_atomic_block
         client.get("/espion/")
         client.post("/espion/")
+        client.post("/lecture/")
     finally:
-        urlpatterns.pop()
+        del urlpatterns[-2:]
     assert client.post("/ecrit/").status_code == 200
     assert Organisation.objects.filter(code="gardee").exists()
     assert seen["POST"] is True
     # Le test lui-même tourne dans une transaction : le GET n'en ajoute pas.
     assert seen["GET"] is in_test_transaction
+    # @transaction.non_atomic_requests (recherche, connexion) : pas de transaction non plus.
+    assert seen["lecture en POST"] is in_test_transaction

@@ -18,4 +18,9 @@ if sys.argv[1:2] == ["envoi"]:  # gros extrait invalide envoyé, page lue pendan
     from parcours.bench import upload
 
     sys.exit(upload.run(int(sys.argv[2]) if sys.argv[2:3] else 20))
+if sys.argv[1:2] == ["charge"]:  # 20 AS en même temps sous gunicorn (locust)
+    from parcours.bench import load
+
+    target = sys.argv[2] if sys.argv[2:3] else "sqlite"
+    sys.exit(load.run(target, int(sys.argv[3]) if sys.argv[3:4] else 60))
 sys.exit(pages.run())

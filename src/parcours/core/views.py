@@ -8,6 +8,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,6 +32,7 @@ def _next_url(request):
     return policies.home_page_for(request.user) or "accueil"
 
 
+@transaction.non_atomic_requests  # le hachage du mot de passe ne tient pas le verrou d'écriture
 def login_view(request):
     if request.user.is_authenticated:
         return redirect("accueil")

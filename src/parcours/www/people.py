@@ -5,6 +5,7 @@ Mêmes URL (« personnes », « personne ») et mêmes gabarits (``people/…``)
 """
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
 
@@ -17,6 +18,7 @@ from parcours.people.queries import search_people
 from parcours.www import queries
 
 
+@transaction.non_atomic_requests  # une lecture, même en POST : pas de verrou d'écriture
 @login_required
 def search(request):
     """Recherche en POST : les noms et NIR saisis ne passent jamais dans l'URL ni les journaux."""
