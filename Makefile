@@ -11,7 +11,8 @@ help:
 	@echo "make run    — installe, prépare la base de démonstration et lance Parcours"
 	@echo "make lint   — ruff, djlint, mypy, migrations à jour"
 	@echo "make test   — lint + tous les tests (DATABASE_URL=postgres://… pour PostgreSQL)"
-	@echo "make bench  — mesures de performance (docs/benchmarks.md)"
+	@echo "make bench  — mesures de performance (docs/benchmarks.md) ; une seule : make bench MESURE=charge"
+	@echo "              (ciblage, historique, envoi [Mo], charge [sqlite|postgresql] [secondes])"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
@@ -52,7 +53,7 @@ test: lint
 	@$(RUN) pytest
 
 bench: install var/cles-dev.json
-	@$(RUN) python -m parcours.bench
+	@$(RUN) python -m parcours.bench $(MESURE)
 
 clean-db:
 	rm -f var/parcours.sqlite3 var/parcours.sqlite3-wal var/parcours.sqlite3-shm

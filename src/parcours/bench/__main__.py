@@ -1,6 +1,8 @@
 """``python -m parcours.bench [ciblage|historique|courriers|envoi [Mo]|charge …]`` : toutes les
 mesures, ou une seule."""
 
+import os
+import subprocess
 import sys
 
 from parcours.bench import letters, pages
@@ -23,4 +25,8 @@ if sys.argv[1:2] == ["charge"]:  # 20 AS en même temps sous gunicorn (locust)
 
     target = sys.argv[2] if sys.argv[2:3] else "sqlite"
     sys.exit(load.run(target, int(sys.argv[3]) if sys.argv[3:4] else 60))
-sys.exit(pages.run())
+environment = os.environ.copy()
+code = pages.run()
+for extra in (["envoi"], ["charge", "sqlite"]):  # chacune sur sa base SQLite
+    subprocess.run([sys.executable, "-m", "parcours.bench", *extra], env=environment, check=True)  # noqa: S603
+sys.exit(code)

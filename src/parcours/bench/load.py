@@ -2,7 +2,8 @@
 gunicorn (``bench/locustfile.py``), débit, p95 et erreurs écrits dans docs/benchmarks.md.
 
 Base : ``var/bench-charge.sqlite3`` (SQLite, réglages embarqués par défaut) ou la base PostgreSQL
-de ``DATABASE_URL`` (``postgres://…``), préparée par ``parcours init`` et ``parcours demo``.
+de ``DATABASE_URL`` (``postgres://…``, une base à part : la démonstration y est ajoutée), préparée
+par ``parcours init`` et ``parcours demo``.
 gunicorn tourne comme en production (3 processus de 4 fils, débogage éteint) mais en
 ``PARCOURS_ENV=development`` : les cookies de session restent envoyés sur HTTP simple.
 """
@@ -44,11 +45,7 @@ def _wait_for(url: str, seconds: float = 60) -> None:
 
 def run(target: str = "sqlite", seconds: int = 60) -> None:
     if target == "sqlite":
-        database = os.environ.get(
-            "DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-charge.sqlite3'}"
-        )
-        if not database.startswith("sqlite"):
-            database = f"sqlite:///{ROOT / 'var' / 'bench-charge.sqlite3'}"
+        database = f"sqlite:///{ROOT / 'var' / 'bench-charge.sqlite3'}"
     else:
         database = os.environ.get("DATABASE_URL", "")
         if not database.startswith("postgres"):
@@ -115,6 +112,8 @@ def run(target: str = "sqlite", seconds: int = 60) -> None:
             )
             with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
                 rows = list(csv.DictReader(handle))
+            with open(f"{prefix}_failures.csv", encoding="utf-8") as handle:
+                failures = list(csv.DictReader(handle))
     finally:
         server.terminate()
         server.wait(30)
@@ -147,6 +146,12 @@ def run(target: str = "sqlite", seconds: int = 60) -> None:
             "| requête | méthode | n | erreurs | débit (req/s) | p50 (ms) | p95 (ms) | max (ms) |",
             "|---|---|---|---|---|---|---|---|",
             *lines,
+            "",
+            *(
+                f"Erreurs : {f['Method']} {f['Name']} — {f['Error']} ({f['Occurrences']} fois)."
+                for f in failures
+            ),
+            "" if failures else "Aucune erreur.",
             "",
         ]
     )

@@ -1,7 +1,7 @@
 """``python -m parcours.bench envoi [Mo]`` : un gros extrait invalide envoyé au ciblage, et une page
 lue pendant que la tâche de fond le traite.
 
-Base dédiée (``var/bench-envoi.sqlite3`` par défaut, ou ``DATABASE_URL``) : référentiel et
+Base dédiée (``var/bench-envoi.sqlite3``, toujours : la preuve porte sur SQLite) : référentiel et
 démonstration. Un responsable envoie par le web (client de test : intergiciels, gestionnaire de
 réception, formulaire, enregistrement du fichier, mise en file) un extrait de ``Mo`` mégaoctets
 (20 par défaut ; 200 pour la preuve de ``docs/benchmarks.md``) dont chaque ligne est rejetée ;
@@ -65,7 +65,7 @@ def _row(label, timings):
 
 
 def run(megabytes: int = 20) -> None:
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{DATABASE}")
+    os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"  # la preuve porte sur SQLite
     os.environ["PARCOURS_UPLOAD_MAX_MB"] = str(megabytes + 10)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parcours.settings")
     os.environ.setdefault("PARCOURS_AXES", "0")
