@@ -71,6 +71,17 @@ def _read_until(stream, needle, timeout=60):
     raise AssertionError(f"« {needle} » jamais écrit ; lu : {lines}")
 
 
+def _worker_id(pid, timeout=20):
+    """L'identifiant passé au travailleur ``pid`` (sa ligne de commande, une fois lancé)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        if b"--worker-id" in cmdline:
+            return cmdline[cmdline.index(b"--worker-id") + 1].decode()
+        time.sleep(0.1)
+    raise AssertionError(f"processus {pid} sans --worker-id")
+
+
 def _child_pid(line):
     return int(line.split("processus ")[1].split(")")[0].split(",")[0])
 
@@ -88,8 +99,7 @@ def test_a_killed_worker_is_restarted_and_its_task_marked_failed(tmp_path):
     )
     try:
         first = _child_pid(_read_until(supervisor.stdout, "Travailleur démarré")[-1])
-        cmdline = Path(f"/proc/{first}/cmdline").read_bytes().split(b"\0")
-        worker_id = cmdline[cmdline.index(b"--worker-id") + 1].decode()
+        worker_id = _worker_id(first)
         # Une tâche que ce travailleur a commencée (état en base d'une tâche en cours).
         _parcours(
             env,
