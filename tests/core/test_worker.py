@@ -227,3 +227,22 @@ def test_a_run_waiting_too_long_is_shown_as_such(client, manager_run):
         created_at=clock.now() - datetime.timedelta(minutes=11)
     )
     assert message in unescape(client.get(url).content.decode())
+
+
+@pytest.mark.django_db
+def test_an_extract_of_invalid_lines_shows_its_progress(org, tmp_path):
+    from parcours.outreach import services
+
+    path = tmp_path / "invalide.csv"
+    path.write_text(HEADER + "\n" + "".join(f"x{i};;;;;;;;;;;\n" for i in range(12_000)))
+    fractions = []
+    services.run_sick_leave_extract(
+        actor=None,
+        organisation=org,
+        path=path,
+        extraction_date=datetime.date(2026, 6, 1),
+        dry_run=True,
+        on_progress=fractions.append,
+    )
+    assert len(fractions) == 2  # lignes 5 000 et 10 000, toutes rejetées
+    assert 0 < fractions[0] < fractions[1] < 1

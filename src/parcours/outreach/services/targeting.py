@@ -304,6 +304,8 @@ def _read(
         positions, _extra = extract_rules.check_header(reader.header)
         for line, values in reader.rows():
             counts.lines += 1
+            if on_progress is not None and counts.lines % 5000 == 0:
+                on_progress(reader.fraction())  # rejetée ou non : un extrait invalide avance aussi
             row, problems = extract_rules.parse_row(
                 values, line, positions, communes, extraction_date
             )
@@ -327,8 +329,6 @@ def _read(
                 batch.append((row, hashed, departement))
             if len(batch) >= BATCH:
                 flush()
-            if on_progress is not None and counts.lines % 5000 == 0:
-                on_progress(reader.fraction())
         flush()
 
 
