@@ -61,7 +61,10 @@ class Command(BaseCommand):
                     str(options["intervalle"]),
                     "--worker-id",
                     worker_id,
-                ]
+                ],
+                # Son propre groupe : un Ctrl+C au terminal n'atteint que cette commande, qui
+                # transmet un seul SIGTERM (l'enfant finit sa tâche ; deux signaux l'interrompent).
+                start_new_session=True,
             )
             self._say(f"Travailleur démarré (processus {self.child.pid}).")
             code = self.child.wait()
