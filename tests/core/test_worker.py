@@ -246,3 +246,29 @@ def test_an_extract_of_invalid_lines_shows_its_progress(org, tmp_path):
     )
     assert len(fractions) == 2  # lignes 5 000 et 10 000, toutes rejetées
     assert 0 < fractions[0] < fractions[1] < 1
+
+
+@pytest.mark.django_db
+def test_a_letter_batch_whose_worker_died_says_echec(client, org, settings):
+    from parcours.outreach.models import LetterBatch
+    from tests.factories import make_person
+    from tests.outreach.test_campaign_letters import PARIS, POST, campaign_of, meeting
+
+    settings.PARCOURS_LETTERS_BACKGROUND_FROM = 2
+    with clock.frozen(datetime.datetime(2026, 6, 15, 10, 0, tzinfo=PARIS)):
+        manager = UserFactory(organisation=org, manager=True, departements=["01"])
+        people = [make_person(org=org, actor=manager, last_name=n, **POST) for n in ("Al", "Bo")]
+        campaign = campaign_of(manager, people, action=meeting(org, manager))
+        login_as(client, manager)
+        client.post(reverse("campagne-preparer-courriers", args=[campaign.pk]))  # pas lancée
+    batch = LetterBatch.objects.get()
+    assert batch.status == LetterBatch.Status.EN_COURS
+    DBTaskResult.objects.create(
+        task_path="parcours.outreach.tasks.render_letters",
+        status="RUNNING",
+        args_kwargs={"args": [batch.pk], "kwargs": {}},
+        worker_ids=["parcours-machine-2"],
+        backend_name="default",
+    )
+    assert worker.fail_abandoned("parcours-machine-2") == 1
+    assert LetterBatch.objects.get().status == LetterBatch.Status.ECHEC
