@@ -97,7 +97,9 @@ def bundle(organisation: Organisation, folder: Path, rng: random.Random, today) 
     )
     already = {y: _helped(organisation, y) for y in range(year - PAST_YEARS, year)}
     wanted = targets(rng, _helped(organisation, year), already, year)
-    people, cases, contacts = [], [], []
+    people: list[list[str]] = []
+    cases: list[list[str]] = []
+    contacts: list[list[str]] = []
     previous: list[tuple[str, str, datetime.date]] = []
     for y in sorted(wanted):
         first, last = datetime.date(y, 1, 1), min(datetime.date(y, 12, 31), cutoff)
@@ -123,7 +125,7 @@ def bundle(organisation: Organisation, folder: Path, rng: random.Random, today) 
             )
             cohort.append((source, dep, born))
         for source, dep, born in cohort:
-            programme = pick(rng, programmes)
+            programme: str = pick(rng, programmes)
             case_id = f"C{len(cases) + 1}"
             referent = rng.choice(workers[dep])
             opened = first + datetime.timedelta(days=rng.randint(0, (last - first).days))
