@@ -21,7 +21,10 @@ pytestmark = pytest.mark.django_db
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 YEAR = 2026
 LINK = re.compile(r'<a href="(?P<href>[^"]*chiffre=[^"]*)"[^>]*>\s*(?P<figure>\d[\d\u202f]*)')
-CAPTION = re.compile(r"<caption>(?P<n>\d[\d\u202f]*) \w+</caption>")
+#: the size of the list (records) or, for the steering role, the total of the aggregates
+LISTED = re.compile(
+    r"<caption>(?P<n>\d[\d\u202f]*) \w+</caption>|Au total : (?P<total>\d[\d\u202f]*) \w+\."
+)
 
 
 def _number(text: str) -> int:
@@ -40,11 +43,16 @@ def demo(call):
 
 
 @pytest.mark.parametrize(
-    ("manager", "territory"),
-    [("manager.ain", "departement-01"), ("manager.rhone", "departement-69")],
+    ("username", "territory"),
+    [
+        ("manager.ain", "departement-01"),
+        ("manager.rhone", "departement-69"),
+        ("pilotage", "organisme"),
+        ("pilotage", "region-84"),
+    ],
 )
-def test_every_linked_figure_lists_exactly_what_it_counts(client, demo, manager, territory):
-    login_as(client, User.objects.get(username=manager))
+def test_every_linked_figure_lists_exactly_what_it_counts(client, demo, username, territory):
+    login_as(client, User.objects.get(username=username))
     checked: dict[str, int] = {}
     for year in (YEAR, YEAR - 1):
         params = {"annee": year, "territoire": territory}
@@ -56,9 +64,9 @@ def test_every_linked_figure_lists_exactly_what_it_counts(client, demo, manager,
                 code = parse_qs(urlsplit(href).query)["chiffre"][0]
                 response = client.get(href)
                 assert response.status_code == 200, href
-                listed = CAPTION.search(response.content.decode())
+                listed = LISTED.search(response.content.decode())
                 assert listed is not None, href
-                assert _number(listed["n"]) == shown, (page, year, code)
+                assert _number(listed["n"] or listed["total"]) == shown, (page, year, code)
                 checked[f"{page}:{code}"] = shown
     # the dashboard's own figures are among those checked (« Personnes aidées individuellement »)
     assert {"pilotage:personnes_individuel", "pilotage:face_a_face"} <= set(checked)

@@ -178,7 +178,8 @@ def _people_by_departement(scope: report.Scope, fig: Figure) -> list[dict]:
 
 
 def aggregates(scope: report.Scope, fig: Figure) -> dict:
-    """Ce que le pilotage voit derrière un chiffre : des comptes par département et par AS."""
+    """Ce que le pilotage voit derrière un chiffre : le total (le chiffre), des comptes par
+    département et par AS."""
     rows = records(scope, fig)
     if fig.kind == CASES:
         dep, staff = "departement_id", "referent"
@@ -212,6 +213,7 @@ def aggregates(scope: report.Scope, fig: Figure) -> dict:
         .order_by(f"{staff}__last_name", f"{staff}__first_name")
     )
     return {
+        "total": records(scope, fig).count(),  # le chiffre lui-même, sur tout le territoire
         "departements": departements,
         "agents": [
             {
