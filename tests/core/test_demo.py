@@ -45,9 +45,14 @@ def test_demo_is_deterministic_and_not_duplicated(call):
 def test_demo_roles_and_logins(call):
     call("demo", personnes=60, seed=3)
     functions = Counter(
-        User.objects.filter(organisation__code="carsat-demo").values_list("function", flat=True)
+        User.objects.filter(organisation__code="carsat-demo", is_active=True).values_list(
+            "function", flat=True
+        )
     )
     assert functions == {"AS": 5, "CSAM": 2, "SECRETAIRE": 1, "MANAGER": 2, "PILOTAGE": 1, "": 1}
+    # the imported history adds only its inactive « agent non renseigné » (offers' campaigns)
+    inactive = User.objects.filter(organisation__code="carsat-demo", is_active=False)
+    assert list(inactive.values_list("username", flat=True)) == ["carsat-demo.historique"]
     admin = User.objects.get(username="admin")
     assert admin.is_org_admin and admin.check_password("parcours-demo-2026")
     assert "as.ain" in call("demo", "--identifiants")

@@ -19,7 +19,20 @@ NOW = datetime.datetime(2026, 11, 22, 9, 0, tzinfo=PARIS)
 def evolution():
     organisation = Organisation.objects.get(code="carsat-demo")
     series = report.evolution(organisation, 2026, report.territory(organisation))
-    return [(s["annee"], s["personnes"]["total"], s["entretiens"]["total"]) for s in series]
+    return [
+        (
+            s["annee"],
+            s["personnes"]["total"],
+            s["entretiens"]["total"],
+            (
+                s["signalements"]["total"],
+                s["offres"]["envoyees"],
+                s["collectif"]["participants"],
+                s["contacts_accueil"],
+            ),
+        )
+        for s in series
+    ]
 
 
 def test_demo_five_years_are_comparable_and_imported(call):
@@ -27,12 +40,16 @@ def test_demo_five_years_are_comparable_and_imported(call):
         out = call("demo", personnes=400, seed=9)
     assert "Historique migré des années passées" in out
     series = evolution()
-    assert [year for year, _, _ in series] == [2022, 2023, 2024, 2025, 2026]
-    for (year, people, contacts), (_, next_people, next_contacts) in zip(series, series[1:]):
+    assert [year for year, *_ in series] == [2022, 2023, 2024, 2025, 2026]
+    for (year, people, contacts, other), (_, next_people, next_contacts, _) in zip(
+        series, series[1:]
+    ):
         assert people >= 0.7 * next_people, (year, series)
         assert contacts >= 0.7 * next_contacts, (year, series)
+        # referrals, offers, collective sessions and front-line contacts existed then too
+        assert all(n > 0 for n in other), (year, series)
     # a varying service, not a flat line: some year-on-year change in people helped
-    assert len({people for _, people, _ in series}) == 5
+    assert len({people for _, people, *_ in series}) == 5
     # the past comes through the product's history import (external references kept)
     past = Contact.objects.filter(on__lt=datetime.date(2025, 1, 1))
     imported = past.filter(

@@ -4,12 +4,14 @@ vrai service.
 
 La démonstration « vivante » commence ~14 mois avant aujourd'hui (``demo.cases``) ; avant cette
 date, le service avait son ancien outil. On écrit un lot (bénéficiaires, accompagnements,
-entretiens) couvrant les quatre années précédentes jusqu'à ce démarrage, puis on l'importe par
-``steering.history.run``. Les volumes suivent ceux de l'année en cours, avec une variation d'une
-année sur l'autre tirée entre −5 % et +12 % (un service qui grandit un peu, avec des creux) : les
-évolutions sur cinq ans et les tendances du tableau de bord ressemblent à celles d'un service
-réel. Les agents de l'ancien outil sont les AS de la démonstration (la correspondance des
-identifiants d'agents est posée avant l'import, comme lors d'une reprise réelle).
+entretiens, signalements, offres de service, actions collectives, séances et présences,
+contacts d'accueil) couvrant les quatre années précédentes jusqu'à ce démarrage, puis on
+l'importe par ``steering.history.run``. Les volumes suivent ceux de l'année en cours (rapport
+d'activité de l'année), avec une variation d'une année sur l'autre tirée entre −5 % et +12 %
+(un service qui grandit un peu, avec des creux) : les évolutions sur cinq ans et les tendances
+du tableau de bord ressemblent à celles d'un service réel. Les agents de l'ancien outil sont les
+AS et l'accueil de la démonstration (la correspondance des identifiants d'agents est posée avant
+l'import, comme lors d'une reprise réelle).
 """
 
 from __future__ import annotations
@@ -27,10 +29,11 @@ from parcours.core import clock
 from parcours.core.models import Organisation, User
 from parcours.core.nomenclatures import Fonction, Programme
 from parcours.demo import cases as demo_cases
+from parcours.demo import outreach as demo_outreach
 from parcours.demo import people as demo_people
 from parcours.demo.common import pick
 from parcours.people.models import Person
-from parcours.steering import history
+from parcours.steering import history, report
 from parcours.steering.models import ExternalRef
 
 #: années passées importées (avec l'année en cours : les cinq ans des évolutions)
@@ -39,6 +42,11 @@ PAST_YEARS = 4
 GROWTH = (0.95, 1.12)
 #: part des personnes d'une année déjà suivies l'année précédente
 RECURRING = 0.3
+#: actions collectives de chaque année et département (type, programme, intitulé)
+COLLECTIVE = [
+    ("INFO_COLLECTIVE", "PDP", "Réunion d'information PDP"),
+    ("ATELIER", "BIEN_VIEILLIR", "Atelier bien vieillir"),
+]
 #: jours entre le démarrage de Parcours et aujourd'hui (``demo.cases`` : un an et deux mois)
 LIVE_DAYS = 425
 
@@ -60,15 +68,26 @@ def _helped(organisation: Organisation, year: int) -> int:
     )
 
 
-def targets(rng: random.Random, current: int, already: dict[int, int], year: int) -> dict:
-    """Personnes à importer par année passée : de l'année en cours vers le passé, chaque année
-    vaut la suivante divisée par une croissance tirée dans ``GROWTH`` ; moins ce qui est déjà
-    en base (la fin de l'année précédente est dans la démonstration vivante)."""
+def targets(rng: random.Random, current: int, year: int) -> dict[int, float]:
+    """Personnes aidées voulues par année passée : de l'année en cours vers le passé, chaque
+    année vaut la suivante divisée par une croissance tirée dans ``GROWTH``."""
     wanted, value = {}, float(current)
     for y in range(year - 1, year - PAST_YEARS - 1, -1):
         value /= rng.uniform(*GROWTH)
-        wanted[y] = max(0, round(value) - already.get(y, 0))
+        wanted[y] = value
     return wanted
+
+
+def _live_volumes(organisation: Organisation, year: int) -> dict[str, int]:
+    """Ce que le rapport de l'année en cours compte, hors entretiens : les années passées en
+    reçoivent autant, à l'échelle de leurs personnes aidées."""
+    document = report.build(organisation, year, report.territory(organisation), departements=False)
+    return {
+        "signalements": document["signalements"]["total"],
+        "offres": document["offres"]["envoyees"],
+        "presents": document["collectif"]["participants"],
+        "accueil": document["contacts_accueil"],
+    }
 
 
 def bundle(organisation: Organisation, folder: Path, rng: random.Random, today) -> dict:
@@ -84,7 +103,15 @@ def bundle(organisation: Organisation, folder: Path, rng: random.Random, today) 
         for d in organisation.departements.values_list("code", flat=True)
     }
     workers = {d: sorted(w) for d, w in workers.items() if w}
-    live = list(
+    desk = {  # l'accueil (CSAM) de chaque département
+        d: sorted(
+            User.objects.filter(
+                organisation=organisation, function=Fonction.CSAM, departements__code=d
+            ).values_list("username", flat=True)
+        )
+        for d in workers
+    }
+    templates = list(
         Person.objects.filter(organisation=organisation, departement_id__in=workers)
         .values_list("sex", "birth_date", "departement_id", "commune_id")
         .order_by("pk")
@@ -95,35 +122,52 @@ def bundle(organisation: Organisation, folder: Path, rng: random.Random, today) 
         .annotate(n=Count("id"))
         .order_by("programme")
     )
-    already = {y: _helped(organisation, y) for y in range(year - PAST_YEARS, year)}
-    wanted = targets(rng, _helped(organisation, year), already, year)
+    current = _helped(organisation, year)
+    wanted = targets(rng, current, year)
+    live = _live_volumes(organisation, year)
+    referrals: list[list[str]] = []
+    offers: list[list[str]] = []
+    actions: list[list[str]] = []
+    sessions: list[list[str]] = []
+    attendances: list[list[str]] = []
+    front_line: list[list[str]] = []
     people: list[list[str]] = []
     cases: list[list[str]] = []
     contacts: list[list[str]] = []
     previous: list[tuple[str, str, datetime.date]] = []
+
+    def new_person() -> tuple[str, str, datetime.date]:
+        sex, born, dep, commune = rng.choice(templates)
+        born = born + datetime.timedelta(days=rng.randint(-700, 700))
+        source = f"B{len(people) + 1}"
+        given = rng.choice(demo_people.FIRST_F if sex == "F" else demo_people.FIRST_M)
+        people.append(
+            [
+                source,
+                "",
+                rng.choice(demo_people.LAST_NAMES),
+                given,
+                sex,
+                born.isoformat(),
+                commune or "",
+                dep,
+            ]
+        )
+        return source, dep, born
+
+    def day(start: datetime.date, end: datetime.date) -> datetime.date:
+        return start + datetime.timedelta(days=rng.randint(0, max(0, (end - start).days)))
+
     for y in sorted(wanted):
         first, last = datetime.date(y, 1, 1), min(datetime.date(y, 12, 31), cutoff)
         if last < first:
             continue
-        cohort = rng.sample(previous, min(len(previous), round(wanted[y] * RECURRING)))
-        while len(cohort) < wanted[y]:
-            sex, born, dep, commune = rng.choice(live)
-            born = born + datetime.timedelta(days=rng.randint(-700, 700))
-            source = f"B{len(people) + 1}"
-            given = rng.choice(demo_people.FIRST_F if sex == "F" else demo_people.FIRST_M)
-            people.append(
-                [
-                    source,
-                    "",
-                    rng.choice(demo_people.LAST_NAMES),
-                    given,
-                    sex,
-                    born.isoformat(),
-                    commune or "",
-                    dep,
-                ]
-            )
-            cohort.append((source, dep, born))
+        # la fin de l'année précédente est déjà dans la démonstration vivante
+        size = max(0, round(wanted[y]) - _helped(organisation, y))
+        share = wanted[y] / current if current else 0  # l'échelle de l'année en cours
+        cohort = rng.sample(previous, min(len(previous), round(size * RECURRING)))
+        while len(cohort) < size:
+            cohort.append(new_person())
         for source, dep, born in cohort:
             programme: str = pick(rng, programmes)
             case_id = f"C{len(cases) + 1}"
@@ -171,6 +215,67 @@ def bundle(organisation: Organisation, folder: Path, rng: random.Random, today) 
                         pick(rng, problems),
                     ]
                 )
+            origin = cases[-1][3]
+            if origin == "SIGNALEMENT" and rng.random() < share * live["signalements"] / (
+                0.48 * size or 1
+            ):
+                referrals.append(
+                    [
+                        f"S{len(referrals) + 1}",
+                        source,
+                        max(
+                            first, opened - datetime.timedelta(days=rng.randint(2, 30))
+                        ).isoformat(),
+                        pick(rng, demo_outreach.REFERRAL_EMITTERS),
+                        programme,
+                        dep,
+                    ]
+                )
+        # offres : un tiers suivies d'un accompagnement, les autres restées sans réponse
+        for _ in range(round(share * live["offres"])):
+            followed = bool(cohort) and rng.random() < 0.3
+            if followed:
+                source, dep, _born = rng.choice(cohort)
+                opened = datetime.date.fromisoformat(
+                    next(c[6] for c in reversed(cases) if c[1] == source)
+                )
+                sent = max(first, opened - datetime.timedelta(days=rng.randint(5, 60)))
+                status = "ACCEPTEE"
+            else:
+                source, dep, _born = new_person()
+                sent, status = day(first, last), rng.choice(["SANS_REPONSE", "REFUSEE"])
+            offers.append(
+                [
+                    f"O{len(offers) + 1}",
+                    source,
+                    sent.isoformat(),
+                    rng.choice(["COURRIER", "EMAIL", "TELEPHONE"]),
+                    status,
+                    "",
+                    dep,
+                ]
+            )
+        # actions collectives : une réunion d'information PDP et un atelier par département
+        by_dep: dict[str, list[str]] = {}
+        for source, dep, _born in cohort:
+            by_dep.setdefault(dep, []).append(source)
+        present = round(share * live["presents"])
+        for dep, members in sorted(by_dep.items()):
+            for kind, programme, title in COLLECTIVE:
+                action_id = f"A{len(actions) + 1}"
+                actions.append([action_id, kind, programme, dep, f"{title} {y}"])
+                pool = rng.sample(members, min(len(members), present // (2 * len(by_dep))))
+                per_session = max(1, len(pool) // 6 + 1)
+                for k in range(0, len(pool), per_session):
+                    session_id = f"SE{len(sessions) + 1}"
+                    sessions.append([session_id, action_id, day(first, last).isoformat(), ""])
+                    attendances += [[session_id, p, "1"] for p in pool[k : k + per_session]]
+        for _ in range(round(share * live["accueil"])):
+            dep = rng.choice(sorted(workers))
+            agent = rng.choice(desk[dep]) if desk.get(dep) else ""
+            front_line.append(
+                [day(first, last).isoformat(), dep, agent, "", "Demande d'information"]
+            )
         previous = cohort
     _write(
         folder,
@@ -211,7 +316,33 @@ def bundle(organisation: Organisation, folder: Path, rng: random.Random, today) 
         ],
         contacts,
     )
-    return wanted
+    _write(
+        folder,
+        "signalements.csv",
+        ["id", "beneficiaire_id", "date", "emetteur", "programme", "departement"],
+        referrals,
+    )
+    _write(
+        folder,
+        "offres.csv",
+        ["id", "beneficiaire_id", "date_envoi", "canal", "statut", "programme", "departement"],
+        offers,
+    )
+    _write(
+        folder,
+        "actions_collectives.csv",
+        ["id", "type", "programme", "departement", "intitule"],
+        actions,
+    )
+    _write(folder, "seances.csv", ["id", "action_id", "date", "lieu"], sessions)
+    _write(folder, "participations.csv", ["seance_id", "beneficiaire_id", "present"], attendances)
+    _write(
+        folder,
+        "contacts_accueil.csv",
+        ["date", "departement", "agent_id", "beneficiaire_id", "motif"],
+        front_line,
+    )
+    return {y: round(v) for y, v in wanted.items()}
 
 
 def map_agents(organisation: Organisation) -> None:
@@ -225,7 +356,7 @@ def map_agents(organisation: Organisation) -> None:
                 object_id=pk,
             )
             for username, pk in User.objects.filter(
-                organisation=organisation, function=Fonction.AS
+                organisation=organisation, function__in=[Fonction.AS, Fonction.CSAM]
             ).values_list("username", "pk")
         ],
         ignore_conflicts=True,
