@@ -231,29 +231,23 @@ def bundle(organisation: Organisation, folder: Path, rng: random.Random, today) 
                         dep,
                     ]
                 )
-        # offres : un tiers suivies d'un accompagnement, les autres restées sans réponse
+        # offres : envoyées par campagnes (un envoi tous les deux mois), un tiers suivies d'un
+        # accompagnement ouvert dans les 60 jours, les autres restées sans réponse
+        mailings = sorted({day(first, last) for _ in range(6)})
+        opened_on = {c[1]: datetime.date.fromisoformat(c[6]) for c in cases if c[6] >= str(first)}
         for _ in range(round(share * live["offres"])):
-            followed = bool(cohort) and rng.random() < 0.3
-            if followed:
-                source, dep, _born = rng.choice(cohort)
-                opened = datetime.date.fromisoformat(
-                    next(c[6] for c in reversed(cases) if c[1] == source)
-                )
-                sent = max(first, opened - datetime.timedelta(days=rng.randint(5, 60)))
-                status = "ACCEPTEE"
+            sent, status = rng.choice(mailings), rng.choice(["SANS_REPONSE", "REFUSEE"])
+            answered = [
+                (source, dep)
+                for source, dep, _born in cohort
+                if 5 <= (opened_on[source] - sent).days <= 60
+            ]
+            if answered and rng.random() < 0.3:
+                (source, dep), status = rng.choice(answered), "ACCEPTEE"
             else:
                 source, dep, _born = new_person()
-                sent, status = day(first, last), rng.choice(["SANS_REPONSE", "REFUSEE"])
             offers.append(
-                [
-                    f"O{len(offers) + 1}",
-                    source,
-                    sent.isoformat(),
-                    rng.choice(["COURRIER", "EMAIL", "TELEPHONE"]),
-                    status,
-                    "",
-                    dep,
-                ]
+                [f"O{len(offers) + 1}", source, sent.isoformat(), "COURRIER", status, "", dep]
             )
         # actions collectives : une réunion d'information PDP et un atelier par département
         by_dep: dict[str, list[str]] = {}
