@@ -42,9 +42,10 @@ PAST_YEARS = 4
 GROWTH = (0.95, 1.12)
 #: part des personnes d'une année déjà suivies l'année précédente
 RECURRING = 0.3
-#: actions collectives de chaque année et département (type, programme, intitulé)
+#: actions collectives de chaque année et département (type, programme, intitulé) ; pas de
+#: réunion d'information : une campagne d'offres ne propose pas une réunion passée
 COLLECTIVE = [
-    ("INFO_COLLECTIVE", "PDP", "Réunion d'information PDP"),
+    ("TSG", "PDP", "Groupe d'échanges « reprendre le travail »"),
     ("ATELIER", "BIEN_VIEILLIR", "Atelier bien vieillir"),
 ]
 #: jours entre le démarrage de Parcours et aujourd'hui (``demo.cases`` : un an et deux mois)
@@ -249,7 +250,7 @@ def bundle(organisation: Organisation, folder: Path, rng: random.Random, today) 
             offers.append(
                 [f"O{len(offers) + 1}", source, sent.isoformat(), "COURRIER", status, "", dep]
             )
-        # actions collectives : une réunion d'information PDP et un atelier par département
+        # actions collectives : un groupe PDP et un atelier par département
         by_dep: dict[str, list[str]] = {}
         for source, dep, _born in cohort:
             by_dep.setdefault(dep, []).append(source)
