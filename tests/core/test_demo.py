@@ -45,9 +45,14 @@ def test_demo_is_deterministic_and_not_duplicated(call):
 def test_demo_roles_and_logins(call):
     call("demo", personnes=60, seed=3)
     functions = Counter(
-        User.objects.filter(organisation__code="carsat-demo").values_list("function", flat=True)
+        User.objects.filter(organisation__code="carsat-demo", is_active=True).values_list(
+            "function", flat=True
+        )
     )
     assert functions == {"AS": 5, "CSAM": 2, "SECRETAIRE": 1, "MANAGER": 2, "PILOTAGE": 1, "": 1}
+    # the imported history adds only its inactive « agent non renseigné » (offers' campaigns)
+    inactive = User.objects.filter(organisation__code="carsat-demo", is_active=False)
+    assert list(inactive.values_list("username", flat=True)) == ["carsat-demo.historique"]
     admin = User.objects.get(username="admin")
     assert admin.is_org_admin and admin.check_password("parcours-demo-2026")
     assert "as.ain" in call("demo", "--identifiants")
@@ -71,7 +76,11 @@ def test_demo_invariants(call):
         assert value[0] == {"M": "1", "F": "2"}[person.sex]
     programmes = Counter(Case.objects.values_list("programme", flat=True))
     assert programmes.most_common(1)[0][0] == "PDP"
-    assert 0.3 < closed.count() / Case.objects.count() < 0.6
+    # the year's activity: 3 to 6 cases in 10 closed; the migrated past years are all closed
+    live = Case.objects.filter(opened_on__gte=TODAY - datetime.timedelta(days=425))
+    assert 0.3 < live.filter(state="clos").count() / live.count() < 0.6
+    past = Case.objects.filter(opened_on__lt=datetime.date(TODAY.year - 1, 1, 1))
+    assert past.count() > live.count() and not past.filter(state="ouvert").exists()
 
 
 def test_demo_organisation_created_once_by_the_administration_service(call):

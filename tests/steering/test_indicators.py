@@ -93,7 +93,7 @@ def test_dashboard_rows_with_trend(org):
     }
     row = rows["PERS.IND"]
     assert row["history"] == [(2023, Decimal(0)), (2024, Decimal(1)), (2025, Decimal(2))]
-    assert row["trend"] == "hausse" and row["target"] is None and row["status"] is None
+    assert row["trend"] == "hausse" and row["target"] is None and row["status"] == "sans_objectif"
 
 
 def test_demo_targets(org):

@@ -155,6 +155,39 @@ def test_dashboard_status_and_targets(client, world):
     assert client.get(url).status_code == 200
 
 
+def test_dashboard_no_previous_value_is_never_a_recul(client, world):
+    """PDP.DUREE has a value in 2025 but none in 2024: not met, no trend (not « en recul »)."""
+    here = person(world, departement="01", name="Close")
+    c = case(here, opened=date(2025, 1, 2), closed=date(2025, 6, 2), outcome="MAINTIEN_EMPLOI")
+    contact(c, date(2025, 2, 1))
+    manager = user(world, "manager")
+    Target.objects.create(
+        organisation=world,
+        indicator="PDP.DUREE",
+        year=2025,
+        level="departement",
+        territory_code="01",
+        value=1,
+        updated_by=manager,
+    )
+    login_as(client, manager)
+    html = unescape(
+        get(client, "pilotage", {"annee": 2025, "territoire": "departement-01"}).content.decode()
+    )
+    row = html[html.index("PDP : durée moyenne") :]
+    row = row[: row.index("</tr>")]
+    assert "Non atteint, pas de valeur antérieure" in row
+    assert "Pas de valeur antérieure" in row and "recul" not in row
+    assert "Sans objectif" in html  # indicators without a target for 2025
+    legend = html[html.index('aria-label="Légende des statuts"') :]
+    legend = legend[: legend.index("</ul>")]
+    from parcours.rules.indicators import STATUS_LABELS
+
+    assert [m for m in STATUS_LABELS.values() if f"<li>{m}</li>" in legend] == list(
+        STATUS_LABELS.values()
+    )
+
+
 def test_dashboard_drill_down_region_to_departements(client, world):
     login_as(client, user(world, "steering"))
     html = unescape(

@@ -27,6 +27,7 @@ from parcours.demo import people as demo_people
 from parcours.demo.common import Summary
 from parcours.outreach.models import Appointment, AppointmentRequest
 from parcours.people.models import Person
+from parcours.steering.models import ExternalRef
 
 
 def exists(code: str) -> bool:
@@ -46,6 +47,7 @@ def reset(code: str) -> None:
         AppointmentRequest.objects.filter(organisation=organisation).delete()
         Person.objects.filter(organisation=organisation).delete()
         Sector.objects.filter(organisation=organisation).delete()
+        ExternalRef.objects.filter(organisation=organisation).delete()  # l'historique migré
 
 
 def generate(*, code: str = "carsat-demo", people: int = 2000, seed: int = 2026) -> Summary:

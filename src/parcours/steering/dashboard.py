@@ -15,6 +15,18 @@ from parcours.steering.models import Target
 TREND_YEARS = 3
 
 
+def _legend(value, target, previous, direction: str) -> dict:
+    """Statut et tendance de ``rules.indicators``, avec leurs libellés (ceux de la légende)."""
+    status = legend.status(value, target, previous, direction)
+    trend = legend.trend(value, previous)
+    return {
+        "status": status,
+        "status_label": legend.STATUS_LABELS[status],
+        "trend": trend,
+        "trend_label": legend.TREND_LABELS[trend],
+    }
+
+
 def targets_for(organisation_id: int, year: int, where: report.Territory) -> dict:
     return dict(
         Target.objects.filter(
@@ -44,8 +56,7 @@ def indicator_rows(organisation: Organisation, year: int, where: report.Territor
                 "history": list(zip(years, values)),
                 "value": value,
                 "target": target,
-                "trend": legend.trend(value, previous),
-                "status": legend.status(value, target, previous, indicator.direction),
+                **_legend(value, target, previous, indicator.direction),
             }
         )
     return rows
@@ -86,7 +97,7 @@ def children(organisation, year: int, where: report.Territory, code: str, visibl
                 "value": current,
                 "previous": previous,
                 "target": target,
-                "status": legend.status(current, target, previous, indicator.direction),
+                **_legend(current, target, previous, indicator.direction),
             }
         )
     return rows

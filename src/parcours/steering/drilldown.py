@@ -1,6 +1,7 @@
 """Derrière chaque chiffre : les enregistrements qu'il compte (mêmes requêtes que le rapport).
 
-Un chiffre est désigné par un code : ``personnes``, ``sexe:F``, ``age:26_45``, ``entretiens``,
+Un chiffre est désigné par un code : ``personnes``, ``personnes_individuel``,
+``personnes_collectif``, ``sexe:F``, ``age:26_45``, ``entretiens``,
 ``face_a_face``, ``mode:VAD``, ``programme:PDP``, ``pdp_accompagnes``, ``pdp_clotures``,
 ``collectif_participants``, ``pdp_information_collective``, ``pdp_service_medical``,
 ``signalements``, ``emetteur:SERVICE_MEDICAL``, ``offres``, ``offres_suivies``. Les
@@ -45,6 +46,10 @@ class Figure:
 def figure(code: str) -> Figure | None:
     if code == "personnes":
         return Figure(code, "Personnes aidées individuellement ou collectivement", PEOPLE)
+    if code == "personnes_individuel":
+        return Figure(code, "Personnes aidées individuellement", PEOPLE)
+    if code == "personnes_collectif":
+        return Figure(code, "Personnes aidées collectivement", PEOPLE)
     if code == "collectif_participants":
         return Figure(code, "Participants présents aux séances collectives", PEOPLE)
     if code == "pdp_information_collective":
@@ -104,7 +109,9 @@ def records(scope: report.Scope, fig: Figure) -> QuerySet:
         people = Person.objects.filter(
             Q(pk__in=contacts.values("case__person_id")) | Q(pk__in=_present(scope, fig))
         )
-        if fig.code == "collectif_participants":
+        if fig.code == "personnes_individuel":
+            people = Person.objects.filter(pk__in=contacts.values("case__person_id"))
+        elif fig.code in ("collectif_participants", "personnes_collectif"):
             people = Person.objects.filter(pk__in=_present(scope, fig))
         elif fig.code == "pdp_information_collective":
             people = Person.objects.filter(
@@ -171,7 +178,8 @@ def _people_by_departement(scope: report.Scope, fig: Figure) -> list[dict]:
 
 
 def aggregates(scope: report.Scope, fig: Figure) -> dict:
-    """Ce que le pilotage voit derrière un chiffre : des comptes par département et par AS."""
+    """Ce que le pilotage voit derrière un chiffre : le total (le chiffre), des comptes par
+    département et par AS."""
     rows = records(scope, fig)
     if fig.kind == CASES:
         dep, staff = "departement_id", "referent"
@@ -205,6 +213,7 @@ def aggregates(scope: report.Scope, fig: Figure) -> dict:
         .order_by(f"{staff}__last_name", f"{staff}__first_name")
     )
     return {
+        "total": records(scope, fig).count(),  # le chiffre lui-même, sur tout le territoire
         "departements": departements,
         "agents": [
             {

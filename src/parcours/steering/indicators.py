@@ -24,6 +24,7 @@ from parcours.rules.indicators import HIGHER, LOWER
 from parcours.rules.timers import APPOINTMENT_DELAY_DAYS
 
 COUNT, PERCENT, RATIO, DAYS = "personnes", "%", "par ETP", "jours"
+COUNTS = {COUNT, "entretiens", "offres"}  # unités d'un compte d'enregistrements
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,13 @@ class Indicator:
     unit: str
     direction: str
     compute: Callable  # (document, scope) -> Decimal | None
-    figure: str = ""  # chiffre du rapport à détailler (lien vers ce qu'il compte)
+    #: chiffre du détail (``drilldown``) dont la liste est exactement ce que compte l'indicateur :
+    #: seulement pour un compte (un ratio, une part ou une durée n'est pas une liste)
+    figure: str = ""
+
+    def __post_init__(self):
+        if self.figure and self.unit not in COUNTS:
+            raise ValueError(f"{self.code} : un {self.unit} ne se détaille pas en liste")
 
 
 def _d(value) -> Decimal | None:
@@ -161,7 +168,7 @@ INDICATORS = [
         COUNT,
         HIGHER,
         lambda d, s: Decimal(_individual(d)),
-        "personnes",
+        "personnes_individuel",
     ),
     Indicator(
         "PERS.COL",
@@ -170,6 +177,7 @@ INDICATORS = [
         COUNT,
         HIGHER,
         lambda d, s: Decimal(_collective(d)),
+        "personnes_collectif",
     ),
     Indicator(
         "ENT.FAF",
@@ -197,7 +205,6 @@ INDICATORS = [
         RATIO,
         HIGHER,
         lambda d, s: _ratio(d["entretiens"]["par_mode"]["VAD"], as_fte(s)),
-        "mode:VAD",
     ),
     Indicator(
         "FILE.ETP",
@@ -206,7 +213,6 @@ INDICATORS = [
         RATIO,
         HIGHER,
         lambda d, s: _ratio(_individual(d), as_fte(s)),
-        "personnes",
     ),
     Indicator(
         "SER.PSB.05.01",
@@ -224,6 +230,7 @@ INDICATORS = [
         "offres",
         HIGHER,
         lambda d, s: Decimal(d["offres"]["envoyees"]),
+        "offres",
     ),
     Indicator(
         "OFF.TAUX",
@@ -250,7 +257,6 @@ INDICATORS = [
         PERCENT,
         HIGHER,
         _pdp_share("MAINTIEN_EMPLOI"),
-        "pdp_clotures",
     ),
     Indicator(
         "PDP.DUREE",
@@ -260,7 +266,6 @@ INDICATORS = [
         "mois",
         LOWER,
         lambda d, s: _d(d["pdp"]["duree_moyenne_mois"]) if d["pdp"]["clotures"] else None,
-        "pdp_clotures",
     ),
     Indicator(
         "AID.DELAI.MED",

@@ -70,11 +70,9 @@ def dashboard(request):
         row["link"] = (
             f"{reverse('pilotage-detail')}?{_query(year, where, chiffre=figure)}" if figure else ""
         )
-        row["status_label"] = STATUS_LABELS.get(row["status"], "Pas d'objectif")
     kids = board.children(organisation, year, where, code, territories)
     for kid in kids:
         kid["link"] = f"{reverse('pilotage')}?{_query(year, kid['territory'], indicateur=code)}"
-        kid["status_label"] = STATUS_LABELS.get(kid["status"], "Pas d'objectif")
     return render(
         request,
         "steering/tableau_de_bord.html",
@@ -86,6 +84,7 @@ def dashboard(request):
             "indicator": BY_CODE[code],
             "indicators": INDICATORS,
             "children": kids,
+            "legend": STATUS_LABELS,
             "workers": (
                 board.per_social_worker(organisation, year, where)
                 if where.level == report.DEPARTEMENT

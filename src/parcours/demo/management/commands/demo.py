@@ -1,9 +1,12 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
 from parcours.core.exceptions import BusinessError
 from parcours.demo import aid as aid_demo
 from parcours.demo import base
 from parcours.demo import groups as groups_demo
+from parcours.demo import history as history_demo
 from parcours.demo import outreach as outreach_demo
 from parcours.demo import steering as steering_demo
 from parcours.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
@@ -11,8 +14,9 @@ from parcours.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
 
 class Command(BaseCommand):
     help = (
-        "Génère l'organisme de démonstration (2 départements, 12 agents, environ 2 000 personnes "
-        "et un an d'activité). Déterministe pour une graine donnée ; sans effet s'il existe déjà."
+        "Génère l'organisme de démonstration (2 départements, 12 agents, environ 2 000 personnes, "
+        "un an d'activité et l'historique migré des quatre années précédentes). Déterministe "
+        "pour une graine donnée ; sans effet s'il existe déjà."
     )
 
     def add_arguments(self, parser):
@@ -60,9 +64,19 @@ class Command(BaseCommand):
         groups_demo.generate(code=code, seed=options["seed"])
         outreach_demo.generate(code=code, seed=options["seed"])
         aid_demo.generate(code=code, seed=options["seed"])
+        started = time.perf_counter()
+        past = history_demo.generate(code=code, seed=options["seed"])
+        history_seconds = time.perf_counter() - started
         steering_demo.generate(code=code, seed=options["seed"])
         self.stdout.write(
             f"Démonstration {code} prête en {summary.seconds:.1f} s : {summary.people} personnes, "
             f"{summary.cases} accompagnements ({summary.closed} clos), {summary.contacts} "
             f"entretiens dont {summary.home_visits} visites à domicile."
         )
+        if past is not None:
+            self.stdout.write(
+                f"Historique migré des années passées en {history_seconds:.1f} s : "
+                f"{past.created['beneficiaires.csv']} personnes, "
+                f"{past.created['accompagnements.csv']} accompagnements, "
+                f"{past.created['entretiens.csv']} entretiens."
+            )
