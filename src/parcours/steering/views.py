@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from parcours.cases.policies import visible_cases, visible_contacts
 from parcours.core import clock
 from parcours.core.pagination import paginate
+from parcours.core.params import BadParameter, year_param
 from parcours.outreach.policies import visible_offers, visible_referrals
 from parcours.people.policies import visible_people
 from parcours.rules.indicators import STATUS_LABELS
@@ -27,7 +28,13 @@ from parcours.steering import (
 from parcours.steering import (
     dashboard as board,
 )
-from parcours.steering.forms import HistoryUploadForm, SelectionForm, TargetsForm, field_name
+from parcours.steering.forms import (
+    FIRST_YEAR,
+    HistoryUploadForm,
+    SelectionForm,
+    TargetsForm,
+    field_name,
+)
 from parcours.steering.indicators import BY_CODE, INDICATORS
 
 
@@ -38,6 +45,7 @@ def _selection(request):
     if not territories:
         raise Http404("Introuvable.")
     today = clock.today()
+    year_param(request, "annee")  # format et période acceptée : sinon 400
     data = request.GET if "annee" in request.GET else None
     form = SelectionForm(
         data,
@@ -46,6 +54,10 @@ def _selection(request):
         initial={"annee": today.year, "territoire": policies.territory_key(territories[0])},
     )
     if data is not None and not form.is_valid():
+        if "annee" in form.errors:
+            raise BadParameter(
+                f"Année {data['annee']} : le pilotage couvre {FIRST_YEAR} à {today.year}."
+            )
         raise Http404("Introuvable.")
     year = form.cleaned_data["annee"] if data else today.year
     key = form.cleaned_data["territoire"] if data else policies.territory_key(territories[0])

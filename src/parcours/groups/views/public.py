@@ -12,6 +12,7 @@ from django.urls import reverse
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.params import flag_param
 from parcours.groups import policies, queries, services
 from parcours.groups.forms import (
     AnswersForm,
@@ -97,9 +98,9 @@ def public_link(request, token):
             "due": due,
             "done": done,
             "error": error,
-            "just_registered": request.GET.get("inscription") == "1",
-            "thanks": request.GET.get("merci") == "1",
-            "cancelled": request.GET.get("annulation") == "1",
+            "just_registered": flag_param(request, "inscription"),
+            "thanks": flag_param(request, "merci"),
+            "cancelled": flag_param(request, "annulation"),
         },
         status=422 if error else 200,
     )
