@@ -27,6 +27,7 @@ from parcours.core import clock
 from parcours.core.exceptions import BusinessError, ConflictError
 from parcours.core.forms import apply_business_errors
 from parcours.core.nomenclatures import Programme
+from parcours.core.once import creates_once
 from parcours.core.pagination import paginate
 from parcours.core.params import choice_param, flag_param, id_param
 from parcours.people.policies import get_person_or_404
@@ -37,6 +38,7 @@ from parcours.rules import timers
 
 
 @login_required
+@creates_once
 def open_case(request, person_pk):
     person = get_person_or_404(request.user, person_pk)
     if not policies.can_open_case(request.user, person):
@@ -106,6 +108,7 @@ def _editable_case(request, pk):
 
 @login_required
 @require_POST
+@creates_once
 def record_contact(request, pk):
     """Un entretien en une page : le formulaire se renvoie seul (htmx) avec la liste à jour."""
     case = _editable_case(request, pk)
@@ -172,6 +175,7 @@ def update_synthesis(request, pk):
 
 @login_required
 @require_POST
+@creates_once
 def add_objective(request, pk):
     case = _editable_case(request, pk)
     form = ObjectiveForm(request.POST)
@@ -203,6 +207,7 @@ def objective_status(request, pk, objective_pk):
 
 @login_required
 @require_POST
+@creates_once
 def add_private_note(request, pk):
     case = policies.get_case_or_404(request.user, pk)
     form = PrivateNoteForm(request.POST)

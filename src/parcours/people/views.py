@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from parcours.core.exceptions import BusinessError, ConflictError
+from parcours.core.once import creates_once
 from parcours.core.params import id_param
 from parcours.people import policies, services
 from parcours.people.forms import PersonForm
@@ -18,6 +19,7 @@ from parcours.people.queries import duplicate_candidates
 
 
 @login_required
+@creates_once
 def create(request):
     if not policies.can_create_person(request.user):
         raise Http404("Introuvable.")

@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 
 from parcours.cases.policies import visible_cases, visible_contacts
 from parcours.core import clock
+from parcours.core.once import creates_once
 from parcours.core.pagination import paginate
 from parcours.core.params import BadParameter, year_param
 from parcours.outreach.policies import visible_offers, visible_referrals
@@ -46,7 +47,7 @@ def _selection(request):
         raise Http404("Introuvable.")
     today = clock.today()
     year_param(request, "annee")  # format et période acceptée : sinon 400
-    data = request.GET if "annee" in request.GET else None
+    data = request.GET if request.GET.get("annee") else None
     form = SelectionForm(
         data,
         territories=territories,
@@ -310,6 +311,7 @@ def targets(request):
 
 
 @login_required
+@creates_once
 def history_imports(request):
     if not policies.can_import_history(request.user):
         raise Http404("Introuvable.")

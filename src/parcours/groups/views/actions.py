@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
 from parcours.core.params import year_param
 from parcours.groups import policies, queries, services
 from parcours.groups.forms import (
@@ -35,6 +36,7 @@ def action_list(request):
 
 
 @login_required
+@creates_once
 def action_new(request):
     require(policies.can_create_action(request.user))
     form = ActionForm(request.POST or None, user=request.user)

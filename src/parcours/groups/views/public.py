@@ -12,6 +12,7 @@ from django.urls import reverse
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
 from parcours.core.params import flag_param
 from parcours.groups import policies, queries, services
 from parcours.groups.forms import (
@@ -40,6 +41,7 @@ def _invalid_link(request):
     return render(request, "groups/public/lien_invalide.html", status=404)
 
 
+@creates_once
 def public_link(request, token):
     """La page du lien personnel : s'inscrire, ou retrouver son inscription ; questionnaires."""
     invitation = _invitation_from(token)
@@ -106,6 +108,7 @@ def public_link(request, token):
     )
 
 
+@creates_once
 def public_questionnaire(request, token, questionnaire_pk):
     invitation = _invitation_from(token)
     if invitation is None:

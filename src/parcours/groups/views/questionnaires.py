@@ -9,6 +9,7 @@ from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.core.nomenclatures import Programme
+from parcours.core.once import creates_once
 from parcours.core.params import choice_param, id_param, year_param
 from parcours.core.pdf import pdf_response, render_pdf
 from parcours.groups import policies, queries, services
@@ -47,6 +48,7 @@ def paper_questionnaires(request, pk, questionnaire_pk):
 
 
 @login_required
+@creates_once
 def questionnaire_list(request):
     require(policies.can_list_questionnaires(request.user))
     rows = policies.visible_questionnaires(request.user).annotate(n_questions=Count("questions"))
@@ -69,6 +71,7 @@ def questionnaire_list(request):
 
 
 @login_required
+@creates_once
 def questionnaire_detail(request, pk):
     questionnaire = policies.get_questionnaire_or_404(request.user, pk)
     form = None
@@ -97,6 +100,7 @@ def questionnaire_detail(request, pk):
 
 
 @login_required
+@creates_once
 def response_entry(request, pk, questionnaire_pk):
     """Saisie d'un questionnaire rempli sur papier."""
     invitation = policies.get_invitation_or_404(request.user, pk)

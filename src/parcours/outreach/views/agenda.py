@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
 from parcours.core.params import date_param, id_param
 from parcours.core.policies import visible_sites
 from parcours.outreach import policies, queries, services
@@ -23,6 +24,7 @@ from parcours.rules import agenda as agenda_rules
 
 
 @login_required
+@creates_once
 def agenda(request):
     if not policies.can_book(request.user):
         raise Http404("Introuvable.")
@@ -94,6 +96,7 @@ def agenda(request):
 
 
 @login_required
+@creates_once
 def first_slot(request, pk):
     person = get_person_or_404(request.user, pk)
     if not policies.can_book(request.user):

@@ -10,6 +10,7 @@ from parcours.core import audit
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.core.nomenclatures import StatutOffre, TypeCollectif
+from parcours.core.once import creates_once
 from parcours.core.pagination import paginate
 from parcours.core.params import flag_param, id_param
 from parcours.core.pdf import pdf_response
@@ -33,6 +34,7 @@ def campaign_list(request):
 
 
 @login_required
+@creates_once
 def campaign_new(request):
     manager_only(request)
     run = None

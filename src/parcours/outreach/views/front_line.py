@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
 from parcours.core.params import id_param
 from parcours.outreach import policies, queries, services
 from parcours.outreach.forms import FrontLineForm
@@ -45,6 +46,7 @@ def front_line_list(request):
 
 
 @login_required
+@creates_once
 def front_line_new(request):
     if not policies.can_record_front_line_contact(request.user):
         raise Http404("Introuvable.")

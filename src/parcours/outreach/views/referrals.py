@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
 from parcours.core.pagination import paginate
 from parcours.core.params import choice_param, id_param
 from parcours.core.pdf import pdf_response
@@ -62,6 +63,7 @@ def referral_list(request):
 
 
 @login_required
+@creates_once
 def referral_new(request):
     if not policies.can_record_referral(request.user):
         raise Http404("Introuvable.")
