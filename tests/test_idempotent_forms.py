@@ -13,9 +13,11 @@ from parcours.cases.models import Case, Contact, Objective, PrivateNote
 from parcours.core import clock
 from parcours.core.models import FormSubmission
 from parcours.core.once import FIELD
+from parcours.groups.models import GroupAction, Session
 from parcours.people.models import Person
 from tests.conftest import login_as
-from tests.factories import UserFactory, make_case, make_person
+from tests.factories import SiteFactory, UserFactory, make_case, make_person
+from tests.groups.factories import make_action
 
 pytestmark = pytest.mark.django_db
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -84,6 +86,8 @@ def scenarios(org, worker, case):
     """(page qui affiche le formulaire, adresse d'envoi, données, objets comptés, en-têtes)."""
     page = reverse("accompagnement", args=[case.pk])
     fresh = make_person(org=org, actor=worker, last_name="Sansdossier")
+    site = SiteFactory(organisation=org, name="Point d'accueil Bourg", departement_id="01")
+    group = make_action(org=org, actor=worker, facilitators=[worker])
     contact = {"on": "2026-06-15", "mode": "VAD", "note": "Visite"}
     return {
         "entretien (htmx)": (
@@ -110,11 +114,33 @@ def scenarios(org, worker, case):
              "opened_on": "2026-06-01"},
             Case.objects.filter(person=fresh), {},
         ),
+        "action collective": (
+            reverse("collectif-action-nouvelle"), reverse("collectif-action-nouvelle"),
+            {"type": "INFO_COLLECTIVE", "programme": "PDP", "title": "Et après ?",
+             "public": "salariés", "departement": "01", "partners": "", "cofunders": "",
+             "facilitators": [worker.pk], "partner_facilitators": ""},
+            GroupAction.objects.filter(title="Et après ?"), {},
+        ),
+        "séance": (
+            reverse("collectif-seance-nouvelle", args=[group.pk]),
+            reverse("collectif-seance-nouvelle", args=[group.pk]),
+            {"date": "2026-07-20", "start_time": "14:00", "capacity": "12", "site": site.pk},
+            Session.objects, {},
+        ),
     }  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    "name", ["entretien (htmx)", "entretien", "note privée", "objectif", "personne"]
+    "name",
+    [
+        "entretien (htmx)",
+        "entretien",
+        "note privée",
+        "objectif",
+        "personne",
+        "action collective",
+        "séance",
+    ],  # fmt: skip
 )
 def test_five_submits_of_one_render_create_one_object(client, org, worker, case, name):
     login_as(client, worker)
