@@ -15,13 +15,14 @@ verrou d'écriture sous SQLite) puis rejoue sa réponse. Un envoi sans jeton (cl
 navigateur) est traité tel quel. Les jetons de plus de ``KEEP`` sont effacés au fil de l'eau.
 """
 
+import contextlib
 import datetime
 import re
 import secrets
 from functools import wraps
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -83,7 +84,13 @@ def creates_once(view):
                 )
         except IntegrityError:
             return _replay(request, token, actor)
-        response = view(request, *args, **kwargs)
+        try:
+            response = view(request, *args, **kwargs)
+        except BaseException:
+            # requête en échec : le jeton reste utilisable (transaction annulée : déjà fait)
+            with contextlib.suppress(DatabaseError):
+                submission.delete()
+            raise
         if _is_kept(response):
             submission.status = response.status_code
             submission.location = response.get("Location", "")[:500]
