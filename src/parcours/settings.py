@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "parcours.core.middleware.AgentContextMiddleware",
     "axes.middleware.AxesMiddleware",
     "parcours.core.middleware.FrenchErrorPagesMiddleware",
+    "parcours.core.once.OnceTokenMiddleware",
 ]
 
 ROOT_URLCONF = "parcours.urls"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("administration/", include("parcours.core.urls_admin")),
 ]
 
+handler400 = "parcours.core.views.bad_request"
 handler404 = "parcours.core.views.page_not_found"
 handler403 = "parcours.core.views.permission_denied"
 handler500 = "parcours.core.views.server_error"

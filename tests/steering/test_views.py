@@ -62,7 +62,7 @@ def test_manager_out_of_scope_territories_answer_404(client, world):
         response = get(client, "pilotage-rapport", {"annee": 2025, "territoire": key})
         assert response.status_code == 404, key
     assert (
-        get(client, "pilotage", {"annee": 1800, "territoire": "departement-01"}).status_code == 404
+        get(client, "pilotage", {"annee": 1800, "territoire": "departement-01"}).status_code == 400
     )
 
 

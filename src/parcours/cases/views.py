@@ -27,7 +27,9 @@ from parcours.core import clock
 from parcours.core.exceptions import BusinessError, ConflictError
 from parcours.core.forms import apply_business_errors
 from parcours.core.nomenclatures import Programme
+from parcours.core.once import creates_once
 from parcours.core.pagination import paginate
+from parcours.core.params import choice_param, flag_param, id_param
 from parcours.people.policies import get_person_or_404
 from parcours.people.services import record_view
 from parcours.rules import timers
@@ -36,6 +38,7 @@ from parcours.rules import timers
 
 
 @login_required
+@creates_once
 def open_case(request, person_pk):
     person = get_person_or_404(request.user, person_pk)
     if not policies.can_open_case(request.user, person):
@@ -105,6 +108,7 @@ def _editable_case(request, pk):
 
 @login_required
 @require_POST
+@creates_once
 def record_contact(request, pk):
     """Un entretien en une page : le formulaire se renvoie seul (htmx) avec la liste à jour."""
     case = _editable_case(request, pk)
@@ -171,6 +175,7 @@ def update_synthesis(request, pk):
 
 @login_required
 @require_POST
+@creates_once
 def add_objective(request, pk):
     case = _editable_case(request, pk)
     form = ObjectiveForm(request.POST)
@@ -202,6 +207,7 @@ def objective_status(request, pk, objective_pk):
 
 @login_required
 @require_POST
+@creates_once
 def add_private_note(request, pk):
     case = policies.get_case_or_404(request.user, pk)
     form = PrivateNoteForm(request.POST)
@@ -347,18 +353,19 @@ def case_list(request):
     cases = queries.with_last_activity(policies.visible_cases(request.user)).select_related(
         "person", "referent", "departement"
     )
-    referent = request.GET.get("referent", "")
-    state = request.GET.get("etat", Case.State.OUVERT)
-    programme = request.GET.get("programme", "")
-    if state in Case.State.values:
-        cases = cases.filter(state=state)
-    if programme in Programme.values:
+    no_referent = request.GET.get("referent") == "aucun"
+    referent_pk = None if no_referent else id_param(request, "referent")
+    state = choice_param(request, "etat", Case.State.values, Case.State.OUVERT)
+    programme = choice_param(request, "programme", Programme.values)
+    inactive = flag_param(request, "inactifs")
+    cases = cases.filter(state=state)
+    if programme:
         cases = cases.filter(programme=programme)
-    if referent == "aucun":
+    if no_referent:
         cases = cases.filter(referent__isnull=True)
-    elif referent.isdigit():
-        cases = cases.filter(referent_id=int(referent))
-    if request.GET.get("inactifs") == "1":
+    elif referent_pk is not None:
+        cases = cases.filter(referent_id=referent_pk)
+    if inactive:
         cases = cases.filter(last_activity_on__lte=timers.without_activity_cutoff(today))
     page, query = paginate(request, cases.order_by("last_activity_on", "pk"))
     reassign_form = ReassignForm(
@@ -373,10 +380,10 @@ def case_list(request):
             "today": today,
             "referents": reassign_form.fields["referent"].queryset,
             "filters": {
-                "referent": referent,
+                "referent": "aucun" if no_referent else str(referent_pk or ""),
                 "etat": state,
                 "programme": programme,
-                "inactifs": request.GET.get("inactifs", ""),
+                "inactifs": "1" if inactive else "",
             },
             "states": Case.State.choices,
             "programmes": Programme.choices,

@@ -2,12 +2,14 @@
 nouvel organisme (opérateur de la plateforme)."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 
 from parcours.core import audit, services
 from parcours.core.forms import DateInput, Form
 from parcours.core.models import AuditEntry, Departement, Organisation, Region, Site, User
 from parcours.core.nomenclatures import Fonction
+from parcours.rules import params
 
 
 def departement_choices(organisation):
@@ -252,6 +254,12 @@ class StaffFilterForm(Form):
         self.fields["departement"].choices = [("", "Tous"), *departement_choices(organisation)]
 
 
+DATE_RANGE_VALIDATORS = [
+    MinValueValidator(params.DATE_MIN, f"Date antérieure au 01/01/{params.YEAR_MIN}."),
+    MaxValueValidator(params.DATE_MAX, f"Date postérieure au 31/12/{params.YEAR_MAX}."),
+]
+
+
 class AuditFilterForm(Form):
     actor = forms.ModelChoiceField(
         label="Agent", queryset=User.objects.none(), required=False, empty_label="Tous"
@@ -264,10 +272,15 @@ class AuditFilterForm(Form):
         label="Personne (identifiant)",
         required=False,
         min_value=1,
+        max_value=params.ID_MAX,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    start = forms.DateField(label="Du", required=False, widget=DateInput())
-    end = forms.DateField(label="Au (inclus)", required=False, widget=DateInput())
+    start = forms.DateField(
+        label="Du", required=False, widget=DateInput(), validators=DATE_RANGE_VALIDATORS
+    )
+    end = forms.DateField(
+        label="Au (inclus)", required=False, widget=DateInput(), validators=DATE_RANGE_VALIDATORS
+    )
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)

@@ -204,3 +204,30 @@ class AuditEntry(models.Model):
         verbose_name_plural = "journal d'audit"
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["organisation", "-at"], name="audit_org_at")]
+
+
+class FormSubmission(models.Model):
+    """Un formulaire de création envoyé une fois (``core/once.py``) : son jeton, sa réponse.
+
+    Technique, comme une session : ni donnée métier ni entrée d'audit (l'objet créé a la sienne).
+    ``status`` vide : l'envoi est en cours de traitement.
+    """
+
+    token = models.CharField("jeton", max_length=64, unique=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    path = models.CharField("adresse", max_length=300)
+    at = models.DateTimeField("date", db_index=True)
+    status = models.PositiveSmallIntegerField("code de réponse", null=True, blank=True)
+    location = models.CharField("redirection", max_length=500, blank=True)
+    headers = models.JSONField("en-têtes", default=dict, blank=True)
+    content = models.BinaryField("contenu", blank=True, default=b"")
+
+    class Meta:
+        verbose_name = "envoi de formulaire"
+        verbose_name_plural = "envois de formulaires"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.path} ({self.at:%d/%m/%Y %H:%M})"

@@ -20,6 +20,7 @@ from django_otp.util import random_hex
 from parcours.core import policies, queries, services
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import LoginForm, OtpForm, apply_business_errors
+from parcours.core.params import BadParameter
 
 
 def _next_url(request):
@@ -143,6 +144,17 @@ def home(request):
 
 def health(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+def bad_request(request, exception=None):
+    """Demande invalide : le message d'un paramètre refusé (``core.params``), sinon générique."""
+    message = getattr(exception, "message", "") if isinstance(exception, BadParameter) else ""
+    return render(
+        request,
+        "erreurs/400.html",
+        {"message": message or "La demande n'a pas pu être comprise."},
+        status=400,
+    )
 
 
 def page_not_found(request, exception=None):

@@ -11,12 +11,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from parcours.core.exceptions import BusinessError, ConflictError
+from parcours.core.once import creates_once
+from parcours.core.params import id_param
 from parcours.people import policies, services
 from parcours.people.forms import PersonForm
 from parcours.people.queries import duplicate_candidates
 
 
 @login_required
+@creates_once
 def create(request):
     if not policies.can_create_person(request.user):
         raise Http404("Introuvable.")
@@ -135,7 +138,7 @@ def merge(request, pk):
         raise Http404("Introuvable.")
     person = policies.get_person_or_404(request.user, pk)
     candidates = list(duplicate_candidates(request.user, person))
-    chosen = request.POST.get("doublon") or request.GET.get("doublon")
+    chosen = request.POST.get("doublon") or id_param(request, "doublon")
     duplicate = policies.get_person_or_404(request.user, chosen) if chosen else None
     if request.method == "POST" and duplicate is not None and request.POST.get("confirmer"):
         try:

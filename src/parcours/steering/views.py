@@ -11,7 +11,9 @@ from django.utils.http import urlencode
 
 from parcours.cases.policies import visible_cases, visible_contacts
 from parcours.core import clock
+from parcours.core.once import creates_once
 from parcours.core.pagination import paginate
+from parcours.core.params import BadParameter, year_param
 from parcours.outreach.policies import visible_offers, visible_referrals
 from parcours.people.policies import visible_people
 from parcours.rules.indicators import STATUS_LABELS
@@ -27,7 +29,13 @@ from parcours.steering import (
 from parcours.steering import (
     dashboard as board,
 )
-from parcours.steering.forms import HistoryUploadForm, SelectionForm, TargetsForm, field_name
+from parcours.steering.forms import (
+    FIRST_YEAR,
+    HistoryUploadForm,
+    SelectionForm,
+    TargetsForm,
+    field_name,
+)
 from parcours.steering.indicators import BY_CODE, INDICATORS
 
 
@@ -38,7 +46,8 @@ def _selection(request):
     if not territories:
         raise Http404("Introuvable.")
     today = clock.today()
-    data = request.GET if "annee" in request.GET else None
+    year_param(request, "annee")  # format et période acceptée : sinon 400
+    data = request.GET if request.GET.get("annee") else None
     form = SelectionForm(
         data,
         territories=territories,
@@ -46,6 +55,10 @@ def _selection(request):
         initial={"annee": today.year, "territoire": policies.territory_key(territories[0])},
     )
     if data is not None and not form.is_valid():
+        if "annee" in form.errors:
+            raise BadParameter(
+                f"Année {data['annee']} : le pilotage couvre {FIRST_YEAR} à {today.year}."
+            )
         raise Http404("Introuvable.")
     year = form.cleaned_data["annee"] if data else today.year
     key = form.cleaned_data["territoire"] if data else policies.territory_key(territories[0])
@@ -297,6 +310,7 @@ def targets(request):
 
 
 @login_required
+@creates_once
 def history_imports(request):
     if not policies.can_import_history(request.user):
         raise Http404("Introuvable.")

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from parcours.core.once import creates_once
 from parcours.groups import policies, queries, services
 from parcours.groups.forms import FromDetectionForm, PersonSearchForm, SendInvitationsForm
 from parcours.groups.models import Invitation
@@ -23,6 +24,7 @@ from parcours.people.queries import search_people
 
 
 @login_required
+@creates_once
 def invitations(request, pk):
     """Inviter à partir d'une liste faite à la main : rechercher, cocher, inviter."""
     action = policies.get_action_or_404(request.user, pk)

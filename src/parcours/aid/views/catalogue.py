@@ -11,6 +11,7 @@ from parcours.aid.forms import AidForm, NewVersionForm, RegulationForm, Simulato
 from parcours.aid.views.common import render_page
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
 from parcours.rules import aid_rules
 
 
@@ -58,6 +59,7 @@ def _catalogue_admin(request):
 
 @login_required
 @require_POST
+@creates_once
 def new_regulation(request):
     _catalogue_admin(request)
     form = RegulationForm(request.POST)
@@ -88,6 +90,7 @@ def new_regulation(request):
 
 @login_required
 @require_POST
+@creates_once
 def new_version(request, pk):
     """Nouvelle version reprenant les aides d'une version ouverte (qui prend fin la veille)."""
     _catalogue_admin(request)
@@ -108,6 +111,7 @@ def new_version(request, pk):
 
 
 @login_required
+@creates_once
 def new_aid(request, pk):
     """Ajouter une aide à une version du règlement : conditions et montant en données."""
     _catalogue_admin(request)

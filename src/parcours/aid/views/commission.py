@@ -12,12 +12,14 @@ from parcours.aid.views.common import manager_only, render_page
 from parcours.aid.views.requests import decide_with_form
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
 from parcours.core.pdf import pdf_response
 from parcours.rules import aid_rules
 from parcours.rules import aid_workflow as wf
 
 
 @login_required
+@creates_once
 def sessions(request):
     manager_only(request)
     form = SessionForm(request.POST or None, departements=request.agent.departements)

@@ -11,11 +11,13 @@ from parcours.aid.forms import EvaluationForm
 from parcours.aid.views.common import person_for_files, record_view, render_page
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
 from parcours.core.pdf import pdf_response
 from parcours.rules import evaluation as evaluation_rules
 
 
 @login_required
+@creates_once
 def new_evaluation(request, pk):
     person = person_for_files(request, pk)
     form = EvaluationForm(
@@ -70,6 +72,7 @@ def evaluation_detail(request, pk):
 
 @login_required
 @require_POST
+@creates_once
 def transmit_evaluation(request, pk):
     evaluation = policies.get_evaluation_or_404(request.user, pk)
     try:

@@ -9,21 +9,15 @@ from django.http import Http404, HttpResponse
 from parcours.aid import policies, queries
 from parcours.aid.views.common import render_page
 from parcours.core import clock
+from parcours.core.params import year_param
 from parcours.rules import aid_rules
-
-
-def _year(request) -> int:
-    try:
-        return int(request.GET.get("annee", clock.today().year))
-    except ValueError:
-        return clock.today().year
 
 
 @login_required
 def figures(request):
     if not policies.can_see_figures(request.user):
         raise Http404("Introuvable.")
-    year = _year(request)
+    year = year_param(request, "annee", clock.today().year)
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     organisation_id = request.agent.organisation_id
     indicators = queries.processing_indicators(organisation_id, start, end)
@@ -49,7 +43,7 @@ def payments_csv(request):
     """Les paiements de l'année pour la comptabilité : un responsable, ses départements."""
     if not policies.can_export_payments(request.user):
         raise Http404("Introuvable.")
-    year = _year(request)
+    year = year_param(request, "annee", clock.today().year)
     rows = queries.payments_for_export(
         policies.visible_requests(request.user),
         datetime.date(year, 1, 1),

@@ -25,12 +25,14 @@ from parcours.aid.views.common import person_for_files, record_view, render_page
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
 from parcours.core.pdf import pdf_response
 from parcours.rules import aid_rules
 from parcours.rules import aid_workflow as wf
 
 
 @login_required
+@creates_once
 def new_request(request, pk):
     person = person_for_files(request, pk)
     form = RequestForm(
@@ -264,6 +266,7 @@ def send_to_commission(request, pk):
 
 @login_required
 @require_POST
+@creates_once
 def record_payment(request, pk):
     return _act(
         request,
@@ -278,6 +281,7 @@ def record_payment(request, pk):
 
 @login_required
 @require_POST
+@creates_once
 def record_overpayment(request, pk):
     return _act(
         request,
@@ -292,6 +296,7 @@ def record_overpayment(request, pk):
 
 @login_required
 @require_POST
+@creates_once
 def record_recovery(request, pk, overpayment_pk):
     aid_request = policies.get_request_or_404(request.user, pk)
     if not policies.can_pay(request.user, aid_request):
@@ -318,6 +323,7 @@ def record_recovery(request, pk, overpayment_pk):
 
 @login_required
 @require_POST
+@creates_once
 def record_repayment(request, pk, number):
     aid_request = policies.get_request_or_404(request.user, pk)
     if not policies.can_pay(request.user, aid_request):

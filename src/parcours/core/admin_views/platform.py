@@ -11,6 +11,7 @@ from parcours.core.admin_forms import NewOrganisationForm
 from parcours.core.admin_views.access import operator_view
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
 
 
 @operator_view
@@ -34,6 +35,7 @@ def organisations(request):
 
 
 @operator_view
+@creates_once
 def organisation_create(request):
     form = NewOrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -12,6 +12,7 @@ from parcours.core.admin_views.access import admin_view, crumbs, form_page, rend
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.core.nomenclatures import Fonction
+from parcours.core.once import creates_once
 
 
 @admin_view
@@ -29,6 +30,7 @@ def sectors(request, organisation):
 
 
 @admin_view
+@creates_once
 def sector_edit(request, organisation, pk=None):
     sector = policies.get_sector_or_404(request.user, pk) if pk is not None else None
     workers = policies.visible_staff(request.user).filter(function=Fonction.AS)

@@ -11,6 +11,7 @@ from parcours.core.admin_forms import SiteForm
 from parcours.core.admin_views.access import admin_view, crumbs, form_page, render_page
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
 
 
 @admin_view
@@ -28,6 +29,7 @@ def sites(request, organisation):
 
 
 @admin_view
+@creates_once
 def site_edit(request, organisation, pk=None):
     site = policies.get_site_or_404(request.user, pk) if pk is not None else None
     form = SiteForm(

@@ -11,6 +11,7 @@ from parcours.core.admin_forms import StaffFilterForm, StaffForm
 from parcours.core.admin_views.access import admin_view, crumbs, form_page, render_page
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
 
 
 @admin_view
@@ -39,6 +40,7 @@ def staff(request, organisation):
 
 
 @admin_view
+@creates_once
 def staff_edit(request, organisation, pk=None):
     user = policies.get_staff_or_404(request.user, pk) if pk is not None else None
     sites = policies.visible_sites(request.user).filter(

@@ -7,17 +7,19 @@ from django.shortcuts import redirect, render
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
+from parcours.core.params import year_param
 from parcours.groups import policies, queries, services
 from parcours.groups.forms import (
     ActionForm,
 )
-from parcours.groups.views.common import NAV, require, year_param
+from parcours.groups.views.common import NAV, require
 
 
 @login_required
 def action_list(request):
     require(policies.can_list_actions(request.user))
-    year = year_param(request)
+    year = year_param(request, "annee", clock.today().year)
     actions = queries.actions_list(policies.visible_actions(request.user), year)
     return render(
         request,
@@ -34,6 +36,7 @@ def action_list(request):
 
 
 @login_required
+@creates_once
 def action_new(request):
     require(policies.can_create_action(request.user))
     form = ActionForm(request.POST or None, user=request.user)

@@ -3,7 +3,6 @@
 from django.http import Http404
 from django.urls import reverse
 
-from parcours.core import clock
 from parcours.groups import services
 
 NAV = "collectif"
@@ -13,14 +12,6 @@ def require(allowed: bool) -> None:
     """Refusé répond comme absent : 404 (la décision vient d'une politique)."""
     if not allowed:
         raise Http404("Introuvable.")
-
-
-def year_param(request) -> int:
-    """L'année demandée (``?annee=``), à défaut l'année en cours."""
-    try:
-        return int(request.GET.get("annee", ""))
-    except ValueError:
-        return clock.today().year
 
 
 def personal_link(request, invitation) -> str:

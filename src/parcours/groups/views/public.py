@@ -12,6 +12,8 @@ from django.urls import reverse
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
+from parcours.core.params import flag_param
 from parcours.groups import policies, queries, services
 from parcours.groups.forms import (
     AnswersForm,
@@ -39,6 +41,7 @@ def _invalid_link(request):
     return render(request, "groups/public/lien_invalide.html", status=404)
 
 
+@creates_once
 def public_link(request, token):
     """La page du lien personnel : s'inscrire, ou retrouver son inscription ; questionnaires."""
     invitation = _invitation_from(token)
@@ -97,14 +100,15 @@ def public_link(request, token):
             "due": due,
             "done": done,
             "error": error,
-            "just_registered": request.GET.get("inscription") == "1",
-            "thanks": request.GET.get("merci") == "1",
-            "cancelled": request.GET.get("annulation") == "1",
+            "just_registered": flag_param(request, "inscription"),
+            "thanks": flag_param(request, "merci"),
+            "cancelled": flag_param(request, "annulation"),
         },
         status=422 if error else 200,
     )
 
 
+@creates_once
 def public_questionnaire(request, token, questionnaire_pk):
     invitation = _invitation_from(token)
     if invitation is None:

@@ -9,6 +9,8 @@ from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.core.nomenclatures import Programme
+from parcours.core.once import creates_once
+from parcours.core.params import choice_param, id_param, year_param
 from parcours.core.pdf import pdf_response, render_pdf
 from parcours.groups import policies, queries, services
 from parcours.groups.forms import (
@@ -17,7 +19,7 @@ from parcours.groups.forms import (
     QuestionnaireForm,
 )
 from parcours.groups.models import Response
-from parcours.groups.views.common import NAV, require, year_param
+from parcours.groups.views.common import NAV, require
 from parcours.rules import collective as rules
 
 
@@ -46,6 +48,7 @@ def paper_questionnaires(request, pk, questionnaire_pk):
 
 
 @login_required
+@creates_once
 def questionnaire_list(request):
     require(policies.can_list_questionnaires(request.user))
     rows = policies.visible_questionnaires(request.user).annotate(n_questions=Count("questions"))
@@ -68,6 +71,7 @@ def questionnaire_list(request):
 
 
 @login_required
+@creates_once
 def questionnaire_detail(request, pk):
     questionnaire = policies.get_questionnaire_or_404(request.user, pk)
     form = None
@@ -96,6 +100,7 @@ def questionnaire_detail(request, pk):
 
 
 @login_required
+@creates_once
 def response_entry(request, pk, questionnaire_pk):
     """Saisie d'un questionnaire rempli sur papier."""
     invitation = policies.get_invitation_or_404(request.user, pk)
@@ -118,14 +123,14 @@ def response_entry(request, pk, questionnaire_pk):
             apply_business_errors(form, error)
         else:
             messages.success(request, "Le questionnaire est enregistré.")
-            back = request.GET.get("seance", "")
+            back = id_param(request, "seance")
             if (
-                back.isdigit()
+                back is not None
                 and policies.visible_sessions(request.user)
-                .filter(pk=int(back), action_id=invitation.action_id)
+                .filter(pk=back, action_id=invitation.action_id)
                 .exists()
             ):
-                return redirect("collectif-seance", pk=int(back))
+                return redirect("collectif-seance", pk=back)
             return redirect("collectif-invitations", pk=invitation.action_id)
     return render(
         request,
@@ -145,13 +150,10 @@ def response_entry(request, pk, questionnaire_pk):
 def results(request):
     """Résultats des questionnaires par programme et par année (et par action)."""
     require(policies.can_read_results(request.user))
-    year = year_param(request)
-    programme = request.GET.get("programme", "")
-    if programme not in Programme.values:
-        programme = ""
-    action = None
-    if request.GET.get("action", "").isdigit():
-        action = policies.get_action_or_404(request.user, int(request.GET["action"]))
+    year = year_param(request, "annee", clock.today().year)
+    programme = choice_param(request, "programme", Programme.values)
+    action_pk = id_param(request, "action")
+    action = None if action_pk is None else policies.get_action_or_404(request.user, action_pk)
     scope = {"year": year, "departements": policies.results_departements(request.user)}
     if programme:
         scope["programme"] = programme

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
 from parcours.core.pdf import pdf_response, render_pdf
 from parcours.groups import policies, queries, services
 from parcours.groups.forms import (
@@ -25,6 +26,7 @@ from parcours.rules import collective as rules
 
 
 @login_required
+@creates_once
 def session_new(request, pk):
     action = policies.get_action_or_404(request.user, pk)
     require(policies.can_manage_action(request.user, action))
@@ -155,6 +157,7 @@ def _registration_message(request, registration, created):
 
 @login_required
 @require_POST
+@creates_once
 def session_register(request, pk):
     session = policies.get_session_or_404(request.user, pk)
     require(policies.can_register(request.user, session.action))
@@ -179,6 +182,7 @@ def session_register(request, pk):
 
 @login_required
 @require_POST
+@creates_once
 def session_new_participant(request, pk):
     """Inscrire une personne sans fiche (aidant, proche) : fiche minimale puis inscription."""
     session = policies.get_session_or_404(request.user, pk)
@@ -228,6 +232,7 @@ def registration_cancel(request, pk):
 
 @login_required
 @require_POST
+@creates_once
 def registration_open_case(request, pk):
     registration = policies.get_registration_or_404(request.user, pk)
     require(policies.can_open_case_from(request.user, registration.session.action))

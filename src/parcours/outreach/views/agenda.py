@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
+from parcours.core.params import date_param, id_param
 from parcours.core.policies import visible_sites
 from parcours.outreach import policies, queries, services
 from parcours.outreach.forms import PermanenceForm
@@ -22,21 +24,19 @@ from parcours.rules import agenda as agenda_rules
 
 
 @login_required
+@creates_once
 def agenda(request):
     if not policies.can_book(request.user):
         raise Http404("Introuvable.")
     today = clock.today()
     workers = queries.team_social_workers(request.user).order_by("last_name", "first_name")
-    chosen = request.GET.get("as", "")
+    chosen = id_param(request, "as")
     staff = None
-    if chosen.isdigit():
-        staff = workers.filter(pk=int(chosen)).first()
+    if chosen is not None:
+        staff = workers.filter(pk=chosen).first()
     if staff is None and policies.can_hold_appointments(request.user):
         staff = request.user
-    try:
-        monday = datetime.date.fromisoformat(request.GET.get("semaine", ""))
-    except ValueError:
-        monday = today
+    monday = date_param(request, "semaine", today)
     monday -= datetime.timedelta(days=monday.weekday())
     appointments, slots, permanences = [], [], []
     if staff is not None:
@@ -96,6 +96,7 @@ def agenda(request):
 
 
 @login_required
+@creates_once
 def first_slot(request, pk):
     person = get_person_or_404(request.user, pk)
     if not policies.can_book(request.user):
@@ -135,8 +136,9 @@ def first_slot(request, pk):
     # « L'AS de la personne », ou toutes les AS qui tiennent des plages dans un lieu choisi.
     sites = visible_sites(request.user).filter(active=True, departement_id=person.departement_id)
     site = None
-    if request.GET.get("lieu", "").isdigit():
-        site = sites.filter(pk=int(request.GET["lieu"])).first()
+    site_pk = id_param(request, "lieu")
+    if site_pk is not None:
+        site = sites.filter(pk=site_pk).first()
     if site is not None:
         staff_ids = list(
             policies.visible_permanences(request.user)

@@ -10,7 +10,9 @@ from parcours.core import audit
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.core.nomenclatures import StatutOffre, TypeCollectif
+from parcours.core.once import creates_once
 from parcours.core.pagination import paginate
+from parcours.core.params import flag_param, id_param
 from parcours.core.pdf import pdf_response
 from parcours.groups import policies as group_policies
 from parcours.outreach import letters, policies, queries, services, tasks
@@ -32,10 +34,11 @@ def campaign_list(request):
 
 
 @login_required
+@creates_once
 def campaign_new(request):
     manager_only(request)
     run = None
-    run_pk = request.GET.get("ciblage") or request.POST.get("ciblage")
+    run_pk = id_param(request, "ciblage") or request.POST.get("ciblage")
     if run_pk and str(run_pk).isdigit():
         run = policies.get_run_or_404(request.user, int(run_pk))
         if run.dry_run or run.status != TargetingRun.Status.TERMINE:
@@ -130,7 +133,7 @@ def campaign_letters(request, pk):
     """Le PDF des courriers : une lecture (et sa ligne du journal), jamais une écriture ; une
     réunion d'information demande d'abord « Préparer les courriers » (les invitations)."""
     campaign = policies.get_campaign_or_404(request.user, pk)
-    reminder = request.GET.get("relance") == "1"
+    reminder = flag_param(request, "relance")
     addressed, _ = letters.split_by_address(
         queries.letter_offers(request.user, campaign, reminder=reminder)
     )

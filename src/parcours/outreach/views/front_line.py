@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
+from parcours.core.params import id_param
 from parcours.outreach import policies, queries, services
 from parcours.outreach.forms import FrontLineForm
 from parcours.outreach.models import FrontLineContact
@@ -44,6 +46,7 @@ def front_line_list(request):
 
 
 @login_required
+@creates_once
 def front_line_new(request):
     if not policies.can_record_front_line_contact(request.user):
         raise Http404("Introuvable.")
@@ -55,8 +58,10 @@ def front_line_new(request):
     q = request.POST.get("q", "").strip() if request.method == "POST" else ""
     candidates = search_candidates(request, q)
     selected = None
-    chosen = request.POST.get("person") if request.method == "POST" else request.GET.get("personne")
-    if chosen and chosen.isdigit():
+    chosen = (
+        request.POST.get("person") if request.method == "POST" else id_param(request, "personne")
+    )
+    if chosen and str(chosen).isdigit():
         selected = visible_people(request.user).filter(pk=int(chosen)).first()
     # La personne rappelle avec la référence de son courrier : l'offre désigne la personne.
     reference = request.POST.get("offer_reference", "").strip().upper()

@@ -9,7 +9,9 @@ from django.views.decorators.http import require_POST
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
 from parcours.core.pagination import paginate
+from parcours.core.params import choice_param, id_param
 from parcours.core.pdf import pdf_response
 from parcours.core.queries import social_workers
 from parcours.outreach import letters, policies, queries, services
@@ -28,7 +30,7 @@ def referral_list(request):
     visible = policies.visible_referrals(request.user).select_related(
         "person", "assigned_to", "departement"
     )
-    status = request.GET.get("etat", "")
+    status = choice_param(request, "etat", Referral.Status.values)
     unassigned = []
     can_dispatch = policies.can_dispatch_referrals(request.user)
     if can_dispatch:
@@ -41,7 +43,7 @@ def referral_list(request):
         listing = visible
     else:
         listing = visible.filter(assigned_to=request.user)
-    if status in Referral.Status.values:
+    if status:
         listing = listing.filter(status=status)
     page, query = paginate(request, listing.order_by("-received_on", "-id"))
     return render(
@@ -61,6 +63,7 @@ def referral_list(request):
 
 
 @login_required
+@creates_once
 def referral_new(request):
     if not policies.can_record_referral(request.user):
         raise Http404("Introuvable.")
@@ -68,8 +71,10 @@ def referral_new(request):
     q = request.POST.get("q", "").strip() if request.method == "POST" else ""
     candidates = search_candidates(request, q)
     selected = None
-    chosen = request.POST.get("person") if request.method == "POST" else request.GET.get("personne")
-    if chosen and chosen.isdigit():
+    chosen = (
+        request.POST.get("person") if request.method == "POST" else id_param(request, "personne")
+    )
+    if chosen and str(chosen).isdigit():
         selected = visible_people(request.user).filter(pk=int(chosen)).first()
     form.setup_person(candidates=candidates, selected=selected)
     searching = request.method == "POST" and request.POST.get("action") == "chercher"

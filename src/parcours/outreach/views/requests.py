@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
 from parcours.outreach import policies, services
 from parcours.outreach.forms import AppointmentForm, RequestForm
 from parcours.outreach.models import Appointment, AppointmentRequest
@@ -22,6 +23,7 @@ def _person_for_booking(request, pk):
 
 
 @login_required
+@creates_once
 def new_request(request, pk):
     person = _person_for_booking(request, pk)
     form = RequestForm(request.POST or None, person=person)
@@ -39,6 +41,7 @@ def new_request(request, pk):
 
 
 @login_required
+@creates_once
 def new_appointment(request, pk):
     person = _person_for_booking(request, pk)
     pending = (

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.once import creates_once
 from parcours.core.tabular import csv_response
 from parcours.outreach import policies, queries, services, tasks
 from parcours.outreach.forms import ExtractUploadForm, RuleForm
@@ -29,6 +30,7 @@ def _import_dir():
 
 
 @login_required
+@creates_once
 def targeting_list(request):
     manager_only(request)
     organisation = request.user.organisation
@@ -118,6 +120,7 @@ def targeting_progress(request, pk):
 
 @login_required
 @require_POST
+@creates_once
 def targeting_launch(request, pk):
     run = policies.get_run_or_404(request.user, pk)
     context = _run_context(request, run)
