@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from parcours.core import clock
-from parcours.core.forms import DateInput, Form
+from parcours.core.forms import DateInput, Form, PhoneField
 from parcours.core.models import Site, User
 from parcours.core.nomenclatures import Canal, Emetteur, Mode, Programme, Sexe
 from parcours.core.queries import social_workers
@@ -216,7 +216,7 @@ class FrontLineForm(PersonPickerMixin, Form):
     new_sex = forms.ChoiceField(
         label="Sexe", choices=[("", "— Choisir —"), *Sexe.choices], required=False
     )
-    new_phone = forms.CharField(label="Téléphone", max_length=30, required=False)
+    new_phone = PhoneField()
     reason = forms.CharField(label="Motif de l'appel ou de la visite", max_length=300)
     answer = forms.ChoiceField(
         label="Réponse apportée", choices=FrontLineContact.Answer.choices, widget=forms.RadioSelect
@@ -279,9 +279,7 @@ class CampaignForm(Form):
         empty_label="— choisir une réunion —",
     )
     programme = forms.ChoiceField(label="Programme", choices=Programme.choices)
-    phone = forms.CharField(
-        label="Numéro à appeler indiqué dans le courrier", max_length=30, required=False
-    )
+    phone = PhoneField(label="Numéro à appeler indiqué dans le courrier")
     q = forms.CharField(label="Ajouter des personnes (recherche)", required=False, max_length=100)
     people = forms.MultipleChoiceField(
         label="Personnes choisies", required=False, widget=forms.CheckboxSelectMultiple
