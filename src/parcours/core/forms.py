@@ -20,7 +20,7 @@ def french_empty_choices(form: forms.BaseForm) -> None:
             if field.empty_label == _DJANGO_EMPTY_LABEL:
                 field.empty_label = EMPTY_LABEL
         elif isinstance(field, forms.ChoiceField):
-            choices = list(field.choices)
+            choices = list(field.widget.choices)
             if any(label == _DJANGO_EMPTY_LABEL for value, label in choices if value == ""):
                 field.choices = [
                     (value, EMPTY_LABEL if value == "" and label == _DJANGO_EMPTY_LABEL else label)
