@@ -138,3 +138,65 @@ def test_a_phone_like_abc_is_refused_in_french_and_a_good_one_is_normalised():
     assert form.is_valid(), form.errors
     assert form.cleaned_data["phone"] == "06 12 34 56 78"
     assert NewParticipantForm(data | {"phone": ""}).is_valid()
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "error"),
+    [
+        ("14:00", "13:59", "L'heure de fin doit être après l'heure de début."),
+        ("14:00", "14:00", "L'heure de fin doit être après l'heure de début."),
+        ("14:00", "14:01", None),
+        ("14:00", "", None),
+    ],
+)
+def test_a_group_session_cannot_end_before_it_starts(kwargs_by_name, start, end, error):
+    from parcours.groups.forms import SessionForm
+
+    data = {"date": "2099-03-10", "start_time": start, "end_time": end, "capacity": "10"}
+    form = SessionForm(data | {"partner_place": "Salle"}, action=kwargs_by_name["action"])
+    form.is_valid()
+    assert form.errors.get("end_time") == ([error] if error else None)
+
+
+@pytest.mark.parametrize(
+    ("form_name", "start", "end", "data"),
+    [
+        ("parcours.aid.forms.RegulationForm", "starts_on", "ends_on", {"label": "Règlement"}),
+        ("parcours.core.admin_forms.AuditFilterForm", "start", "end", {}),
+    ],
+)
+def test_a_date_range_cannot_end_before_it_starts(kwargs_by_name, form_name, start, end, data):
+    module, name = form_name.rsplit(".", 1)
+    form_class = getattr(importlib.import_module(module), name)
+    message = "La date de fin ne peut pas précéder la date de début."
+    for end_on, errors in (("2026-04-30", [message]), ("2026-05-01", None), ("", None)):
+        form = build_bound(form_class, kwargs_by_name, data | {start: "2026-05-01", end: end_on})
+        form.is_valid()
+        assert form.errors.get(end) == errors
+
+
+def test_a_permanence_cannot_end_before_it_starts(kwargs_by_name):
+    from parcours.outreach.forms import PermanenceForm
+
+    user = kwargs_by_name["user"]
+    data = {"staff": user.pk, "weekday": "1", "slot_minutes": "45", "mode": "RECEPTION_RDV"}
+    form = build_bound(PermanenceForm, kwargs_by_name, data | {"start": "09:00", "end": "08:30"})
+    assert not form.is_valid()
+    assert form.errors["end"] == ["L'heure de fin doit être après l'heure de début."]
+
+
+def build_bound(form_class, kwargs_by_name, data):
+    unbound = build(form_class, kwargs_by_name)
+    needed = {k: v for k, v in kwargs_by_name.items() if k in _keywords(form_class)}
+    assert unbound.fields
+    return form_class(data, **needed)
+
+
+def _keywords(form_class):
+    return {
+        name
+        for cls in form_class.__mro__
+        if "__init__" in vars(cls) and cls.__module__.startswith("parcours.")
+        for name, p in inspect.signature(cls.__init__).parameters.items()
+        if p.kind is p.KEYWORD_ONLY
+    }

@@ -28,9 +28,20 @@ def french_empty_choices(form: forms.BaseForm) -> None:
                 ]
 
 
+#: Message d'une fin avant le début, selon le type des champs (dates : la fin peut être le jour
+#: même ; heures : la fin vient après le début).
+END_BEFORE_START = {
+    "date": "La date de fin ne peut pas précéder la date de début.",
+    "time": "L'heure de fin doit être après l'heure de début.",
+}
+
+
 class DsfrMixin:
     template_name = "dsfr/form_snippet.html"
     bound_field_class = DsfrBoundField
+    #: Paires (début, fin) du formulaire : une fin avant le début est refusée, message sur le
+    #: champ de fin (heures : fin strictement après ; dates : le même jour est permis).
+    start_end: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -38,6 +49,19 @@ class DsfrMixin:
         french_empty_choices(self)
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
+
+    def clean(self):
+        data = super().clean()
+        for start_name, end_name in self.start_end:
+            start, end = data.get(start_name), data.get(end_name)
+            if start is None or end is None or end_name in self.errors:
+                continue
+            if isinstance(self.fields[end_name], forms.TimeField):
+                if end <= start:
+                    self.add_error(end_name, END_BEFORE_START["time"])
+            elif end < start:
+                self.add_error(end_name, END_BEFORE_START["date"])
+        return data
 
 
 class Form(DsfrMixin, forms.Form):

@@ -81,6 +81,7 @@ class SessionForm(Form):
     partner_place = forms.CharField(
         label="Ou lieu d'un partenaire (nom et adresse)", max_length=300, required=False
     )
+    start_end = (("start_time", "end_time"),)
 
     def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)

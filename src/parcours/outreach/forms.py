@@ -327,6 +327,7 @@ class PermanenceForm(Form):
     slot_minutes = forms.IntegerField(
         label="Durée d'un créneau (minutes)", min_value=10, max_value=240, initial=45
     )
+    start_end = (("start", "end"),)
     mode = forms.ChoiceField(
         label="Mode",
         choices=[(m, Mode(m).label) for m in ("RECEPTION_RDV", "PERMANENCE", "TELEPHONE", "VISIO")],
