@@ -20,6 +20,7 @@ from parcours.outreach.models import (
     Permanence,
     Referral,
 )
+from parcours.rules import wording
 
 APPOINTMENT_MODES = [Mode.RECEPTION_RDV, Mode.PERMANENCE, Mode.VAD, Mode.TELEPHONE, Mode.VISIO]
 
@@ -152,7 +153,8 @@ class PersonPickerMixin:
 
 
 def _person_label(person) -> str:
-    return f"{person} — né·e le {person.birth_date:%d/%m/%Y} ({person.departement_id})"
+    born = wording.born(person.sex)
+    return f"{person} — {born} le {person.birth_date:%d/%m/%Y} ({person.departement_id})"
 
 
 class ReferralForm(PersonPickerMixin, Form):
