@@ -200,3 +200,14 @@ def _keywords(form_class):
         for name, p in inspect.signature(cls.__init__).parameters.items()
         if p.kind is p.KEYWORD_ONLY
     }
+
+
+def test_the_campaign_number_may_be_a_short_service_number(kwargs_by_name):
+    from parcours.outreach.forms import CampaignForm
+    from parcours.rules.phone import SHORT_MESSAGE
+
+    for raw, written, errors in (("39 60", "39 60", None), ("abc", None, [SHORT_MESSAGE])):
+        form = build_bound(CampaignForm, kwargs_by_name, {"phone": raw})
+        form.is_valid()
+        assert form.errors.get("phone") == errors
+        assert form.cleaned_data.get("phone") == written

@@ -55,6 +55,26 @@ def test_normalise(raw, expected):
     assert normalise(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("3960", "39 60"),
+        ("39 60", "39 60"),
+        ("36.46", "36 46"),
+        ("3000", "30 00"),
+        ("3999", "39 99"),
+        ("2960", None),
+        ("396", None),
+        ("39600", None),
+        ("04 72 00 00 00", "04 72 00 00 00"),
+    ],
+)
+def test_short_service_numbers_only_when_asked(raw, expected):
+    assert normalise(raw, short=True) == expected
+    if expected is not None and len(expected) == 5:
+        assert normalise(raw) is None
+
+
 national = st.builds(
     lambda second, rest: f"0{second}{rest}",
     st.integers(1, 9),

@@ -83,15 +83,18 @@ class PhoneField(forms.CharField):
     """Chaque champ téléphone : un numéro français (``rules.phone``), rendu sous sa forme
     normalisée (``06 12 34 56 78``) ; autre chose est refusé avec un message en français."""
 
-    def __init__(self, *, label="Téléphone", max_length=30, required=False, **kwargs):
+    def __init__(self, *, label="Téléphone", max_length=30, required=False, short=False, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
         super().__init__(label=label, max_length=max_length, required=required, **kwargs)
+        self.short = short  # numéros courts des services (39 60) acceptés
 
     def clean(self, value):
         value = super().clean(value)
-        written = phone.normalise(value)
+        written = phone.normalise(value, short=self.short)
         if written is None:
-            raise forms.ValidationError(phone.MESSAGE, code="invalid")
+            raise forms.ValidationError(
+                phone.SHORT_MESSAGE if self.short else phone.MESSAGE, code="invalid"
+            )
         return written
 
 

@@ -281,7 +281,7 @@ class CampaignForm(Form):
         empty_label="— choisir une réunion —",
     )
     programme = forms.ChoiceField(label="Programme", choices=Programme.choices)
-    phone = PhoneField(label="Numéro à appeler indiqué dans le courrier")
+    phone = PhoneField(label="Numéro à appeler indiqué dans le courrier", short=True)
     q = forms.CharField(label="Ajouter des personnes (recherche)", required=False, max_length=100)
     people = forms.MultipleChoiceField(
         label="Personnes choisies", required=False, widget=forms.CheckboxSelectMultiple
