@@ -394,7 +394,7 @@ def test_edit_session_capacity_promotes_or_refuses(client, frozen, session, peop
         "partner_place": "Salle des fêtes",
     }
     refused = client.post(url, data)
-    assert "2 personnes sont déjà inscrites" in html_of(refused)
+    assert "Déjà 2 personnes inscrites :" in html_of(refused)
     assert Session.objects.get().capacity == 2
     data["capacity"] = "3"
     assert client.post(url, data).status_code == 302
