@@ -100,6 +100,7 @@ def killed_at(base: Base, point: str, *args: str) -> subprocess.CompletedProcess
         timeout=120,
     )
     assert done.returncode == -signal.SIGKILL, done.stderr[-3000:]
+    assert done.stderr.endswith(f"Coupure d'essai : {point}\n")  # tué là, pas ailleurs
     return done
 
 

@@ -28,6 +28,7 @@ import operator
 import os
 import signal
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,6 +50,8 @@ def crash_point(name: str) -> None:
     variable ``PARCOURS_COUPURE`` vaut ``name``, le processus se tue net (SIGKILL) ici, au milieu
     de la transaction de l'import (des lignes écrites, rien de validé). Sans effet ailleurs."""
     if settings.ENV == "test" and os.environ.get(CRASH_VARIABLE) == name:
+        sys.stderr.write(f"Coupure d'essai : {name}\n")
+        sys.stderr.flush()
         os.kill(os.getpid(), signal.SIGKILL)
 
 
