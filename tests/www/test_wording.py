@@ -63,3 +63,19 @@ def test_filters_exact_values():
     assert template.render(Context(context)) == (  # 1er mai à Paris
         "2 séances/née/1er mai 2026/vendredi 1er mai 2026/vendredi 1er mai"
     )
+
+
+def test_no_template_counts_with_django_pluralize():
+    """Un seul moyen d'accorder un nombre : le filtre ``compte`` (« 0 séances » est faux)."""
+    from pathlib import Path
+
+    import parcours
+
+    root = Path(parcours.__file__).parent
+    found = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.html")
+        if "|pluralize" in path.read_text(encoding="utf-8")
+        or "né·e le" in path.read_text(encoding="utf-8")
+    ]
+    assert found == []

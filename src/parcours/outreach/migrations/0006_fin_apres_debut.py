@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0004_audit_export_and_list"),
-        ("outreach", "0004_targeting_run_rejections_capped"),
+        ("outreach", "0005_lots_de_courriers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
