@@ -3,9 +3,11 @@
 Les vraies commandes (``parcours importer-extrait-arrets``, ``parcours importer-historique``)
 tournent dans un processus à part, sur une base à elles (fichier SQLite dans ``tmp_path``, ou
 une base PostgreSQL ``…_crash`` quand ``DATABASE_URL`` désigne PostgreSQL) que le test lit
-directement. Chaque import est tué après un début d'écriture, la base est relue (rien n'est
-resté de l'import tué), puis il est relancé jusqu'au bout : les comptes sont ceux d'un import
-fait d'une traite (ce que l'essai annonce, ce que le lot contient).
+directement. Chaque import se tue net à un point de coupure connu, au milieu de sa transaction
+(``PARCOURS_COUPURE``, lu par ``core.bulk.crash_point`` : l'instant ne dépend pas de la charge
+de la machine), la base est relue (rien n'est resté de l'import tué), puis il est relancé
+jusqu'au bout : les comptes sont ceux d'un import fait d'une traite (ce que l'essai annonce, ce
+que le lot contient) ; relancé encore, il ne change rien.
 """
 
 import json
@@ -14,12 +16,13 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from parcours.core import bulk
 from parcours.demo.outreach import generate_extract
+from parcours.outreach.services import targeting
 from parcours.steering import bundle
 
 ORG = "crash"
@@ -61,15 +64,6 @@ class Base:
         assert done.returncode == 0, done.stderr[-3000:]
         return done
 
-    def start(self, *args: str) -> subprocess.Popen:
-        return subprocess.Popen(  # noqa: S603 (notre propre commande)
-            [*self.cli, *args],
-            env=self.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
     def count(self, sql: str) -> int:
         if self.vendor == "sqlite":
             with sqlite3.connect(self.sqlite_path) as conn:
@@ -78,18 +72,6 @@ class Base:
 
         with psycopg.connect(self.url) as conn:
             return conn.execute(sql).fetchone()[0]
-
-    def writing(self) -> bool:
-        """Un autre processus a commencé d'écrire dans une transaction non validée."""
-        if self.vendor == "sqlite":  # des pages écrites dans le journal WAL (quelques lots)
-            wal = self.sqlite_path.with_name(self.sqlite_path.name + "-wal")
-            return wal.exists() and wal.stat().st_size > 1_000_000
-        return bool(
-            self.count(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
-            )
-        )
 
 
 def org_count(base: Base, table: str, where: str = "") -> int:
@@ -106,41 +88,31 @@ def base(tmp_path):
     return base
 
 
-def kill_when(process: subprocess.Popen, ready, timeout: float = 60) -> None:
-    """Tue ``process`` (SIGKILL) dès que ``ready()`` ; échoue s'il a fini avant."""
-    deadline = time.monotonic() + timeout
-    while not ready():
-        assert process.poll() is None, "l'import a fini avant d'être interrompu : lot trop petit"
-        assert time.monotonic() < deadline, "l'import n'a pas commencé à écrire"
-        time.sleep(0.05)
-    assert process.poll() is None, "l'import a fini avant d'être interrompu : lot trop petit"
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
-    assert process.returncode == -signal.SIGKILL
+def killed_at(base: Base, point: str, *args: str) -> subprocess.CompletedProcess:
+    """Lance l'import ``args`` qui se tue net (SIGKILL) au point de coupure ``point``, au milieu
+    de sa transaction (des lignes écrites, rien de validé) : l'instant de la coupure ne dépend
+    pas de la charge de la machine."""
+    done = subprocess.run(  # noqa: S603 (notre propre commande)
+        [*base.cli, *args],
+        env=base.env | {bulk.CRASH_VARIABLE: point},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr[-3000:]
+    assert done.stderr.endswith(f"Coupure d'essai : {point}\n")  # tué là, pas ailleurs
+    return done
 
 
-@pytest.mark.skipif(
-    os.environ.get("CI") == "true",
-    reason="course connue : le SIGKILL peut tomber après la validation de l'import sur une "
-    "machine chargée ; à rendre déterministe (test lancé hors CI)",
-)
 def test_killed_imports_leave_nothing_and_a_rerun_gives_a_clean_import(base, tmp_path):
     # ------------------------------------------------------------ extrait d'arrêts de travail
     extract = generate_extract(tmp_path / "extrait.csv", TARGETING_ROWS, seed=3)
     args = ["importer-extrait-arrets", str(extract), "--organisation", ORG]
     args += ["--date-extraction", "2026-06-01", "--format", "json"]
     clean = json.loads(base.run(*args, "--essai").stdout)  # ce que ferait un import d'une traite
-    assert clean["cibles"] > 1000 and clean["nouvelles_personnes"] == clean["cibles"]
+    assert clean["cibles"] > targeting.BATCH and clean["nouvelles_personnes"] == clean["cibles"]
 
-    process = base.start(*args)
-    since: list[float] = []
-
-    def writing_for_a_while() -> bool:  # des lots de personnes déjà écrits, non validés
-        if not since and base.writing():
-            since.append(time.monotonic())
-        return bool(since) and time.monotonic() - since[0] > 0.5
-
-    kill_when(process, writing_for_a_while)
+    killed_at(base, "ciblage", *args)  # un premier lot de personnes et de cibles écrit
     assert org_count(base, "people_person") == 0
     assert org_count(base, "outreach_targetingentry") == 0
     assert org_count(base, "outreach_targetingrun") == 0
@@ -151,30 +123,33 @@ def test_killed_imports_leave_nothing_and_a_rerun_gives_a_clean_import(base, tmp
     assert org_count(base, "people_person") == clean["nouvelles_personnes"]
     assert org_count(base, "outreach_targetingentry") == clean["cibles"]
     assert org_count(base, "outreach_targetingrun", "AND NOT t.dry_run") == 1
+    again = json.loads(base.run(*args).stdout)  # relancé une fois de plus : déjà importé
+    assert again["nouvelles_personnes"] == 0
+    assert again["deja_connus"] == clean["cibles"]
+    assert org_count(base, "people_person") == clean["nouvelles_personnes"]
+    assert org_count(base, "outreach_targetingentry") == clean["cibles"]
 
     # ------------------------------------------------------------ lot d'historique
     lot = tmp_path / "lot"
-    counts = bundle.generate(lot, people=3000, contacts=9000, front_line=300)
+    counts = bundle.generate(lot, people=600, contacts=1800, front_line=60)
     people_before = org_count(base, "people_person")
-    process = base.start("importer-historique", str(lot), "--organisation", ORG, "-v", "2")
-    progress: list[str] = []
-
-    def writing_contacts() -> bool:
-        line = process.stderr.readline()
-        progress.append(line)
-        return line.strip().startswith("entretiens :")  # bénéficiaires et accompagnements écrits
-
-    kill_when(process, writing_contacts)
-    assert any(line.startswith("Bénéficiaires") for line in progress)
+    history = ["importer-historique", str(lot), "--organisation", ORG]
+    killed = killed_at(base, "historique", *history, "-v", "2")
+    assert "entretiens :" in killed.stderr  # bénéficiaires, accompagnements, entretiens écrits
     assert org_count(base, "steering_externalref") == 0
     assert org_count(base, "people_person") == people_before
     assert org_count(base, "cases_case") == 0
     assert org_count(base, "cases_contact") == 0
+    assert (
+        base.count("SELECT COUNT(*) FROM core_auditentry WHERE object_type = 'import_historique'")
+        == 0
+    )
 
-    out = base.run("importer-historique", str(lot), "--organisation", ORG).stdout
-    assert "erreur" not in out
-    assert org_count(base, "people_person") == people_before + counts["beneficiaires.csv"]
-    assert org_count(base, "cases_case") == counts["accompagnements.csv"]
-    assert org_count(base, "cases_contact") == counts["entretiens.csv"]
-    assert org_count(base, "steering_externalref") == sum(counts.values())
-    assert org_count(base, "outreach_frontlinecontact") == counts["contacts_accueil.csv"]
+    for _ in range(2):  # relancé jusqu'au bout, puis encore : rien en double
+        out = base.run(*history).stdout
+        assert "erreur" not in out
+        assert org_count(base, "people_person") == people_before + counts["beneficiaires.csv"]
+        assert org_count(base, "cases_case") == counts["accompagnements.csv"]
+        assert org_count(base, "cases_contact") == counts["entretiens.csv"]
+        assert org_count(base, "steering_externalref") == sum(counts.values())
+        assert org_count(base, "outreach_frontlinecontact") == counts["contacts_accueil.csv"]

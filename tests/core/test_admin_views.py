@@ -488,7 +488,7 @@ def journal(org, other_org, admin, worker):
         (at(2026, 3, 1, 23, 30), worker, "READ", "person", 7, "Consultation de la fiche"),
         (at(2026, 3, 2, 0, 15), worker, "REVEAL_NIR", "person", 8, "Affichage du NIR en clair"),
         (at(2026, 3, 2, 10, 0), other, "READ", "person", 8, "Consultation de la fiche"),
-        (at(2026, 3, 3, 9, 0), other, "LOGIN", "session", None, "Connexion"),
+        (at(2026, 3, 3, 9, 0), other, "LOGIN", "connexion", None, "Connexion"),
         (at(2026, 3, 4, 16, 45), admin, "UPDATE", "site", None, "Lieu d'accueil modifié"),
     ]
     for when, actor, action, object_type, person_id, summary in rows:
@@ -541,7 +541,7 @@ def test_audit_log_filters(client, admin, journal):
     worker, other = journal["worker"], journal["other"]
     assert rows(client, actor=worker.pk) == [("02 00:15", "REVEAL_NIR"), ("01 23:30", "READ")]
     assert rows(client, action="READ") == [("02 10:00", "READ"), ("01 23:30", "READ")]
-    assert rows(client, object_type="session") == [("03 09:00", "LOGIN")]
+    assert rows(client, object_type="connexion") == [("03 09:00", "LOGIN")]
     assert rows(client, person_id=8) == [("02 10:00", "READ"), ("02 00:15", "REVEAL_NIR")]
     # Les jours sont ceux de Paris : le 2 mars commence à 00:00 à Paris, pas en UTC.
     assert rows(client, start="2026-03-02", end="2026-03-02") == [
@@ -564,7 +564,7 @@ def test_audit_log_reports_bad_filters(client, admin, journal):
     response = client.get(
         reverse("administration-journal"), {"start": "2026-03-04", "end": "2026-03-01"}
     )
-    assert "La date de fin précède la date de début." in field_error(response, "end")
+    assert "La date de fin ne peut pas précéder la date de début." in field_error(response, "end")
     foreign = UserFactory()
     response = client.get(reverse("administration-journal"), {"actor": foreign.pk})
     assert "Sélectionnez un choix valide" in field_error(response, "actor")

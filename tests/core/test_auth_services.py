@@ -50,7 +50,7 @@ def test_auth_services_take_keyword_only_arguments_with_an_actor(name):
 
 def test_record_login(admin):
     entry = services.record_login(actor=admin)
-    assert (entry.action, entry.object_type, entry.summary) == ("LOGIN", "session", "Connexion")
+    assert (entry.action, entry.object_type, entry.summary) == ("LOGIN", "connexion", "Connexion")
     assert entry.organisation_id == admin.organisation_id
 
 

@@ -145,11 +145,31 @@ def test_attendance_sheet_pdf(client, session, people, as01, frozen):
     assert response["Content-Type"] == "application/pdf"
     from pypdf import PdfReader
 
-    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "Feuille d'émargement" in text
-    for name in ("DURAND", "PETIT", "MOREAU", "ROUX"):
-        assert name in text
-    assert "liste d'attente" in text
+    registered, waiting = text.split("Liste d'attente\n", 1)
+    for name in ("DURAND", "PETIT"):  # 2 places : les deux premiers inscrits
+        assert name in registered and name not in waiting
+    for name in ("MOREAU", "ROUX"):  # listés à part, jamais parmi les inscrits
+        assert name in waiting and name not in registered
+    assert "2 personnes inscrites, 2 en liste d'attente." in " ".join(text.split())
+    assert "mardi 10 mars 2026" in text
+
+
+def test_attendance_sheet_without_waiting_list_and_first_of_month(client, action, people, as01):
+    from tests.groups.factories import make_session
+
+    session = make_session(action=action, actor=as01, date=datetime.date(2026, 5, 1), capacity=5)
+    with clock.frozen(datetime.datetime(2026, 4, 1, 9, tzinfo=datetime.UTC)):
+        make_registration(session=session, person=people[0], actor=as01)
+    login_as(client, as01)
+    response = client.get(reverse("collectif-emargement", args=[session.pk]))
+    from pypdf import PdfReader
+
+    text = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
+    assert "vendredi 1er mai 2026" in text
+    assert "1 personne inscrite. Les lignes vides" in text
+    assert "Liste d'attente" not in text
 
 
 def test_invite_and_letters(client, frozen, action, session, people, as01):
@@ -374,7 +394,7 @@ def test_edit_session_capacity_promotes_or_refuses(client, frozen, session, peop
         "partner_place": "Salle des fêtes",
     }
     refused = client.post(url, data)
-    assert "2 personnes sont déjà inscrites" in html_of(refused)
+    assert "Déjà 2 personnes inscrites :" in html_of(refused)
     assert Session.objects.get().capacity == 2
     data["capacity"] = "3"
     assert client.post(url, data).status_code == 302

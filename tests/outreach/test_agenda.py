@@ -201,7 +201,7 @@ def test_permanence_form(client, org, team):
             "mode": "TELEPHONE",
         },
     )
-    assert "La fin doit suivre le début." in unescape(response.content.decode())
+    assert "L'heure de fin doit être après l'heure de début." in unescape(response.content.decode())
     client.post(
         reverse("agenda") + f"?as={team['as'].pk}",
         {

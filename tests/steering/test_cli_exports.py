@@ -155,7 +155,7 @@ def test_collective_referrals_and_offers_in_xlsx_and_pdf(data, tmp_path):
     book = load_workbook(target)
     rows = {r[0]: r[1:] for r in book["Actions collectives"].iter_rows(min_row=4, values_only=True)}
     assert rows["Atelier"] == (1, 1)
-    assert rows["Total (1 actions)"] == (1, 1)
+    assert rows["Total (1 action)"] == (1, 1)
     referrals = dict(book["Signalements par émetteur"].iter_rows(min_row=4, values_only=True))
     assert referrals["Service médical"] == 1 and referrals["Total"] == 1
     key = dict(book["Chiffres clés"].iter_rows(min_row=4, values_only=True))
@@ -167,4 +167,4 @@ def test_collective_referrals_and_offers_in_xlsx_and_pdf(data, tmp_path):
     run("--organisation", data.code, "--annee", "2025", "--format", "pdf", "--sortie", str(pdf))
     text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "L'activité collective et la détection" in text
-    assert "Signalements par émetteur" in text and "Total (1 actions)" in text
+    assert "Signalements par émetteur" in text and "Total (1 action)" in text

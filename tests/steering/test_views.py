@@ -83,11 +83,11 @@ def test_manager_follows_a_figure_to_its_records(client, world):
     login_as(client, manager)
     params = {"annee": 2025, "territoire": "departement-01"}
     html = unescape(get(client, "pilotage-rapport", params).content.decode())
-    assert "1 personnes aidées" in html
+    assert "1 personne aidée" in html
     assert "chiffre=mode%3AVAD" in html
     detail = get(client, "pilotage-detail", params | {"chiffre": "mode:VAD"})
     html = unescape(detail.content.decode())
-    assert "1 entretiens" in html and "ICI Claire" in html and "Labas" not in html.upper()
+    assert "1 entretien" in html and "ICI Claire" in html and "Labas" not in html.upper()
     people = unescape(
         get(client, "pilotage-detail", params | {"chiffre": "personnes"}).content.decode()
     )
@@ -277,7 +277,7 @@ def test_other_organisation_steering_sees_none_of_our_figures(client, world, oth
     login_as(client, user(other_org, "steering"))
     response = get(client, "pilotage-rapport", {"annee": 2025, "territoire": "organisme"})
     html = unescape(response.content.decode())
-    assert "1 personnes aidées" in html  # only its own person (Ailleurs)
+    assert "1 personne aidée" in html  # only its own person (Ailleurs)
     response = get(
         client,
         "pilotage-detail",

@@ -338,6 +338,7 @@ class RegulationForm(Form):
         label="En vigueur à partir du", widget=DateInput(), error_messages=REQUIRED
     )
     ends_on = forms.DateField(label="Jusqu'au (inclus)", widget=DateInput(), required=False)
+    start_end = (("starts_on", "ends_on"),)
 
 
 class JsonField(forms.CharField):

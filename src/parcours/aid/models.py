@@ -27,6 +27,13 @@ class Convention(models.Model):
     class Meta:
         verbose_name = "convention d'évaluation"
         ordering = ["partner"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="convention_ends_after_start",
+            )
+        ]
 
     def __str__(self):
         return f"{self.partner} ({self.unit_price} € l'évaluation)"
@@ -117,6 +124,8 @@ class PlanLine(models.Model):
     note = models.CharField("précision", max_length=200, blank=True)
 
     class Meta:
+        verbose_name = "ligne du plan d'aide"
+        verbose_name_plural = "lignes du plan d'aide"
         ordering = ["id"]
 
 
@@ -152,6 +161,13 @@ class Regulation(models.Model):
     class Meta:
         verbose_name = "version du règlement"
         ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="regulation_ends_after_start",
+            )
+        ]
 
     def __str__(self):
         end = f" au {self.ends_on:%d/%m/%Y}" if self.ends_on else ""
@@ -324,6 +340,8 @@ class RequestEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = "étape de la demande d'aide"
+        verbose_name_plural = "étapes de la demande d'aide"
         ordering = ["id"]
 
     @property
@@ -362,6 +380,8 @@ class Instalment(models.Model):
     repaid_on = models.DateField("remboursée le", null=True, blank=True)
 
     class Meta:
+        verbose_name = "échéance de remboursement"
+        verbose_name_plural = "échéances de remboursement"
         ordering = ["request", "number"]
         constraints = [
             models.UniqueConstraint(fields=["request", "number"], name="instalment_unique")

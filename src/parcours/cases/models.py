@@ -91,6 +91,8 @@ class CaseEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = "événement de l'accompagnement"
+        verbose_name_plural = "événements de l'accompagnement"
         ordering = ["at", "id"]
 
 
@@ -129,6 +131,8 @@ class ContactAction(models.Model):
     code = models.CharField(max_length=30, choices=Action)
 
     class Meta:
+        verbose_name = "action d'un entretien"
+        verbose_name_plural = "actions d'un entretien"
         constraints = [models.UniqueConstraint(fields=["contact", "code"], name="contact_action")]
 
 
@@ -137,6 +141,8 @@ class ContactProblem(models.Model):
     code = models.CharField(max_length=30, choices=Problematique)
 
     class Meta:
+        verbose_name = "problématique d'un entretien"
+        verbose_name_plural = "problématiques d'un entretien"
         constraints = [models.UniqueConstraint(fields=["contact", "code"], name="contact_problem")]
 
 

@@ -281,6 +281,7 @@ class AuditFilterForm(Form):
     end = forms.DateField(
         label="Au (inclus)", required=False, widget=DateInput(), validators=DATE_RANGE_VALIDATORS
     )
+    start_end = (("start", "end"),)
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
@@ -290,12 +291,6 @@ class AuditFilterForm(Form):
             ("", "Tous"),
             *sorted(audit.object_type_labels().items(), key=lambda item: item[1]),
         ]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            self.add_error("end", "La date de fin précède la date de début.")
-        return data
 
 
 class NewOrganisationForm(Form):

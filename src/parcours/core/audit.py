@@ -14,7 +14,7 @@ SECRET_FIELDS = frozenset({"nir_encrypted", "nir_hash", "password"})
 
 #: Types d'objet du journal qui ne sont pas des modèles de Parcours.
 EXTRA_OBJECT_TYPES = {
-    "session": "Session",
+    "connexion": "Connexion",
     "totp": "Second facteur",
     "base": "Base de données",
     "export": "Export",

@@ -25,18 +25,35 @@ from __future__ import annotations
 
 import json
 import operator
+import os
+import signal
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 
 from parcours.core import audit as core_audit
 from parcours.core.models import AuditEntry, User
+
+CRASH_VARIABLE = "PARCOURS_COUPURE"
+
+
+def crash_point(name: str) -> None:
+    """Point de coupure des essais de reprise après panne : en environnement de test, si la
+    variable ``PARCOURS_COUPURE`` vaut ``name``, le processus se tue net (SIGKILL) ici, au milieu
+    de la transaction de l'import (des lignes écrites, rien de validé). Sans effet ailleurs."""
+    if settings.ENV == "test" and os.environ.get(CRASH_VARIABLE) == name:
+        sys.stderr.write(f"Coupure d'essai : {name}\n")
+        sys.stderr.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+
 
 #: Au plus tant de paramètres par requête SQLite : au-delà, la préparation d'une requête plus
 #: longue coûte plus qu'elle ne fait gagner (mesuré de 4 à 33 colonnes).

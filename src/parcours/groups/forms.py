@@ -1,7 +1,7 @@
 from django import forms
 
 from parcours.core import clock
-from parcours.core.forms import DateInput, Form
+from parcours.core.forms import DateInput, Form, PhoneField
 from parcours.core.models import Departement, Site, User
 from parcours.core.nomenclatures import Fonction, Programme, Sexe, TypeCollectif
 from parcours.groups.models import Question, Questionnaire, Registration
@@ -81,6 +81,7 @@ class SessionForm(Form):
     partner_place = forms.CharField(
         label="Ou lieu d'un partenaire (nom et adresse)", max_length=300, required=False
     )
+    start_end = (("start_time", "end_time"),)
 
     def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,7 +112,7 @@ class NewParticipantForm(Form):
     first_names = forms.CharField(label="Prénom", max_length=150)
     sex = forms.ChoiceField(label="Sexe", choices=Sexe.choices, widget=forms.RadioSelect)
     birth_date = forms.DateField(label="Date de naissance", widget=DateInput())
-    phone = forms.CharField(label="Téléphone", max_length=30, required=False)
+    phone = PhoneField()
     relation = forms.ChoiceField(label="Qualité", choices=Registration.Relation.choices)
 
     def clean_birth_date(self):

@@ -76,6 +76,13 @@ class Session(models.Model):
         verbose_name = "séance"
         ordering = ["date", "start_time", "id"]
         indexes = [models.Index(fields=["organisation", "date"], name="gsession_org_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_time__isnull=True)
+                | models.Q(end_time__gt=models.F("start_time")),
+                name="gsession_ends_after_start",
+            )
+        ]
 
     def __str__(self):
         return f"{self.action.title} — {self.date:%d/%m/%Y} à {self.start_time:%H:%M}"
@@ -248,6 +255,8 @@ class Answer(models.Model):
     text = models.TextField("texte", blank=True)
 
     class Meta:
+        verbose_name = "réponse à une question"
+        verbose_name_plural = "réponses aux questions"
         constraints = [
             models.UniqueConstraint(fields=["response", "question"], name="answer_unique")
         ]

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from parcours.core import clock
-from parcours.core.forms import DateInput, Form
+from parcours.core.forms import DateInput, Form, PhoneField
 from parcours.core.models import Site, User
 from parcours.core.nomenclatures import Canal, Emetteur, Mode, Programme, Sexe
 from parcours.core.queries import social_workers
@@ -20,6 +20,7 @@ from parcours.outreach.models import (
     Permanence,
     Referral,
 )
+from parcours.rules import wording
 
 APPOINTMENT_MODES = [Mode.RECEPTION_RDV, Mode.PERMANENCE, Mode.VAD, Mode.TELEPHONE, Mode.VISIO]
 
@@ -152,7 +153,8 @@ class PersonPickerMixin:
 
 
 def _person_label(person) -> str:
-    return f"{person} — né·e le {person.birth_date:%d/%m/%Y} ({person.departement_id})"
+    born = wording.born(person.sex)
+    return f"{person} — {born} le {person.birth_date:%d/%m/%Y} ({person.departement_id})"
 
 
 class ReferralForm(PersonPickerMixin, Form):
@@ -216,7 +218,7 @@ class FrontLineForm(PersonPickerMixin, Form):
     new_sex = forms.ChoiceField(
         label="Sexe", choices=[("", "— Choisir —"), *Sexe.choices], required=False
     )
-    new_phone = forms.CharField(label="Téléphone", max_length=30, required=False)
+    new_phone = PhoneField()
     reason = forms.CharField(label="Motif de l'appel ou de la visite", max_length=300)
     answer = forms.ChoiceField(
         label="Réponse apportée", choices=FrontLineContact.Answer.choices, widget=forms.RadioSelect
@@ -279,9 +281,7 @@ class CampaignForm(Form):
         empty_label="— choisir une réunion —",
     )
     programme = forms.ChoiceField(label="Programme", choices=Programme.choices)
-    phone = forms.CharField(
-        label="Numéro à appeler indiqué dans le courrier", max_length=30, required=False
-    )
+    phone = PhoneField(label="Numéro à appeler indiqué dans le courrier", short=True)
     q = forms.CharField(label="Ajouter des personnes (recherche)", required=False, max_length=100)
     people = forms.MultipleChoiceField(
         label="Personnes choisies", required=False, widget=forms.CheckboxSelectMultiple
@@ -329,6 +329,7 @@ class PermanenceForm(Form):
     slot_minutes = forms.IntegerField(
         label="Durée d'un créneau (minutes)", min_value=10, max_value=240, initial=45
     )
+    start_end = (("start", "end"),)
     mode = forms.ChoiceField(
         label="Mode",
         choices=[(m, Mode(m).label) for m in ("RECEPTION_RDV", "PERMANENCE", "TELEPHONE", "VISIO")],

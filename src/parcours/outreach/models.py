@@ -118,6 +118,17 @@ class Permanence(models.Model):
     class Meta:
         verbose_name = "plage de rendez-vous"
         ordering = ["staff", "weekday", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="permanence_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="permanence_valid_until_after_from",
+            ),
+        ]
 
 
 # --- Ciblage ------------------------------------------------------------------------------

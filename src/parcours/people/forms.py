@@ -1,6 +1,6 @@
 from django import forms
 
-from parcours.core.forms import DateInput, Form, ModelForm
+from parcours.core.forms import DateInput, Form, ModelForm, PhoneField
 from parcours.core.models import Commune, Departement
 from parcours.people.models import Person
 from parcours.rules import nir as nir_rules
@@ -63,6 +63,7 @@ class PersonForm(ModelForm):
             "gir",
         ]
         widgets = {"birth_date": DateInput(), "sex": forms.RadioSelect}
+        field_classes = {"phone": PhoneField}
 
     def __init__(self, *args, departements, with_nir=True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from parcours.core.nomenclatures import (
     Sexe,
     TypeCollectif,
 )
+from parcours.rules import wording
 
 COUNT, PCT, MONTHS = "nombre", "pourcentage", "mois"
 
@@ -106,7 +107,9 @@ def collective(d: dict) -> Table:
     rows = [
         [label(TypeCollectif, t), v["seances"], v["participants"]] for t, v in c["par_type"].items()
     ]
-    rows.append([f"Total ({c['actions']} actions)", c["seances"], c["participants"]])
+    rows.append(
+        [f"Total ({wording.count(c['actions'], 'une action')})", c["seances"], c["participants"]]
+    )
     return Table(
         "collectif",
         "Actions collectives",

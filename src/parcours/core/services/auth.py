@@ -29,7 +29,7 @@ TOTP_AUDIT_FIELDS = ["name", "confirmed"]
 def record_login(*, actor: User) -> AuditEntry:
     """La connexion réussie d'un agent (mot de passe accepté)."""
     return audit.record(
-        actor=actor, action=AuditEntry.Action.LOGIN, object_type="session", summary="Connexion"
+        actor=actor, action=AuditEntry.Action.LOGIN, object_type="connexion", summary="Connexion"
     )
 
 
@@ -49,7 +49,7 @@ def check_totp_code(*, actor: User, code: str) -> TOTPDevice:
     audit.record(
         actor=actor,
         action=AuditEntry.Action.OTP,
-        object_type="session",
+        object_type="connexion",
         summary="Code de second facteur refusé",
     )
     raise BusinessError({"code": "Code incorrect ou expiré. Saisissez le code affiché maintenant."})

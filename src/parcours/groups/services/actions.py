@@ -14,6 +14,7 @@ from parcours.core.models import Site
 from parcours.core.nomenclatures import Programme, TypeCollectif
 from parcours.groups.models import GroupAction, Registration, Session
 from parcours.groups.services.registrations import _locked_session, _promote, _taken
+from parcours.rules import wording
 
 if TYPE_CHECKING:
     from parcours.core.models import User
@@ -189,8 +190,8 @@ def update_session(
     taken = _taken(session)
     if capacity is not None and capacity < taken:
         errors["capacity"] = (
-            f"{taken} personnes sont déjà inscrites : annulez des inscriptions avant de réduire "
-            "le nombre de places."
+            f"Déjà {wording.count(taken, 'une personne inscrite')} : annulez des inscriptions "
+            "avant de réduire le nombre de places."
         )
     if errors:
         raise BusinessError(errors)

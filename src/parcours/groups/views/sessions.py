@@ -286,18 +286,19 @@ def attendance(request, pk):
 
 @login_required
 def attendance_sheet(request, pk):
-    """Feuille d'émargement imprimable (PDF) : inscrits puis liste d'attente."""
+    """Feuille d'émargement imprimable (PDF) : les inscrits (comptés), puis à part la liste
+    d'attente (ni numérotée ni comptée parmi les inscrits)."""
     session = policies.get_session_or_404(request.user, pk)
     require(policies.can_register(request.user, session.action))
-    registrations = [
-        r for r in queries.session_registrations(session) if r.status != rules.CANCELLED
-    ]
+    listed = queries.session_registrations(session)
+    registrations = [r for r in listed if r.status == rules.REGISTERED]
     pdf = render_pdf(
         "groups/pdf/emargement.html",
         {
             "session": session,
             "action": session.action,
             "registrations": registrations,
+            "waiting": [r for r in listed if r.status == rules.WAITING],
             "blank_rows": range(max(3, 5 - len(registrations) % 5)),
             "facilitators": session.action.facilitators.all(),
             "organisation": request.user.organisation,

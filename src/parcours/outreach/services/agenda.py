@@ -13,6 +13,7 @@ from parcours.core.exceptions import BusinessError
 from parcours.core.models import AuditEntry
 from parcours.core.roles import organisation_of
 from parcours.outreach.models import Appointment, Permanence
+from parcours.rules import wording
 
 if TYPE_CHECKING:
     from parcours.core.models import Site, User
@@ -66,7 +67,6 @@ def send_reminders(
 ) -> int:
     """Rappels des rendez-vous prévus le jour ``day`` qui n'en ont pas encore eu ; chaque
     rappel part une fois le rendez-vous noté « rappelé » et validé."""
-    from django.utils.formats import date_format
 
     sender = sender or messaging.get_sender()
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
@@ -79,7 +79,10 @@ def send_reminders(
     sent = 0
     for appointment in due:
         person = appointment.person
-        when = date_format(timezone.localtime(appointment.starts_at), "l j F à H\\hi")
+        local = timezone.localtime(appointment.starts_at)
+        when = (
+            f"{wording.long_date(local.date(), weekday=True, year=False)} à {local:%H}h{local:%M}"
+        )
         where = f" ({appointment.site.name})" if appointment.site is not None else ""
         body = (
             f"Bonjour, nous vous rappelons votre rendez-vous avec le service social le {when}"

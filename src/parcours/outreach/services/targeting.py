@@ -297,6 +297,7 @@ def _read(
             entries.extend((row, ids[h], dep, False) for row, h, dep in new_people)
         if write and entries:
             _insert_entries(run, entries, actor)
+            bulk.crash_point("ciblage")  # essais de reprise : un lot écrit, rien de validé
         batch.clear()
 
     reader = extract.Reader(path)

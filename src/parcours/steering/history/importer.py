@@ -133,6 +133,7 @@ def write(
         people.write_people(w, fresh["beneficiaires.csv"])
         cases.write_cases(w, fresh["accompagnements.csv"])
         cases.write_contacts(w, fresh["entretiens.csv"])
+        bulk.crash_point("historique")  # essais de reprise : bénéficiaires à entretiens écrits
         groups.write_group_actions(w, fresh["actions_collectives.csv"])
         groups.write_sessions(w, fresh["seances.csv"], fresh["participations.csv"])
         groups.write_attendances(w, fresh["participations.csv"])
