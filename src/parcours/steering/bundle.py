@@ -4,11 +4,11 @@ Proportions d'une région d'une année (domaine.md §13) : 40 000 personnes, 150
 50 000 contacts d'accueil, la moitié des accompagnements en PDP, 4 sur 10 clos dans l'année.
 """
 
-import csv
 import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from parcours.core import tabular
 from parcours.rules import nir as nir_rules
 
 REGION_DEPARTEMENTS = ["01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74"]
@@ -41,9 +41,7 @@ def _weighted(rng, pairs):
 
 def _writer(folder: Path, name: str, header: list[str]):
     f = (folder / name).open("w", encoding="utf-8", newline="")
-    w = csv.writer(f, delimiter=";")
-    w.writerow(header)
-    return f, w
+    return f, tabular.TableWriter(f, header)
 
 
 def generate(
@@ -68,7 +66,7 @@ def generate(
         for function, k in (("AS", 14), ("CSAM", 4), ("MANAGER", 2)):
             for _ in range(k):
                 n += 1
-                w.writerow([f"A{n}", f"Agent{n}", "Prénom", function, d, rng.choice(["1", "0,8"])])
+                w.row([f"A{n}", f"Agent{n}", "Prénom", function, d, rng.choice(["1", "0,8"])])
                 if function == "AS":
                     agents[d].append(f"A{n}")
     f.close()
@@ -91,7 +89,7 @@ def generate(
                 f"{d[:2]}{rng.randrange(1, 990):03d}{i % 1000:03d}"
             )
             nir = f"{base}{nir_rules.compute_key(base):02d}"
-        w.writerow([f"B{i}", nir, f"Nom{i % 5000}", "Prénom", sex, born.isoformat(), "", d])
+        w.row([f"B{i}", nir, f"Nom{i % 5000}", "Prénom", sex, born.isoformat(), "", d])
         person_dep.append(d)
     f.close()
     counts["beneficiaires.csv"] = people
@@ -135,7 +133,7 @@ def generate(
                 if programme == "PDP"
                 else ""
             )
-            w.writerow(
+            w.row(
                 [
                     f"C{c}",
                     f"B{i}",
@@ -173,7 +171,7 @@ def generate(
         start, end, d = cases[c]
         span = (end - start).days
         on = start + timedelta(days=rng.randrange(0, span + 1))
-        w.writerow(
+        w.row(
             [
                 f"E{i}",
                 f"C{c}",
@@ -195,7 +193,7 @@ def generate(
     )
     for _ in range(front_line):
         d = rng.choice(deps)
-        w.writerow(
+        w.row(
             [
                 (first + timedelta(days=rng.randrange(365))).isoformat(),
                 d,

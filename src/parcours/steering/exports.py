@@ -1,10 +1,9 @@
 """Le rapport en tableur (une feuille par tableau) et en PDF (WeasyPrint, graphiques SVG)."""
 
 from decimal import Decimal
-from io import BytesIO
 from pathlib import Path
 
-from parcours.core import clock
+from parcours.core import clock, tabular
 from parcours.core.nomenclatures import Mode, Programme
 from parcours.core.pdf import render_pdf
 from parcours.steering import charts, queries, tables
@@ -142,16 +141,14 @@ def _styled_sheet(book, title: str, heading: str, headers: list[str], rows, form
 
     numbers = {"count": "#,##0", "euros": EUROS_FORMAT, "pct": PCT_FORMAT, "days": "0.0"}
     sheet = book.create_sheet(title)
-    sheet.append([heading])
+    tabular.xlsx_rows(sheet, [[heading], [], headers])
     sheet["A1"].font = Font(bold=True, size=12)
-    sheet.append([])
-    sheet.append(headers)
     for cell in sheet[3]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="000091")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row, row_formats in zip(rows, formats):
-        sheet.append(list(row))
+        tabular.xlsx_rows(sheet, [row])
         for cell, kind in zip(sheet[sheet.max_row], row_formats):
             if kind in numbers and cell.value is not None:
                 cell.number_format = numbers[kind]
@@ -224,26 +221,22 @@ def _aid_and_satisfaction_sheets(book, document: dict, organisation, heading: st
 
 def xlsx(document: dict, series: list[dict], organisation=None) -> bytes:
     """Une feuille par tableau, en-têtes en gras et figés, formats de nombres français."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    book.remove(book.active)
+    book = tabular.workbook()
     territory = document["territoire"]
     heading = f"Rapport d'activité {document['annee']} — {territory['libelle']}"
     for table in tables.all_tables(document, series):
         sheet = book.create_sheet(table.sheet)
-        sheet.append([heading])
+        tabular.xlsx_rows(sheet, [[heading], [], table.headers])
         sheet["A1"].font = Font(bold=True, size=12)
-        sheet.append([])
-        sheet.append(table.headers)
         for cell in sheet[3]:
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = PatternFill("solid", fgColor="000091")
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in table.rows:
-            sheet.append(row)
+            tabular.xlsx_rows(sheet, [row])
             for cell in sheet[sheet.max_row]:
                 if isinstance(cell.value, float):
                     cell.number_format = "0.0"
@@ -257,9 +250,7 @@ def xlsx(document: dict, series: list[dict], organisation=None) -> bytes:
             sheet.column_dimensions[get_column_letter(index)].width = width
     if organisation is not None:
         _aid_and_satisfaction_sheets(book, document, organisation, heading)
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return tabular.xlsx_bytes(book)
 
 
 def _departement_page(dep: dict) -> dict:

@@ -1,15 +1,15 @@
 """Chiffres des aides : budgets, délais, conventions, indus ; export des paiements."""
 
-import csv
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 
 from parcours.aid import policies, queries
 from parcours.aid.views.common import render_page
 from parcours.core import clock
 from parcours.core.params import year_param
+from parcours.core.tabular import csv_response
 from parcours.rules import aid_rules
 
 
@@ -49,17 +49,15 @@ def payments_csv(request):
         datetime.date(year, 1, 1),
         datetime.date(year, 12, 31),
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="paiements-{year}.csv"'
-    writer = csv.writer(response, delimiter=";", lineterminator="\n")
-    writer.writerow(
+    response, _count = csv_response(
+        f"paiements-{year}.csv",
         ["date_paiement", "demande_id", "aide_code", "ligne_budgetaire", "montant", "paye_a",
-         "nom", "prenom", "prestataire"]
-    )  # fmt: skip
-    for p in rows:
-        writer.writerow(
+         "nom", "prenom", "prestataire"],
+        (
             [p.paid_on.isoformat(), p.request_id, p.request.aid.code, p.request.aid.budget_code,
              f"{p.amount:.2f}", p.payee, p.request.person.last_name,
              p.request.person.first_names, p.payee_name]
-        )  # fmt: skip
+            for p in rows
+        ),
+    )  # fmt: skip
     return response

@@ -1,5 +1,8 @@
 """Lecture du lot d'historique (formats.md §2) : fichiers connus, en-têtes, lignes ; le
-rapport (lignes lues, valides, créées, déjà importées ; erreurs par fichier, ligne, colonne)."""
+rapport (lignes lues, valides, créées, déjà importées ; erreurs par fichier, ligne, colonne).
+
+Chaque cellule passe par ``core.tabular.restore`` : un lot écrit par Parcours (cellules
+neutralisées contre l'injection de formule) se relit avec ses valeurs d'origine."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from parcours.core.tabular import restore
 
 #: Une ligne lue : colonne -> valeur (sans espaces autour), et ``_ligne`` (son numéro).
 Row = dict[str, Any]
@@ -145,7 +150,7 @@ def parse(name: str, content: bytes, report: Report) -> list[Row] | None:
         report.warnings.append(f"{name} : colonnes inconnues ignorées : {', '.join(extra)}")
     rows = []
     for row in reader:
-        row = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        row = {k: restore(v or "").strip() for k, v in row.items() if k is not None}
         row["_ligne"] = reader.line_num
         rows.append(row)
     report.read[name] = len(rows)

@@ -6,6 +6,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from parcours.core.tabular import TableWriter, restore
 from parcours.rules import aggir
 
 
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         header = next(reader, None)
         if header is None:
             return ["ligne 1 : en-tête absent (attendu COH;ORI;TOI;HAB;ALI;ELI;TRA;DPI;DPE;COM)."]
-        header = [h.strip() for h in header]
+        header = [restore(h).strip() for h in header]
         missing = [v for v in aggir.VARIABLES if v not in header]
         if missing:
             return [f"ligne 1 : colonne(s) absente(s) de l'en-tête : {', '.join(missing)}."]
@@ -49,8 +50,7 @@ class Command(BaseCommand):
         if extra:
             self.stderr.write(f"Colonne(s) inconnue(s) recopiée(s) : {', '.join(extra)}.")
         kept = [h for h in header if h not in ("gir", "rang")]
-        out = csv.writer(self.stdout, delimiter=";", lineterminator="\n")
-        out.writerow([*kept, "gir", "rang"])
+        out = TableWriter(self.stdout, [*kept, "gir", "rang"])
         errors = []
         for row in reader:
             line = reader.line_num
@@ -60,11 +60,11 @@ class Command(BaseCommand):
                 count = f"{len(row)} valeur(s) au lieu de {len(header)}"
                 errors.append(f"ligne {line} : {count} (une par colonne).")
                 continue
-            values = dict(zip(header, row, strict=True))
+            values = dict(zip(header, (restore(cell) for cell in row), strict=True))
             problems = aggir.grid_errors(values)
             if problems:
                 errors.append(f"ligne {line}, " + " ; ".join(problems.values()))
                 continue
             result = aggir.compute(values)
-            out.writerow([*(values[h] for h in kept), result.gir, result.rank])
+            out.row([*(values[h] for h in kept), result.gir, result.rank])
         return errors
