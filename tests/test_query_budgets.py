@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 BUDGETS = {
     "accompagnement": 17,
-    "personnes": 12,
+    "personnes": 13,  # + l'entrée du journal (résultats de recherche, 2026-12-03)
     "personne": 17,
     "pilotage-rapport": 125,
 }

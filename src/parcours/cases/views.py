@@ -31,7 +31,7 @@ from parcours.core.once import creates_once
 from parcours.core.pagination import paginate
 from parcours.core.params import choice_param, flag_param, id_param
 from parcours.people.policies import get_person_or_404
-from parcours.people.services import record_view
+from parcours.people.services import person_ids, record_export, record_view
 from parcours.rules import timers
 
 # ---------------------------------------------------------------- accompagnement
@@ -368,6 +368,13 @@ def case_list(request):
     if inactive:
         cases = cases.filter(last_activity_on__lte=timers.without_activity_cutoff(today))
     page, query = paginate(request, cases.order_by("last_activity_on", "pk"))
+    record_export(
+        actor=request.user,
+        what="Liste des accompagnements",
+        people=person_ids(page),
+        listing=True,
+        criteria={"etat": state, "programme": programme, "referent": referent},
+    )
     reassign_form = ReassignForm(
         organisation_id=request.user.organisation_id, departements=request.agent.departements
     )

@@ -19,7 +19,7 @@ from parcours.rules import text
 
 if TYPE_CHECKING:
     import datetime
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
     from types import SimpleNamespace
 
     from django.db.models import Model, QuerySet
@@ -272,6 +272,43 @@ def record_view(*, actor: User, person: Person) -> None:
         obj=person,
         person_id=person.pk,
         summary="Consultation de la fiche",
+    )
+
+
+def person_ids(rows: Iterable[object]) -> set[int]:
+    """Les personnes distinctes de ``rows`` : des fiches, ou des objets qui en portent une
+    (``person_id``, ou ``case.person_id`` pour un entretien, ``registration`` pour une présence)."""
+    ids: set[int] = set()
+    for row in rows:
+        if isinstance(row, Person):
+            ids.add(row.pk)
+        elif (pk := getattr(row, "person_id", None)) is not None:
+            ids.add(pk)
+        elif (case := getattr(row, "case", None)) is not None:
+            ids.add(case.person_id)
+    return ids
+
+
+def record_export(
+    *,
+    actor: User,
+    what: str,
+    people: Iterable[int],
+    obj: Model | None = None,
+    listing: bool = False,
+    criteria: dict | None = None,
+) -> None:
+    """Chaque liste ou fichier qui montre ou remet des données personnelles en nombre est
+    journalisé (``core.audit.record_export``) : qui, quand, quoi, combien de personnes
+    distinctes (``people`` : leurs identifiants) et selon quels critères (jamais un nom ni un
+    NIR saisi). ``listing`` : une liste à l'écran plutôt qu'un fichier remis."""
+    audit.record_export(
+        actor=actor,
+        what=what,
+        count=len(set(people)),
+        obj=obj,
+        listing=listing,
+        criteria=criteria,
     )
 
 

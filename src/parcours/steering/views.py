@@ -15,6 +15,7 @@ from parcours.core.once import creates_once
 from parcours.core.pagination import paginate
 from parcours.core.params import BadParameter, year_param
 from parcours.outreach.policies import visible_offers, visible_referrals
+from parcours.people import services as people_services
 from parcours.people.policies import visible_people
 from parcours.rules.indicators import STATUS_LABELS
 from parcours.steering import (
@@ -267,6 +268,13 @@ def detail(request):
                 .order_by("opened_on", "pk")
             )
         page, query = paginate(request, rows)
+        people_services.record_export(
+            actor=request.user,
+            what=f"Détail du rapport {year} : {fig.label}",
+            people=people_services.person_ids(page),
+            listing=True,
+            criteria={"annee": year, "chiffre": request.GET.get("chiffre", "")},
+        )
         context.update({"page": page, "page_query": query, "records": True})
     else:
         context.update({"aggregates": drilldown.aggregates(scope, fig), "records": False})

@@ -14,6 +14,7 @@ from parcours.cases import policies
 from parcours.cases import queries as case_queries
 from parcours.core import clock
 from parcours.core.pagination import paginate
+from parcours.people import services as people_services
 from parcours.rules import timers
 from parcours.www import queries
 
@@ -31,6 +32,17 @@ def my_activity(request):
     inactive = open_cases.filter(last_activity_on__lte=threshold)
     inactive_count = inactive.count()
     page, query = paginate(request, open_cases, per_page=CASES_PER_PAGE)
+    inactive_shown = list(inactive[:INACTIVE_SHOWN])
+    waiting = queries.waiting_requests(request.user, today)
+    appointments = list(queries.week_appointments(request.user, today))
+    people_services.record_export(
+        actor=request.user,
+        what="Mon activité (accompagnements, demandes, rendez-vous)",
+        people=people_services.person_ids(
+            [*page, *inactive_shown, *(r for r, _ in waiting), *appointments]
+        ),
+        listing=True,
+    )
     return render(
         request,
         "cases/mon_activite.html",
@@ -39,11 +51,11 @@ def my_activity(request):
             "page": page,
             "query": query,
             "threshold": threshold,
-            "inactive": inactive[:INACTIVE_SHOWN],
+            "inactive": inactive_shown,
             "inactive_count": inactive_count,
             "inactive_more": max(0, inactive_count - INACTIVE_SHOWN),
-            "waiting": queries.waiting_requests(request.user, today),
-            "appointments": queries.week_appointments(request.user, today),
+            "waiting": waiting,
+            "appointments": appointments,
             "figures": case_queries.month_figures(request.user, today),
             "nav": "activite",
         },

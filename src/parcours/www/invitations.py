@@ -19,6 +19,7 @@ from parcours.groups.models import Invitation
 from parcours.groups.views.common import NAV, personal_link, require
 from parcours.outreach import policies as outreach_policies
 from parcours.outreach.models import TargetingRun
+from parcours.people import services as people_services
 from parcours.people.policies import visible_people
 from parcours.people.queries import search_people
 
@@ -72,6 +73,14 @@ def invitations(request, pk):
         .order_by("person__last_name", "person__first_names")
     )
     registered = queries.registrations_by_person(action)
+    rows = list(rows)
+    people_services.record_export(
+        actor=request.user,
+        what=f"Invitations de l'action n°{action.pk}",
+        people=people_services.person_ids([*rows, *results]),
+        obj=action,
+        listing=True,
+    )
     return render(
         request,
         "groups/invitations.html",

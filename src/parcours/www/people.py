@@ -29,6 +29,12 @@ def search(request):
     if request.method == "POST" and form.is_valid():
         searched = bool(form.cleaned_data["q"].strip())
         results = search_people(request.user, form.cleaned_data["q"])
+        services.record_export(
+            actor=request.user,
+            what="Recherche de personnes",
+            people=services.person_ids(results),
+            listing=True,
+        )
     referents = case_queries.followers([p.pk for p in results])
     context = {
         "form": form,

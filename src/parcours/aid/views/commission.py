@@ -14,6 +14,7 @@ from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.core.once import creates_once
 from parcours.core.pdf import pdf_response
+from parcours.people import services as people_services
 from parcours.rules import aid_rules
 from parcours.rules import aid_workflow as wf
 
@@ -59,7 +60,15 @@ def _session_context(request, session, forms=None):
 @login_required
 def session_detail(request, pk):
     session = policies.get_session_or_404(request.user, pk)
-    return render_page(request, "aid/commission.html", _session_context(request, session))
+    context = _session_context(request, session)
+    people_services.record_export(
+        actor=request.user,
+        what=f"Ordre du jour de la commission n°{session.pk}",
+        people=people_services.person_ids(row["req"] for row in context["rows"]),
+        obj=session,
+        listing=True,
+    )
+    return render_page(request, "aid/commission.html", context)
 
 
 @login_required
@@ -116,4 +125,11 @@ def session_pdf(request, pk, document):
     if document not in template:
         raise Http404("Introuvable.")
     context = _session_context(request, session) | {"organisation": request.user.organisation}
-    return pdf_response(letters.render_pdf(template[document], context), f"{document}.pdf")
+    pdf = letters.render_pdf(template[document], context)
+    people_services.record_export(
+        actor=request.user,
+        what=f"Commission n°{session.pk} : {document.replace('-', ' ')} (PDF)",
+        people=people_services.person_ids(row["req"] for row in context["rows"]),
+        obj=session,
+    )
+    return pdf_response(pdf, f"{document}.pdf")

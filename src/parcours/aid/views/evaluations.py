@@ -13,6 +13,7 @@ from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.core.once import creates_once
 from parcours.core.pdf import pdf_response
+from parcours.people import services as people_services
 from parcours.rules import evaluation as evaluation_rules
 
 
@@ -90,6 +91,11 @@ def transmission_pdf(request, pk):
     if not hasattr(evaluation, "transmission"):
         raise Http404("Introuvable.")
     context = _evaluation_context(evaluation) | {"organisation": request.user.organisation}
-    return pdf_response(
-        letters.render_pdf("aid/pdf/transmission.html", context), "transmission.pdf"
+    pdf = letters.render_pdf("aid/pdf/transmission.html", context)
+    people_services.record_export(
+        actor=request.user,
+        what=f"Transmission de l'évaluation n°{evaluation.pk}",
+        people=[evaluation.person_id],
+        obj=evaluation,
     )
+    return pdf_response(pdf, "transmission.pdf")

@@ -10,6 +10,7 @@ from parcours.aid.views.common import render_page
 from parcours.core import clock
 from parcours.core.params import year_param
 from parcours.core.tabular import csv_response
+from parcours.people import services as people_services
 from parcours.rules import aid_rules
 
 
@@ -44,10 +45,18 @@ def payments_csv(request):
     if not policies.can_export_payments(request.user):
         raise Http404("Introuvable.")
     year = year_param(request, "annee", clock.today().year)
-    rows = queries.payments_for_export(
-        policies.visible_requests(request.user),
-        datetime.date(year, 1, 1),
-        datetime.date(year, 12, 31),
+    rows = list(
+        queries.payments_for_export(
+            policies.visible_requests(request.user),
+            datetime.date(year, 1, 1),
+            datetime.date(year, 12, 31),
+        )
+    )
+    people_services.record_export(
+        actor=request.user,
+        what=f"Export des paiements {year}",
+        people=(p.request.person_id for p in rows),
+        criteria={"annee": year},
     )
     response, _count = csv_response(
         f"paiements-{year}.csv",

@@ -6,6 +6,7 @@ from django.http import Http404
 from parcours.aid import policies
 from parcours.aid.forms import PersonSearchForm
 from parcours.aid.views.common import person_for_files, record_view, render_page
+from parcours.people import services as people_services
 from parcours.rules import aid_workflow as wf
 
 
@@ -41,6 +42,13 @@ def home(request):
                 from parcours.people.queries import search_people
 
                 context["results"] = search_people(request.user, form.cleaned_data["q"])
+        shown = [*context["pending"], *context["evaluations"], *(context["results"] or [])]
+        people_services.record_export(
+            actor=request.user,
+            what="Accueil des aides (demandes en cours, évaluations, recherche)",
+            people=people_services.person_ids(shown),
+            listing=True,
+        )
     return render_page(request, "aid/accueil.html", context)
 
 

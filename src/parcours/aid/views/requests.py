@@ -27,6 +27,7 @@ from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.core.once import creates_once
 from parcours.core.pdf import pdf_response
+from parcours.people import services as people_services
 from parcours.rules import aid_rules
 from parcours.rules import aid_workflow as wf
 
@@ -352,9 +353,14 @@ def notification_pdf(request, pk):
     }:
         raise Http404("Introuvable.")
     context = _request_context(request, aid_request) | {"organisation": request.user.organisation}
-    return pdf_response(
-        letters.render_pdf("aid/pdf/notification.html", context), "notification.pdf"
+    pdf = letters.render_pdf("aid/pdf/notification.html", context)
+    people_services.record_export(
+        actor=request.user,
+        what=f"Notification de décision de la demande n°{aid_request.pk}",
+        people=[aid_request.person_id],
+        obj=aid_request,
     )
+    return pdf_response(pdf, "notification.pdf")
 
 
 @login_required

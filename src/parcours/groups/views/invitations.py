@@ -13,6 +13,7 @@ from parcours.core import clock
 from parcours.core.pdf import pdf_response, render_pdf
 from parcours.groups import policies, queries, services
 from parcours.groups.views.common import personal_link, require
+from parcours.people import services as people_services
 
 
 @login_required
@@ -45,6 +46,12 @@ def invitation_letters(request, pk):
             "organisation": request.user.organisation,
         },
     )
+    people_services.record_export(
+        actor=request.user,
+        what=f"Courriers d'invitation de l'action n°{action.pk}",
+        people=people_services.person_ids(rows),
+        obj=action,
+    )
     return pdf_response(pdf, f"invitations-action-{action.pk}.pdf")
 
 
@@ -74,5 +81,11 @@ def questionnaire_reminders(request, pk, questionnaire_pk):
             "organisation": request.user.organisation,
             "questionnaire": questionnaire,
         },
+    )
+    people_services.record_export(
+        actor=request.user,
+        what=f"Courriers de relance du questionnaire n°{questionnaire.pk}",
+        people=people_services.person_ids(rows),
+        obj=action,
     )
     return pdf_response(pdf, f"relances-questionnaire-{questionnaire.pk}.pdf")

@@ -20,6 +20,7 @@ from parcours.groups.forms import (
 )
 from parcours.groups.models import Response
 from parcours.groups.views.common import NAV, require
+from parcours.people import services as people_services
 from parcours.rules import collective as rules
 
 
@@ -43,6 +44,12 @@ def paper_questionnaires(request, pk, questionnaire_pk):
             "registrations": registrations or [None],
             "organisation": request.user.organisation,
         },
+    )
+    people_services.record_export(
+        actor=request.user,
+        what=f"Questionnaires papier nominatifs de la séance n°{session.pk}",
+        people=people_services.person_ids(registrations),
+        obj=session,
     )
     return pdf_response(pdf, f"questionnaire-{questionnaire.pk}-seance-{session.pk}.pdf")
 

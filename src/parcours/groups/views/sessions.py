@@ -140,7 +140,15 @@ def session_detail(request, pk):
         extra = {"search": search, "searched": True}
         if search.is_valid():
             extra["results"] = search_people(request.user, search.cleaned_data["q"])
-    return render(request, "groups/session.html", _session_context(request, session, **extra))
+    context = _session_context(request, session, **extra)
+    people_services.record_export(
+        actor=request.user,
+        what=f"Inscrits à la séance n°{session.pk}",
+        people=people_services.person_ids([*context["registrations"], *context.get("results", [])]),
+        obj=session,
+        listing=True,
+    )
+    return render(request, "groups/session.html", context)
 
 
 def _registration_message(request, registration, created):
@@ -271,6 +279,13 @@ def attendance(request, pk):
                 request, f"Présences enregistrées : {present} présent{'s' if present > 1 else ''}."
             )
             return redirect("collectif-seance", pk=session.pk)
+    people_services.record_export(
+        actor=request.user,
+        what=f"Présences de la séance n°{session.pk}",
+        people=people_services.person_ids(registrations),
+        obj=session,
+        listing=True,
+    )
     return render(
         request,
         "groups/presences.html",
@@ -303,5 +318,11 @@ def attendance_sheet(request, pk):
             "facilitators": session.action.facilitators.all(),
             "organisation": request.user.organisation,
         },
+    )
+    people_services.record_export(
+        actor=request.user,
+        what=f"Feuille d'émargement de la séance n°{session.pk}",
+        people=people_services.person_ids(registrations),
+        obj=session,
     )
     return pdf_response(pdf, f"emargement-seance-{session.pk}.pdf")

@@ -19,6 +19,7 @@ from parcours.core.policies import visible_sites
 from parcours.outreach import policies, queries, services
 from parcours.outreach.forms import PermanenceForm
 from parcours.outreach.models import AppointmentRequest
+from parcours.people import services as people_services
 from parcours.people.policies import get_person_or_404
 from parcours.rules import agenda as agenda_rules
 
@@ -54,6 +55,13 @@ def agenda(request):
             request.user, [staff.pk], monday, 5, not_before=queries.local_now()
         )
         permanences = policies.visible_permanences(request.user).filter(staff=staff)
+        people_services.record_export(
+            actor=request.user,
+            what="Agenda (rendez-vous de la semaine)",
+            people=people_services.person_ids(appointments),
+            listing=True,
+            criteria={"agent": staff.pk, "semaine": monday.isoformat()},
+        )
     form = None
     if policies.can_edit_permanences(request.user, staff):
         form = PermanenceForm(

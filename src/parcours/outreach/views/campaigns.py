@@ -19,6 +19,7 @@ from parcours.outreach import letters, policies, queries, services, tasks
 from parcours.outreach.forms import CampaignForm
 from parcours.outreach.models import LetterBatch, TargetingRun
 from parcours.outreach.views.common import manager_only, personal_link, search_candidates
+from parcours.people import services as people_services
 from parcours.people.policies import visible_people
 
 
@@ -113,6 +114,13 @@ def campaign_detail(request, pk):
         .order_by("id")
     )
     page, query = paginate(request, offers)
+    people_services.record_export(
+        actor=request.user,
+        what=f"Offres de la campagne n°{campaign.pk}",
+        people=people_services.person_ids(page),
+        obj=campaign,
+        listing=True,
+    )
     return render(
         request,
         "outreach/campagne.html",

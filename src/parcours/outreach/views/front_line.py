@@ -16,6 +16,7 @@ from parcours.outreach import policies, queries, services
 from parcours.outreach.forms import FrontLineForm
 from parcours.outreach.models import FrontLineContact
 from parcours.outreach.views.common import search_candidates
+from parcours.people import services as people_services
 from parcours.people.policies import visible_people
 
 
@@ -29,6 +30,12 @@ def front_line_list(request):
         policies.visible_front_line_contacts(request.user)
         .select_related("person", "agent", "site")
         .order_by("-at", "-id")[:30]
+    )
+    people_services.record_export(
+        actor=request.user,
+        what="Derniers contacts d'accueil",
+        people=people_services.person_ids(recent),
+        listing=True,
     )
     return render(
         request,

@@ -18,6 +18,7 @@ from parcours.outreach import letters, policies, queries, services
 from parcours.outreach.forms import AssignForm, ReferralForm
 from parcours.outreach.models import Referral
 from parcours.outreach.views.common import search_candidates
+from parcours.people import services as people_services
 from parcours.people.policies import visible_people
 from parcours.rules import referral_workflow
 
@@ -46,6 +47,13 @@ def referral_list(request):
     if status:
         listing = listing.filter(status=status)
     page, query = paginate(request, listing.order_by("-received_on", "-id"))
+    people_services.record_export(
+        actor=request.user,
+        what="Liste des signalements",
+        people=people_services.person_ids([*page, *(r for r, _ in unassigned)]),
+        listing=True,
+        criteria={"etat": status} if status else None,
+    )
     return render(
         request,
         "outreach/signalements.html",
@@ -201,6 +209,12 @@ def referral_letter(request, pk):
             "referral": referral,
         },
         user=request.user,
+    )
+    people_services.record_export(
+        actor=request.user,
+        what=f"Courrier de réponse au signalement n°{referral.pk}",
+        people=[referral.person_id],
+        obj=referral,
     )
     return pdf_response(pdf, f"reponse-signalement-{referral.pk}.pdf")
 

@@ -19,6 +19,7 @@ from parcours.outreach.services.targeting import (
     rejection_rows,
 )
 from parcours.outreach.views.common import manager_only
+from parcours.people import services as people_services
 from parcours.rules import targeting
 
 #: motifs de rejet affichés sur la page d'un ciblage (la liste complète se télécharge)
@@ -109,7 +110,16 @@ def _run_context(request, run):
 @login_required
 def targeting_detail(request, pk):
     run = policies.get_run_or_404(request.user, pk)
-    return render(request, "outreach/ciblage.html", _run_context(request, run))
+    context = _run_context(request, run)
+    if context["entries"]:
+        people_services.record_export(
+            actor=request.user,
+            what=f"Personnes repérées par le ciblage n°{run.pk}",
+            people=people_services.person_ids(context["entries"]),
+            obj=run,
+            listing=True,
+        )
+    return render(request, "outreach/ciblage.html", context)
 
 
 @login_required
