@@ -52,6 +52,31 @@ def _value(field, value) -> str:
     return str(value)
 
 
+#: Les critères d'un export ou d'une liste consultée (``audit.record_export``), en clair.
+CRITERIA_LABELS = {
+    "annee": "année",
+    "etat": "état",
+    "programme": "programme",
+    "referent": "référent",
+    "chiffre": "chiffre",
+    "agent": "agent",
+    "semaine": "semaine du",
+}
+READS_IN_BULK = {"EXPORT", "LIST"}
+
+
+def _criteria(entry) -> str:
+    """« année 2026 ; état OUVERT » : les critères d'une lecture en nombre, vides omis."""
+    criteria = (entry.changes or {}).get("criteres") or {}
+    if not isinstance(criteria, dict):
+        return ""
+    return " ; ".join(
+        f"{CRITERIA_LABELS.get(key, key)} {_value(None, value)}"
+        for key, value in criteria.items()
+        if value not in (None, "", [])
+    )
+
+
 def _change_rows(entry) -> list[dict]:
     model = audit.audited_models().get(entry.object_type)
     masked = MASK_PERSON_VALUES and entry.person_id is not None
@@ -106,7 +131,8 @@ def audit_log(request, organisation):
         {
             "entry": entry,
             "object_label": object_types.get(entry.object_type, entry.object_type),
-            "changes": _change_rows(entry),
+            "changes": [] if entry.action in READS_IN_BULK else _change_rows(entry),
+            "criteria": _criteria(entry) if entry.action in READS_IN_BULK else "",
             "masked": MASK_PERSON_VALUES and entry.person_id is not None,
         }
         for entry in page
