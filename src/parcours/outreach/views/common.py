@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from parcours.groups import services as group_services
 from parcours.outreach import policies
+from parcours.people import services as people_services
 
 
 def personal_link(request):
@@ -25,4 +26,13 @@ def manager_only(request):
 def search_candidates(request, form_q: str):
     from parcours.people.queries import search_people
 
-    return search_people(request.user, form_q, limit=10) if form_q else []
+    if not form_q:
+        return []
+    found = search_people(request.user, form_q, limit=10)
+    people_services.record_export(
+        actor=request.user,
+        what="Recherche de personnes",
+        people=people_services.person_ids(found),
+        listing=True,
+    )
+    return found

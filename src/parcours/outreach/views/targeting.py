@@ -110,8 +110,13 @@ def _run_context(request, run):
 @login_required
 def targeting_detail(request, pk):
     run = policies.get_run_or_404(request.user, pk)
-    context = _run_context(request, run)
+    return render(request, "outreach/ciblage.html", _recorded(request, _run_context(request, run)))
+
+
+def _recorded(request, context):
+    """Les personnes repérées, montrées une fois le ciblage terminé, sont journalisées."""
     if context["entries"]:
+        run = context["run"]
         people_services.record_export(
             actor=request.user,
             what=f"Personnes repérées par le ciblage n°{run.pk}",
@@ -119,13 +124,14 @@ def targeting_detail(request, pk):
             obj=run,
             listing=True,
         )
-    return render(request, "outreach/ciblage.html", context)
+    return context
 
 
 @login_required
 def targeting_progress(request, pk):
     run = policies.get_run_or_404(request.user, pk)
-    return render(request, "outreach/partials/ciblage_etat.html", _run_context(request, run))
+    context = _recorded(request, _run_context(request, run))
+    return render(request, "outreach/partials/ciblage_etat.html", context)
 
 
 @login_required
