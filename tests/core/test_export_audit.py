@@ -17,6 +17,7 @@ from parcours.core.models import AuditEntry
 from parcours.groups import services as group_services
 from parcours.outreach import services as outreach_services
 from parcours.outreach.models import Referral, TargetingEntry, TargetingRun
+from parcours.people.models import Person
 from tests.aid.factories import ALL_C, install_catalogue, make_evaluation, ready_request
 from tests.conftest import login_as
 from tests.factories import UserFactory, make_case, make_person
@@ -51,7 +52,6 @@ LISTS = {
 #: Exports sans donnée personnelle, ou journalisés ailleurs : la raison est dite.
 EXEMPT = {
     "pilotage-export": "rapport d'activité : des agrégats, aucune personne",
-    "campagne-courriers": "courriers de campagne : journalisés avec leur réécriture (documents)",
 }
 
 
@@ -155,6 +155,12 @@ def world(org):
     )
     steering.front_line(org, today, who=people[2])
     campaign = steering.offer(people[0], today).campaign
+    from parcours.core.models import Commune
+
+    commune = Commune.objects.filter(code="01053").first() or Commune.objects.first()
+    Person.objects.filter(pk=people[0].pk).update(
+        address="1 rue de la Paix", postal_code="01000", commune=commune
+    )
     rule = outreach_services.targeting_rule(organisation=org)
     run = TargetingRun.objects.create(
         organisation=org,
@@ -222,6 +228,8 @@ CASES = {
         "as01",
         lambda w: reverse("collectif-relances", args=[w.past_action.pk, w.questionnaire.pk]),
         lambda w: 1, post={}),
+    "campagne-courriers": Case(
+        "manager", lambda w: reverse("campagne-courriers", args=[w.campaign.pk]), lambda w: 1),
     "signalement-reponse": Case(
         "as01", lambda w: reverse("signalement-reponse", args=[w.referral.pk]), lambda w: 1),
     "ciblage-rejets": Case(
