@@ -304,11 +304,11 @@ def test_each_export_writes_exactly_one_audit_row(client, world, name):
 
 def test_the_audit_journal_shows_exports_readably_in_french(client, world):
     login_as(client, world.manager)
-    client.get(reverse("accompagnements") + "?etat=OUVERT&programme=PDP")
+    client.get(reverse("accompagnements") + "?etat=ouvert&programme=PDP")
     client.get(reverse("aides-paiements-csv") + YEAR)
     login_as(client, world.admin)
     page = client.get(reverse("administration-journal")).content.decode()
     assert "Liste consultée" in page and "Liste des accompagnements (2 personnes)" in page
-    assert "Critères : état OUVERT ; programme PDP" in page
+    assert "Critères : état ouvert ; programme PDP" in page
     assert f"Export des paiements {clock.today().year} (1 personne)" in page
     assert "&quot;personnes&quot;" not in page and "&quot;criteres&quot;" not in page

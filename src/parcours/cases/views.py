@@ -373,7 +373,12 @@ def case_list(request):
         what="Liste des accompagnements",
         people=person_ids(page),
         listing=True,
-        criteria={"etat": state, "programme": programme, "referent": referent},
+        criteria={
+            "etat": state,
+            "programme": programme,
+            "referent": "aucun" if no_referent else referent_pk,
+            "inactifs": inactive or None,
+        },
     )
     reassign_form = ReassignForm(
         organisation_id=request.user.organisation_id, departements=request.agent.departements

@@ -16,7 +16,6 @@ l'import, comme lors d'une reprise réelle).
 
 from __future__ import annotations
 
-import csv
 import datetime
 import random
 import tempfile
@@ -25,7 +24,7 @@ from pathlib import Path
 from django.db.models import Count
 
 from parcours.cases.models import Case, Contact
-from parcours.core import clock
+from parcours.core import clock, tabular
 from parcours.core.models import Organisation, User
 from parcours.core.nomenclatures import Fonction, Programme
 from parcours.demo import cases as demo_cases
@@ -54,9 +53,7 @@ LIVE_DAYS = 425
 
 def _write(folder: Path, name: str, header: list[str], rows: list[list[str]]) -> None:
     with (folder / name).open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(header)
-        writer.writerows(rows)
+        tabular.write_csv(handle, header, rows)
 
 
 def _helped(organisation: Organisation, year: int) -> int:

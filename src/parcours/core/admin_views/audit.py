@@ -61,6 +61,7 @@ CRITERIA_LABELS = {
     "chiffre": "chiffre",
     "agent": "agent",
     "semaine": "semaine du",
+    "inactifs": "sans activité depuis 4 mois :",
 }
 READS_IN_BULK = {"EXPORT", "LIST"}
 
