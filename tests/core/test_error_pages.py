@@ -130,3 +130,17 @@ def test_the_500_page_itself_never_fails(rf, monkeypatch):
     response = views.server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Erreur du service" in response.content.decode()
+
+
+def test_a_disallowed_host_answers_a_french_400(settings):
+    """L'en-tête Host refusé est levé dans le premier intergiciel, avant la session et
+    l'utilisateur : la page 400 se rend sans eux (elle donnait une 500). Hors DEBUG seulement :
+    avec DEBUG, Django convertit l'exception dans cet intergiciel même, avant tout le nôtre."""
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["parcours.exemple"]
+    client = Client(raise_request_exception=False)
+    response = client.get("/connexion/", HTTP_HOST="attaquant.exemple")
+    html = unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "Demande invalide" in html or "n'a pas pu être comprise" in html
+    _french_only(html)

@@ -8,9 +8,11 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -147,14 +149,19 @@ def health(request):
 
 
 def bad_request(request, exception=None):
-    """Demande invalide : le message d'un paramètre refusé (``core.params``), sinon générique."""
+    """Demande invalide : le message d'un paramètre refusé (``core.params``), sinon générique.
+
+    Un en-tête ``Host`` refusé est levé dans le premier intergiciel, avant la session et
+    l'utilisateur : la page se rend alors en anonyme, et, si elle échoue encore, en page
+    minimale, toujours en français (jamais une 500)."""
     message = getattr(exception, "message", "") if isinstance(exception, BadParameter) else ""
-    return render(
-        request,
-        "erreurs/400.html",
-        {"message": message or "La demande n'a pas pu être comprise."},
-        status=400,
-    )
+    message = message or "La demande n'a pas pu être comprise."
+    if not hasattr(request, "user"):
+        request.user = AnonymousUser()
+    try:
+        return render(request, "erreurs/400.html", {"message": message}, status=400)
+    except Exception:  # noqa: BLE001 - la page d'erreur ne doit jamais échouer
+        return HttpResponse(BAD_REQUEST_FALLBACK.format(message=escape(message)), status=400)
 
 
 def page_not_found(request, exception=None):
@@ -164,6 +171,12 @@ def page_not_found(request, exception=None):
 def permission_denied(request, exception=None):
     return render(request, "erreurs/403.html", status=403)
 
+
+BAD_REQUEST_FALLBACK = (
+    '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Demande invalide'
+    "</title></head><body><main><h1>Demande invalide</h1><p>{message}</p>"
+    '<p><a href="/">Retour à l\'accueil</a></p></main></body></html>'
+)
 
 SERVER_ERROR_FALLBACK = (
     '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Erreur du service'
