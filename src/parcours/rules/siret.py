@@ -10,7 +10,10 @@ from __future__ import annotations
 
 __all__ = ["MESSAGE", "normalise"]
 
-MESSAGE = "Numéro SIRET invalide : 14 chiffres dont le dernier est une clé de contrôle (vérifiez la saisie)."
+MESSAGE = (
+    "Numéro SIRET invalide : 14 chiffres dont le dernier est une clé de contrôle "
+    "(vérifiez la saisie)."
+)
 LA_POSTE_SIREN = "356000000"
 
 

@@ -6,66 +6,167 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0005_form_submission'),
+        ("core", "0005_form_submission"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('SANTE_TRAVAIL', 'Santé au travail'), ('CAP_EMPLOI', 'Cap emploi'), ('MDPH', 'MDPH'), ('DEPARTEMENT', 'Département'), ('CCAS', 'CCAS'), ('CLIC', 'CLIC'), ('ETABLISSEMENT_SANTE', 'Établissement de santé'), ('ASSOCIATION', 'Association'), ('BAILLEUR', 'Bailleur'), ('FRANCE_SERVICES', 'France Services'), ('SECURITE_SOCIALE', 'Autre organisme de sécurité sociale'), ('AUTRE', 'Autre')], max_length=30, verbose_name='type')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('siret', models.CharField(blank=True, max_length=14, verbose_name='SIRET')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='adresse')),
-                ('active', models.BooleanField(default=True, verbose_name='actif')),
-                ('commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='core.commune', verbose_name='commune')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('territories', models.ManyToManyField(blank=True, related_name='+', to='core.departement', verbose_name='départements couverts')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("SANTE_TRAVAIL", "Santé au travail"),
+                            ("CAP_EMPLOI", "Cap emploi"),
+                            ("MDPH", "MDPH"),
+                            ("DEPARTEMENT", "Département"),
+                            ("CCAS", "CCAS"),
+                            ("CLIC", "CLIC"),
+                            ("ETABLISSEMENT_SANTE", "Établissement de santé"),
+                            ("ASSOCIATION", "Association"),
+                            ("BAILLEUR", "Bailleur"),
+                            ("FRANCE_SERVICES", "France Services"),
+                            ("SECURITE_SOCIALE", "Autre organisme de sécurité sociale"),
+                            ("AUTRE", "Autre"),
+                        ],
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("siret", models.CharField(blank=True, max_length=14, verbose_name="SIRET")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="adresse")),
+                ("active", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "territories",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="core.departement",
+                        verbose_name="départements couverts",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'partenaire',
-                'verbose_name_plural': 'partenaires',
-                'ordering': ['name', 'pk'],
+                "verbose_name": "partenaire",
+                "verbose_name_plural": "partenaires",
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PartnerContact',
+            name="PartnerContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('function', models.CharField(blank=True, max_length=200, verbose_name='fonction')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='courriel')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='partners.partner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("function", models.CharField(blank=True, max_length=200, verbose_name="fonction")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="courriel")),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="partners.partner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "contact d'un partenaire",
-                'verbose_name_plural': 'contacts des partenaires',
-                'ordering': ['name', 'pk'],
+                "verbose_name": "contact d'un partenaire",
+                "verbose_name_plural": "contacts des partenaires",
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Convention',
+            name="Convention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object', models.CharField(max_length=300, verbose_name='objet')),
-                ('start', models.DateField(verbose_name='début')),
-                ('end', models.DateField(verbose_name='fin')),
-                ('services', models.TextField(blank=True, verbose_name='prestations')),
-                ('unit_price', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='prix unitaire (€)')),
-                ('territories', models.ManyToManyField(blank=True, related_name='+', to='core.departement', verbose_name='départements couverts')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conventions', to='partners.partner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object", models.CharField(max_length=300, verbose_name="objet")),
+                ("start", models.DateField(verbose_name="début")),
+                ("end", models.DateField(verbose_name="fin")),
+                ("services", models.TextField(blank=True, verbose_name="prestations")),
+                (
+                    "unit_price",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="prix unitaire (€)",
+                    ),
+                ),
+                (
+                    "territories",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="core.departement",
+                        verbose_name="départements couverts",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="conventions",
+                        to="partners.partner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'convention',
-                'verbose_name_plural': 'conventions',
-                'ordering': ['-end', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end__gte', models.F('start'))), name='pconvention_ends_after_start'), models.CheckConstraint(condition=models.Q(('unit_price__isnull', True), ('unit_price__gte', 0), _connector='OR'), name='pconvention_price_not_negative')],
+                "verbose_name": "convention",
+                "verbose_name_plural": "conventions",
+                "ordering": ["-end", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end__gte", models.F("start"))),
+                        name="pconvention_ends_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("unit_price__isnull", True), ("unit_price__gte", 0), _connector="OR"
+                        ),
+                        name="pconvention_price_not_negative",
+                    ),
+                ],
             },
         ),
     ]
