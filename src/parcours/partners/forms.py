@@ -125,7 +125,7 @@ class ConventionForm(Form):
         help_text="Quand les prestations sont payées à l'unité.",
         error_messages={
             "min_value": "Le prix unitaire ne peut pas être négatif.",
-            "invalid": "Indiquez un montant en euros (par exemple 120,50).",
+            "invalid": "Indiquez un montant en euros, par exemple 120.50.",
         },
     )
 
