@@ -235,6 +235,7 @@ def generate(*, code: str = "carsat-demo") -> dict:
     organisation = Organisation.objects.get(code=code)
     today = clock.today()
     manager = User.objects.filter(organisation=organisation, function=Fonction.MANAGER).first()
+    assert manager is not None, "la démonstration crée ses responsables avant l'annuaire"
     departements = {d.code: d for d in Departement.objects.filter(code__in=["01", "69"])}
     communes = {c.code: c for c in Commune.objects.filter(code__in={row[3] for row in PARTNERS})}
     by_name = {}
