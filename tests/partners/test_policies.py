@@ -86,6 +86,10 @@ def test_every_page_by_role_and_organisation(client, world, role, home):
     for name, (url, need) in urls(world[mine]).items():
         allowed = role in READ if need == "read" else role in MANAGE
         assert client.get(url).status_code == (200 if allowed else 404), name
+        if not allowed:
+            assert client.post(url, {"name": "x", "object": "x"}).status_code == 404, name
+    if role not in MANAGE:
+        assert client.post(reverse("partenaire-nouveau"), {"name": "x"}).status_code == 404
     for name, (url, _need) in urls(world[theirs]).items():
         assert client.get(url).status_code == 404, name
         assert client.post(url, {"name": "x"}).status_code == 404, name
