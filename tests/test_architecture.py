@@ -263,6 +263,7 @@ def test_templates_decide_no_rights():
 LAYERS: list[set[str]] = [
     {"rules"},
     {"core"},
+    {"partners"},
     {"people"},
     {"cases", "aid"},
     {"groups"},

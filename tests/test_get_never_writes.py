@@ -23,6 +23,7 @@ from parcours.core.models import Sector as CoreSector
 from parcours.groups import models as groups
 from parcours.groups import services as group_services
 from parcours.outreach import models as outreach
+from parcours.partners import models as partners
 from parcours.people.models import Person
 from parcours.steering import models as steering
 from tests.conftest import login_as
@@ -67,6 +68,9 @@ SEGMENT_MODELS = {
     "lieux": Site,
     "secteurs": CoreSector,
     "agents": User,
+    "partenaires": partners.Partner,
+    "contacts": partners.PartnerContact,
+    "conventions": partners.Convention,
 }
 #: Les valeurs des paramètres qui ne sont pas des identifiants.
 VALUES = {

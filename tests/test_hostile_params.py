@@ -33,7 +33,7 @@ ID_NAMES = ["as", "lieu", "personne", "doublon", "ciblage", "seance", "action", 
 ID_NAMES += ["person_id", "actor"]
 TEXT_NAMES = ["etat", "programme", "indicateur", "chiffre", "territoire", "object_type"]
 TEXT_NAMES += ["fonction", "departement", "inactifs", "relance", "inscription", "merci"]
-TEXT_NAMES += ["annulation", "action", "next", "q"]
+TEXT_NAMES += ["annulation", "action", "next", "q", "type"]
 
 
 def hostile_queries():
@@ -118,6 +118,7 @@ def path_objects():
     from parcours.groups import models as groups
     from parcours.groups.services import make_token
     from parcours.outreach import models as outreach
+    from parcours.partners import models as partners
     from parcours.people.models import Person
     from parcours.steering.models import HistoryImport
 
@@ -193,6 +194,9 @@ def path_objects():
         ("aides-aide-edition", _first(aid.Aid)),
         ("aide-", request),
         ("pilotage-historique", _first(HistoryImport)),
+        ("partenaire-contact-modifier", _first(partners.PartnerContact)),
+        ("partenaire-convention-modifier", _first(partners.Convention)),
+        ("partenaire", _first(partners.Partner)),
         ("administration-lieu", _first(core.Site)),
         ("administration-secteur", _first(core.Sector)),
     ]

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "dsfr",
     "django.forms",  # après dsfr : ses gabarits de widgets DSFR priment
     "parcours.core",
+    "parcours.partners",
     "parcours.people",
     "parcours.cases",
     "parcours.outreach",

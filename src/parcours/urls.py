@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("parcours.cases.urls")),
     path("", include("parcours.outreach.urls")),
     path("collectif/", include("parcours.groups.urls")),
+    path("partenaires/", include("parcours.partners.urls")),
     path("aides/", include("parcours.aid.urls")),
     path("pilotage/", include("parcours.steering.urls")),
     path("administration/", include("parcours.core.urls_admin")),

@@ -61,3 +61,15 @@ def test_choices_and_flags():
     assert params.parse_flag("", label="x") is False
     with pytest.raises(InvalidParameter, match="ni 0 ni 1"):
         params.parse_flag("2", label="x")
+
+
+def test_parse_text():
+    assert params.parse_text("  Cap emploi ", label="q") == "Cap emploi"
+    assert params.parse_text("", label="q") == ""
+    assert (
+        params.parse_text("a" * params.TEXT_MAX_LENGTH, label="q") == "a" * params.TEXT_MAX_LENGTH
+    )
+    with pytest.raises(params.InvalidParameter, match="caractères au plus"):
+        params.parse_text("a" * (params.TEXT_MAX_LENGTH + 1), label="q")
+    with pytest.raises(params.InvalidParameter, match="contrôle"):
+        params.parse_text("a\x00b", label="q")

@@ -30,6 +30,8 @@ from parcours.core.nomenclatures import Programme
 from parcours.core.once import creates_once
 from parcours.core.pagination import paginate
 from parcours.core.params import choice_param, flag_param, id_param
+from parcours.partners import policies as partner_policies
+from parcours.partners import queries as partner_queries
 from parcours.people.policies import get_person_or_404
 from parcours.people.services import person_ids, record_export, record_view
 from parcours.rules import timers
@@ -339,6 +341,11 @@ def team(request):
             "today": today,
             "organisation": request.user.organisation,
             "departements": queries.departement_figures(request.user, today),
+            "expiring_conventions": partner_queries.expiring_conventions(
+                partner_policies.visible_conventions(request.user), today
+            )
+            if partner_policies.sees_expiring_conventions(request.user)
+            else [],
             "nav": "equipe",
         },
     )

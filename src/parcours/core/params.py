@@ -75,3 +75,8 @@ def choice_param(request, name: str, choices: Iterable[str], default: str = "") 
 def flag_param(request, name: str) -> bool:
     """Une case d'adresse : ``1`` oui ; ``0``, vide ou absent non."""
     return _checked(rules.parse_flag, _raw(request, name), label=f"Paramètre « {name} »")
+
+
+def text_param(request, name: str) -> str:
+    """Un texte de recherche ; absent : chaîne vide."""
+    return _checked(rules.parse_text, _raw(request, name), label=f"Paramètre « {name} »")

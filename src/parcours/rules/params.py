@@ -95,3 +95,17 @@ def parse_flag(text: str, *, label: str) -> bool:
     if value not in {"", "0", "1"}:
         raise InvalidParameter(f"{label} : « {value[:MAX_LENGTH]} » n'est ni 0 ni 1.")
     return value == "1"
+
+
+TEXT_MAX_LENGTH = 100  # un texte de recherche (nom d'un partenaire…)
+
+
+def parse_text(text: str, *, label: str, max_length: int = TEXT_MAX_LENGTH) -> str:
+    """Un texte de recherche : espaces retirés, au plus ``max_length`` caractères, sans
+    caractère de contrôle (un octet nul ferait échouer la requête SQL)."""
+    value = text.strip()
+    if len(value) > max_length:
+        raise InvalidParameter(f"{label} : {max_length} caractères au plus.")
+    if any(ord(char) < 32 for char in value):
+        raise InvalidParameter(f"{label} : caractère de contrôle refusé.")
+    return value

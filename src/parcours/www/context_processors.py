@@ -9,6 +9,7 @@ from parcours.cases import policies as case_policies
 from parcours.core import policies as core_policies
 from parcours.groups import policies as group_policies
 from parcours.outreach import policies as outreach_policies
+from parcours.partners import policies as partner_policies
 from parcours.people import policies as people_policies
 from parcours.steering import policies as steering_policies
 
@@ -30,6 +31,7 @@ def navigation(request: HttpRequest) -> dict[str, dict[str, bool] | None]:
             "aid": aid_policies.can_use_simulator(user),
             "team": case_policies.can_view_team(user),
             "cases": case_policies.can_list_cases(user),
+            "partners": partner_policies.can_read_directory(user),
             "steering": steering_policies.can_see_steering(user),
             "history": steering_policies.can_import_history(user),
             "administration": core_policies.can_administer(user),

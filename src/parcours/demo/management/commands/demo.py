@@ -8,6 +8,7 @@ from parcours.demo import base
 from parcours.demo import groups as groups_demo
 from parcours.demo import history as history_demo
 from parcours.demo import outreach as outreach_demo
+from parcours.demo import partners as partners_demo
 from parcours.demo import steering as steering_demo
 from parcours.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
 
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             summary = base.generate(code=code, people=options["personnes"], seed=options["seed"])
         except BusinessError as error:  # un code d'organisme refusé par le service
             raise CommandError(" ".join(error.errors.values())) from None
+        partners_demo.generate(code=code)
         groups_demo.generate(code=code, seed=options["seed"])
         outreach_demo.generate(code=code, seed=options["seed"])
         aid_demo.generate(code=code, seed=options["seed"])
