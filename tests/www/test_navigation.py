@@ -11,12 +11,21 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 ENTRIES = {
-    "social_worker": {"my_activity", "people", "detection", "collective", "aid"},
-    "front_line": {"people", "detection", "collective", "aid"},
-    "secretary": {"people", "detection", "collective", "aid"},
-    "manager": {"people", "detection", "collective", "aid", "team", "cases", "steering"},
-    "steering": {"aid", "steering"},
-    "admin": {"aid", "history", "administration"},
+    "social_worker": {"my_activity", "people", "detection", "collective", "aid", "partners"},
+    "front_line": {"people", "detection", "collective", "aid", "partners"},
+    "secretary": {"people", "detection", "collective", "aid", "partners"},
+    "manager": {
+        "people",
+        "detection",
+        "collective",
+        "aid",
+        "team",
+        "cases",
+        "partners",
+        "steering",
+    },
+    "steering": {"aid", "partners", "steering"},
+    "admin": {"aid", "partners", "history", "administration"},
 }
 LINKS = {
     "my_activity": "mon-activite",
@@ -26,6 +35,7 @@ LINKS = {
     "aid": "aides",
     "team": "equipe",
     "cases": "accompagnements",
+    "partners": "partenaires",
     "steering": "pilotage",
     "history": "pilotage-historique",
     "administration": "administration",
