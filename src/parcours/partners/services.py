@@ -37,12 +37,25 @@ def _check_convention(data: dict[str, Any]) -> None:
         raise BusinessError({"unit_price": "Le prix unitaire ne peut pas être négatif."})
 
 
-def _apply(
-    obj: Partner | PartnerContact | Convention, data: dict[str, Any], fields: set[str]
+def _save(
+    *,
+    actor: User,
+    obj: Partner | PartnerContact | Convention,
+    data: dict[str, Any],
+    fields: set[str],
+    summary: str,
+    territories: Iterable[Departement] | None = None,
 ) -> None:
+    """Écrit ``data`` (les seuls ``fields``) dans ``obj``, ses territoires s'il en a, et la ligne
+    du journal : création si ``obj`` est neuf, sinon l'écart avec l'état d'avant."""
+    before = audit.snapshot(obj) if obj.pk else None
     for key, value in data.items():
         if key in fields:
             setattr(obj, key, value)
+    obj.save()
+    if territories is not None:
+        obj.territories.set(territories)  # type: ignore[union-attr]
+    audit.record_write(actor=actor, obj=obj, before=before, person_id=None, summary=summary)
 
 
 @transaction.atomic
@@ -56,11 +69,13 @@ def create_partner(
     data = dict(data)
     _check_partner(data)
     partner = Partner(organisation_id=organisation_id)
-    _apply(partner, data, PARTNER_FIELDS)
-    partner.save()
-    partner.territories.set(territories)
-    audit.record_write(
-        actor=actor, obj=partner, before=None, person_id=None, summary="Partenaire créé"
+    _save(
+        actor=actor,
+        obj=partner,
+        data=data,
+        fields=PARTNER_FIELDS,
+        summary="Partenaire créé",
+        territories=territories,
     )
     return partner
 
@@ -71,12 +86,13 @@ def update_partner(
 ) -> Partner:
     data = dict(data)
     _check_partner(data)
-    before = audit.snapshot(partner)
-    _apply(partner, data, PARTNER_FIELDS)
-    partner.save()
-    partner.territories.set(territories)
-    audit.record_write(
-        actor=actor, obj=partner, before=before, person_id=None, summary="Partenaire modifié"
+    _save(
+        actor=actor,
+        obj=partner,
+        data=data,
+        fields=PARTNER_FIELDS,
+        summary="Partenaire modifié",
+        territories=territories,
     )
     return partner
 
@@ -84,24 +100,23 @@ def update_partner(
 @transaction.atomic
 def create_contact(*, actor: User, partner: Partner, data: dict[str, Any]) -> PartnerContact:
     contact = PartnerContact(partner=partner)
-    _apply(contact, data, CONTACT_FIELDS)
-    contact.save()
-    audit.record_write(
-        actor=actor, obj=contact, before=None, person_id=None, summary="Contact du partenaire créé"
+    _save(
+        actor=actor,
+        obj=contact,
+        data=data,
+        fields=CONTACT_FIELDS,
+        summary="Contact du partenaire créé",
     )
     return contact
 
 
 @transaction.atomic
 def update_contact(*, actor: User, contact: PartnerContact, data: dict[str, Any]) -> PartnerContact:
-    before = audit.snapshot(contact)
-    _apply(contact, data, CONTACT_FIELDS)
-    contact.save()
-    audit.record_write(
+    _save(
         actor=actor,
         obj=contact,
-        before=before,
-        person_id=None,
+        data=data,
+        fields=CONTACT_FIELDS,
         summary="Contact du partenaire modifié",
     )
     return contact
@@ -117,11 +132,13 @@ def create_convention(
 ) -> Convention:
     _check_convention(data)
     convention = Convention(partner=partner)
-    _apply(convention, data, CONVENTION_FIELDS)
-    convention.save()
-    convention.territories.set(territories)
-    audit.record_write(
-        actor=actor, obj=convention, before=None, person_id=None, summary="Convention créée"
+    _save(
+        actor=actor,
+        obj=convention,
+        data=data,
+        fields=CONVENTION_FIELDS,
+        summary="Convention créée",
+        territories=territories,
     )
     return convention
 
@@ -135,11 +152,12 @@ def update_convention(
     territories: Iterable[Departement] = (),
 ) -> Convention:
     _check_convention(data)
-    before = audit.snapshot(convention)
-    _apply(convention, data, CONVENTION_FIELDS)
-    convention.save()
-    convention.territories.set(territories)
-    audit.record_write(
-        actor=actor, obj=convention, before=before, person_id=None, summary="Convention modifiée"
+    _save(
+        actor=actor,
+        obj=convention,
+        data=data,
+        fields=CONVENTION_FIELDS,
+        summary="Convention modifiée",
+        territories=territories,
     )
     return convention
