@@ -268,6 +268,7 @@ LAYERS: list[set[str]] = [
     {"cases", "aid"},
     {"groups"},
     {"outreach"},
+    {"sharing"},
     {"steering"},
     {"www", "demo"},
 ]

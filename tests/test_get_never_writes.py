@@ -25,6 +25,7 @@ from parcours.groups import services as group_services
 from parcours.outreach import models as outreach
 from parcours.partners import models as partners
 from parcours.people.models import Person
+from parcours.sharing import models as sharing
 from parcours.steering import models as steering
 from tests.conftest import login_as
 
@@ -71,6 +72,7 @@ SEGMENT_MODELS = {
     "partenaires": partners.Partner,
     "contacts": partners.PartnerContact,
     "conventions": partners.Convention,
+    "consentements": sharing.Consent,
 }
 #: Les valeurs des paramètres qui ne sont pas des identifiants.
 VALUES = {

@@ -120,6 +120,7 @@ def path_objects():
     from parcours.outreach import models as outreach
     from parcours.partners import models as partners
     from parcours.people.models import Person
+    from parcours.sharing import models as sharing
     from parcours.steering.models import HistoryImport
 
     def pk(obj):
@@ -194,6 +195,9 @@ def path_objects():
         ("aides-aide-edition", _first(aid.Aid)),
         ("aide-", request),
         ("pilotage-historique", _first(HistoryImport)),
+        ("personne-partages", person),
+        ("consentement-nouveau", person),
+        ("consentement-retirer", _first(sharing.Consent)),
         ("partenaire-contact-modifier", _first(partners.PartnerContact)),
         ("partenaire-convention-modifier", _first(partners.Convention)),
         ("partenaire", _first(partners.Partner)),

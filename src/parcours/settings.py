@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "parcours.people",
     "parcours.cases",
     "parcours.outreach",
+    "parcours.sharing",
     "parcours.groups",
     "parcours.aid",
     "parcours.steering",

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("parcours.people.urls")),
     path("", include("parcours.cases.urls")),
     path("", include("parcours.outreach.urls")),
+    path("", include("parcours.sharing.urls")),
     path("collectif/", include("parcours.groups.urls")),
     path("partenaires/", include("parcours.partners.urls")),
     path("aides/", include("parcours.aid.urls")),

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from parcours.sharing import views
+
+urlpatterns = [
+    path("personnes/<int:pk>/partages/", views.person_sharing, name="personne-partages"),
+    path(
+        "personnes/<int:pk>/consentements/nouveau/",
+        views.consent_new,
+        name="consentement-nouveau",
+    ),
+    path("consentements/<int:pk>/retirer/", views.consent_withdraw, name="consentement-retirer"),
+]
