@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from parcours.core.exceptions import BusinessError
 from parcours.core.models import AuditEntry
-from parcours.sharing import queries, services
+from parcours.sharing import queries
 from parcours.sharing.models import Consent, Disclosure
+from parcours.sharing.services import consents as services
 from tests.conftest import login_as
 from tests.factories import UserFactory, make_person
 from tests.partners.factories import make_partner

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parcours.sharing import views
+from parcours.sharing.views import consents as views
 
 urlpatterns = [
     path("personnes/<int:pk>/partages/", views.person_sharing, name="personne-partages"),

@@ -12,8 +12,9 @@ from parcours.core.forms import apply_business_errors
 from parcours.core.once import creates_once
 from parcours.people import policies as people_policies
 from parcours.people import services as people_services
-from parcours.sharing import policies, queries, services
+from parcours.sharing import policies, queries
 from parcours.sharing.forms import ConsentForm, WithdrawForm
+from parcours.sharing.services import consents as services
 
 NAV = "personnes"
 

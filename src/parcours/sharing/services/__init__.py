@@ -1,0 +1,1 @@
+"""Écritures du partage, une par sous-domaine : ``consents`` (consentements, partages faits)."""

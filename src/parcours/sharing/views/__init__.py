@@ -1,0 +1,1 @@
+"""Pages du partage, une par sous-domaine : ``consents`` (onglet « Partages », consentements)."""
