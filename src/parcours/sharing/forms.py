@@ -60,10 +60,12 @@ class ConsentForm(Form):
         self.fields["organisations"].queryset = Organisation.objects.exclude(
             pk=user.organisation_id
         ).order_by("name")
+        if not self.fields["organisations"].queryset.exists():
+            del self.fields["organisations"]  # un seul organisme sur l'installation
 
     def clean(self):
         data = super().clean()
-        if not data.get("partners") and not data.get("organisations"):
+        if not data.get("partners") and not data.get("organisations", ()):
             self.add_error(
                 "partners", "Nommez au moins un destinataire : un partenaire ou un organisme."
             )

@@ -75,7 +75,7 @@ def consent_new(request, pk):
                 given_by=data["given_by"],
                 representative_name=data["representative_name"],
                 partners=data["partners"],
-                organisations=data["organisations"],
+                organisations=data.get("organisations", ()),
             )
         except BusinessError as error:
             apply_business_errors(form, error)
