@@ -253,3 +253,23 @@ def test_out_of_scope_is_404(client, org, other_org, person, worker, partner):
     assert Disclosure.objects.count() == 0
     c.refresh_from_db()
     assert c.withdrawn_on is None
+
+
+def test_the_tab_lists_incoming_referrals_to_those_who_see_them(client, org, person, worker):
+    from parcours.outreach.services.referrals import record_referral
+
+    record_referral(
+        actor=worker,
+        person=person,
+        emitter="SANTE_TRAVAIL",
+        received_on=datetime.date(2026, 11, 2),
+        reason="Arrêt long, reprise incertaine",
+        programme="PDP",
+    )
+    url = reverse("personne-partages", args=[person.pk])
+    login_as(client, worker)
+    assert "Arrêt long, reprise incertaine" in client.get(url).content.decode()
+    login_as(client, UserFactory(organisation=org, front_line=True, departements=["01"]))
+    html = client.get(url).content.decode()
+    assert "Arrêt long" not in html
+    assert "Aucun signalement reçu visible à votre fonction" in html

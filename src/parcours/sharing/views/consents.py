@@ -10,6 +10,7 @@ from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.core.once import creates_once
+from parcours.outreach import policies as outreach_policies
 from parcours.people import policies as people_policies
 from parcours.people import services as people_services
 from parcours.sharing import policies, queries
@@ -49,6 +50,10 @@ def person_sharing(request, pk):
             "person": person,
             "consents": consents,
             "disclosures": disclosures,
+            "referrals_in": outreach_policies.visible_referrals(request.user)
+            .filter(person=person)
+            .select_related("assigned_to"),
+            "can_list_referrals": outreach_policies.can_list_referrals(request.user),
             "can_record": policies.can_record_consent(request.user, person),
             "withdraw_form": WithdrawForm(),
             "nav": NAV,
