@@ -46,6 +46,7 @@ def test_manager_runs_a_call_for_projects(page):
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("heading", name="Aidants et répit", level=1)).to_be_visible()
     expect(page.get_by_text("Ouvert", exact=True)).to_be_visible()
+    check_page(page, "appel-fiche")
 
     page.get_by_role("link", name="Enregistrer une candidature").click()
     page.get_by_label("Partenaire").select_option(label="ADMR de l'Ain")
@@ -53,6 +54,7 @@ def test_manager_runs_a_call_for_projects(page):
     page.get_by_label("Montant demandé (€)").fill("8000")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("heading", name="Halte répit itinérante", level=1)).to_be_visible()
+    check_page(page, "candidature-fiche")
     page.get_by_label("Nouvel état").select_option(label="Instruite")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("La candidature est instruite.")).to_be_visible()

@@ -144,11 +144,18 @@ def test_bad_transition_and_missing_reason_answer_422(logged, org, manager):
     partner = make_partner(org=org, actor=manager)
     call = make_call(org=org, actor=manager)
     application = make_application(call=call, partner=partner, actor=manager)
+    page = logged.get(reverse("candidature", args=[application.pk]))
+    assert page.context["decision"].fields["status"].choices == [("INSTRUITE", "Instruite")]
     url = reverse("candidature-decision", args=[application.pk])
     response = logged.post(url, {"status": "RETENUE"})
     assert response.status_code == 422
     assert "elle doit d&#x27;abord être instruite" in errors(response)
     logged.post(url, {"status": "INSTRUITE"})
+    page = logged.get(reverse("candidature", args=[application.pk]))
+    assert page.context["decision"].fields["status"].choices == [
+        ("RETENUE", "Retenue"),
+        ("REJETEE", "Rejetée"),
+    ]
     response = logged.post(url, {"status": "REJETEE", "refusal_reason": ""})
     assert response.status_code == 422 and "Indiquez le motif du rejet." in errors(response)
     response = logged.post(url, {"status": "PERDUE"})

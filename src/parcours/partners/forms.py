@@ -262,6 +262,13 @@ class DecisionForm(Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args, statuses=None, **kwargs):
+        """``statuses`` : les seuls états proposés à l'affichage (ceux où l'on peut passer) ;
+        un envoi est vérifié par le service, qui refuse un passage interdit en français."""
+        super().__init__(*args, **kwargs)
+        if statuses is not None:
+            self.fields["status"].choices = statuses
+
 
 class GrantForm(Form):
     year = _year_field()

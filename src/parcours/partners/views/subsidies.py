@@ -187,6 +187,8 @@ def _application_page(request, application, *, decision=None, grant_form=None, s
     conventions = policies.visible_conventions(request.user).filter(
         partner_id=application.partner_id
     )
+    allowed = rules.TRANSITIONS.get(application.status, frozenset())
+    next_statuses = [(s, label) for s, label in rules.APPLICATION_LABELS.items() if s in allowed]
     return render(
         request,
         "partners/candidature.html",
@@ -198,11 +200,12 @@ def _application_page(request, application, *, decision=None, grant_form=None, s
             ),
             "decision": decision
             if decision is not None
-            else (DecisionForm(initial={"decided_on": clock.today()}) if open_decision else None),
-            "next_statuses": [
-                (s, rules.APPLICATION_LABELS[s])
-                for s in sorted(rules.TRANSITIONS.get(application.status, ()))
-            ],
+            else (
+                DecisionForm(initial={"decided_on": clock.today()}, statuses=next_statuses)
+                if open_decision
+                else None
+            ),
+            "next_statuses": next_statuses,
             "grant_form": grant_form
             if grant_form is not None
             else (
