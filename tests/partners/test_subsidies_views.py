@@ -309,3 +309,34 @@ def test_formula_in_project_title_is_neutralised(logged, org, manager):
     make_grant(application=application, actor=manager, convention=convention)
     response = logged.get(reverse("subventions-export", args=["csv"]), {"annee": 2026})
     assert "'=HYPERLINK(1)" in response.content.decode()
+
+
+def test_pages_do_not_query_per_row(logged, org, manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world = subsidy_world(org=org, actor=manager)
+
+    def counts():
+        result = {}
+        for name, url in (
+            ("liste", reverse("subventions") + "?annee=2026"),
+            ("appel", reverse("appel", args=[world["call"].pk])),
+            ("partenaire", reverse("partenaire", args=[world["partner"].pk])),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                assert logged.get(url).status_code == 200
+            result[name] = len(queries)
+        return result
+
+    few = counts()
+    for i in range(4):
+        call = make_call(org=org, actor=manager, title=f"Appel {i}")
+        application = make_application(
+            call=call, partner=world["partner"], actor=manager, status="RETENUE"
+        )
+        from tests.partners.factories import make_grant
+
+        make_grant(application=application, actor=manager, convention=world["convention"])
+        make_application(call=world["call"], partner=world["partner"], actor=manager)
+    assert counts() == few
