@@ -21,6 +21,7 @@ from tests.partners.factories import (
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_kept"),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="verrou de ligne : PostgreSQL seulement"
     ),
@@ -60,7 +61,6 @@ def setting(org, manager):
 
 
 def test_simultaneous_payments_and_grants_never_exceed_their_ceiling(setting, manager):
-    """Un seul test : une base vidée après chaque test transactionnel perd son référentiel."""
     application = make_application(
         call=setting["call"], partner=setting["partner"], actor=manager, status="RETENUE"
     )
