@@ -73,6 +73,9 @@ SEGMENT_MODELS = {
     "contacts": partners.PartnerContact,
     "conventions": partners.Convention,
     "consentements": sharing.Consent,
+    "appels": partners.ProjectCall,
+    "candidatures": partners.Application,
+    "subventions": partners.Grant,
 }
 #: Les valeurs des paramètres qui ne sont pas des identifiants.
 VALUES = {

@@ -11,6 +11,7 @@ from django.db import transaction
 from parcours.core import clock
 from parcours.core.models import Commune, Departement, Organisation, User
 from parcours.core.nomenclatures import Fonction
+from parcours.demo import subsidies as demo_subsidies
 from parcours.partners import services
 from parcours.partners.models import Convention, Partner, PartnerContact
 
@@ -226,6 +227,7 @@ CONVENTIONS = [
 
 
 def reset(organisation) -> None:
+    demo_subsidies.reset(organisation)  # elles tiennent aux partenaires et aux conventions
     Convention.objects.filter(partner__organisation=organisation).delete()
     PartnerContact.objects.filter(partner__organisation=organisation).delete()
     Partner.objects.filter(organisation=organisation).delete()

@@ -5,6 +5,8 @@ from parcours.core.forms import DateInput, Form, PhoneField
 from parcours.core.models import Departement, Site, User
 from parcours.core.nomenclatures import Fonction, Programme, Sexe, TypeCollectif
 from parcours.groups.models import Question, Questionnaire, Registration
+from parcours.partners import policies as partner_policies
+from parcours.partners.models import Grant
 from parcours.rules import collective as rules
 
 
@@ -51,10 +53,26 @@ class ActionForm(Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    grant = forms.ModelChoiceField(
+        label="Financée par la subvention",
+        queryset=Grant.objects.none(),
+        required=False,
+        help_text="L'année de subvention accordée au partenaire qui mène l'action.",
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         deps = list(user.departements.values_list("code", flat=True))
         self.fields["departement"].queryset = Departement.objects.filter(code__in=deps)
+        if partner_policies.can_manage_subsidies(user):
+            self.fields["grant"].queryset = partner_policies.visible_grants(user).select_related(
+                "application", "application__partner"
+            )
+            self.fields["grant"].label_from_instance = lambda g: (
+                f"{g.application.partner} — {g.application.project_title} ({g.year})"
+            )
+        else:  # qui ne voit pas les subventions ne les choisit pas (et ne les efface pas)
+            del self.fields["grant"]
         self.fields["facilitators"].queryset = User.objects.filter(
             organisation_id=user.organisation_id,
             function=Fonction.AS,

@@ -41,6 +41,14 @@ class GroupAction(models.Model):
         "intervenants des partenaires", max_length=500, blank=True
     )
     description = models.TextField("présentation", blank=True)
+    grant = models.ForeignKey(
+        "partners.Grant",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="group_actions",
+        verbose_name="financée par la subvention",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

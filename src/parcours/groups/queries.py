@@ -9,6 +9,7 @@ compte les séances des actions de son département. Le rapport d'activité réu
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 
 from parcours.core.nomenclatures import Programme, TypeCollectif
+from parcours.groups import policies
 from parcours.groups.models import (
     Answer,
     GroupAction,
@@ -19,6 +20,7 @@ from parcours.groups.models import (
     Response,
     Session,
 )
+from parcours.partners.queries import RecordedActivity
 from parcours.rules import collective as rules
 
 # ---------------------------------------------------------------- chiffres des participants
@@ -292,4 +294,48 @@ def unanswered(questionnaire: Questionnaire, *, action, today):
     """Les invitations des personnes concernées par le questionnaire qui n'y ont pas répondu."""
     return eligible_invitations(questionnaire, today=today, action=action).exclude(
         Exists(Response.objects.filter(questionnaire=questionnaire, invitation=OuterRef("pk")))
+    )
+
+
+# ------------------------------------------------------ actions financées par une subvention
+
+
+def grant_activity(*, user, grant):
+    """Ce que Parcours a enregistré pour les actions que finance l'année de subvention ``grant``
+    (source d'activité inscrite auprès de ``partners.queries``) : par action, ses séances datées
+    dans l'année et ses participants distincts présents ; au total, les personnes distinctes sur
+    l'ensemble des actions (comme ``collective_figures``). Le lien vers une action n'est donné
+    qu'à qui la voit."""
+    actions = GroupAction.objects.filter(
+        grant=grant, organisation_id=grant.application.call.organisation_id
+    )
+    in_year = Q(sessions__date__year=grant.year)
+    rows = actions.annotate(
+        n_sessions=Count("sessions", filter=in_year, distinct=True),
+        n_present=Count(
+            "sessions__registrations__person",
+            filter=in_year & Q(sessions__registrations__present=True),
+            distinct=True,
+        ),
+    ).order_by("title", "pk")
+    visible = set(policies.visible_actions(user).filter(grant=grant).values_list("pk", flat=True))
+    participants = (
+        Registration.objects.filter(
+            session__action__in=actions, session__date__year=grant.year, present=True
+        )
+        .order_by()
+        .aggregate(n=Count("person", distinct=True))["n"]
+    )
+    return RecordedActivity(
+        actions=[
+            {
+                "title": a.title,
+                "pk": a.pk if a.pk in visible else None,
+                "sessions": a.n_sessions,
+                "participants": a.n_present,
+            }
+            for a in rows
+        ],
+        sessions=sum(a.n_sessions for a in rows),
+        participants=participants,
     )

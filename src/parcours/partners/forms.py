@@ -1,13 +1,17 @@
-"""Formulaires de l'annuaire : partenaire, contact, convention."""
+"""Formulaires de l'annuaire (partenaire, contact, convention) et des subventions (appel à
+projets, candidature, décision, année accordée, versement, bilan)."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django import forms
 
 from parcours.core.forms import DateInput, Form, PhoneField
 from parcours.core.models import Commune, Departement
+from parcours.core.nomenclatures import Programme
 from parcours.partners import queries
-from parcours.partners.models import Partner
+from parcours.partners.models import Application, Convention, Partner
 from parcours.rules import siret as siret_rules
 
 
@@ -147,4 +151,158 @@ class ConventionForm(Form):
             "territories": list(convention.territories.values_list("pk", flat=True)),
             "services": convention.services,
             "unit_price": convention.unit_price,
+        }
+
+
+# ---------------------------------------------------------------- subventions
+
+
+def _amount_field(label: str, *, help_text: str = "", positive: bool = True) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal("0.01") if positive else 0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=help_text or "En euros, par exemple 12500 ou 1250.50.",
+        error_messages={
+            "required": "Indiquez un montant.",
+            "min_value": "Le montant est positif."
+            if positive
+            else "Le montant ne peut pas être négatif.",
+            "invalid": "Indiquez un montant en euros, par exemple 12500 ou 1250.50.",
+            "max_digits": "Montant trop grand.",
+            "max_decimal_places": "Au plus deux chiffres après la virgule (les centimes).",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+def _year_field(label: str = "Année") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "required": "Indiquez l'année.",
+            "invalid": "Indiquez une année sur quatre chiffres, par exemple 2026.",
+            "min_value": "Année invalide.",
+            "max_value": "Année invalide.",
+        },
+    )
+
+
+class CallForm(Form):
+    start_end = (("opens_on", "closes_on"),)
+
+    title = forms.CharField(label="Intitulé", max_length=200)
+    year = _year_field()
+    programme = forms.ChoiceField(label="Programme", choices=Programme.choices)
+    theme = forms.CharField(
+        label="Thème",
+        max_length=200,
+        required=False,
+        help_text="Par exemple : lien social et lutte contre l'isolement des retraités.",
+    )
+    departements = _territories_field("Départements")
+    budget = _amount_field("Budget (€)", positive=False)
+    opens_on = forms.DateField(label="Ouverture des candidatures", widget=DateInput)
+    closes_on = forms.DateField(label="Clôture des candidatures", widget=DateInput)
+    description = forms.CharField(
+        label="Présentation", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departements"].queryset = _organisation_departements(user)
+
+    def service_data(self):
+        data = dict(self.cleaned_data)
+        departements = data.pop("departements")
+        return data, departements
+
+    @staticmethod
+    def initial_of(call) -> dict:
+        return {
+            "title": call.title,
+            "year": call.year,
+            "programme": call.programme,
+            "theme": call.theme,
+            "departements": list(call.departements.values_list("pk", flat=True)),
+            "budget": call.budget,
+            "opens_on": call.opens_on,
+            "closes_on": call.closes_on,
+            "description": call.description,
+        }
+
+
+class ApplicationForm(Form):
+    partner = forms.ModelChoiceField(label="Partenaire", queryset=Partner.objects.none())
+    project_title = forms.CharField(label="Projet", max_length=300)
+    requested_amount = _amount_field("Montant demandé (€)")
+    received_on = forms.DateField(label="Reçue le", widget=DateInput)
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners.filter(active=True)
+
+
+class DecisionForm(Form):
+    """Faire avancer une candidature : instruire, retenir, rejeter (avec son motif)."""
+
+    status = forms.ChoiceField(label="Nouvel état", choices=Application.Status.choices)
+    decided_on = forms.DateField(
+        label="Date de la décision",
+        widget=DateInput,
+        required=False,
+        help_text="Pour une candidature retenue ou rejetée ; aujourd'hui si vide.",
+    )
+    refusal_reason = forms.CharField(
+        label="Motif du rejet",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, statuses=None, **kwargs):
+        """``statuses`` : les seuls états proposés à l'affichage (ceux où l'on peut passer) ;
+        un envoi est vérifié par le service, qui refuse un passage interdit en français."""
+        super().__init__(*args, **kwargs)
+        if statuses is not None:
+            self.fields["status"].choices = statuses
+
+
+class GrantForm(Form):
+    year = _year_field()
+    convention = forms.ModelChoiceField(label="Convention", queryset=Convention.objects.none())
+    amount = _amount_field("Montant accordé pour l'année (€)")
+
+    def __init__(self, *args, conventions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["convention"].queryset = conventions
+        self.fields["convention"].label_from_instance = lambda c: (
+            f"{c.object} (du {c.start:%d/%m/%Y} au {c.end:%d/%m/%Y})"
+        )
+
+
+class PaymentForm(Form):
+    paid_on = forms.DateField(label="Versé le", widget=DateInput)
+    amount = _amount_field("Montant du versement (€)")
+
+
+class ReportForm(Form):
+    participants = forms.IntegerField(label="Participants déclarés", min_value=0, max_value=100000)
+    sessions = forms.IntegerField(label="Séances déclarées", min_value=0, max_value=10000)
+    received_on = forms.DateField(label="Bilan reçu le", widget=DateInput)
+    comment = forms.CharField(
+        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    @staticmethod
+    def initial_of(report) -> dict:
+        if report is None:
+            return {}
+        return {
+            "participants": report.participants,
+            "sessions": report.sessions,
+            "received_on": report.received_on,
+            "comment": report.comment,
         }

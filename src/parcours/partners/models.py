@@ -1,10 +1,12 @@
 """L'annuaire des partenaires d'un organisme : organismes partenaires, leurs contacts, les
-conventions passées avec eux."""
+conventions passées avec eux ; les subventions (appels à projets, candidatures, montants
+accordés par année, versements, bilans annuels)."""
 
 from django.core.validators import MinValueValidator
 from django.db import models
 
 from parcours.core.models import Commune, Departement, Organisation
+from parcours.core.nomenclatures import Programme
 
 
 class Partner(models.Model):
@@ -94,3 +96,143 @@ class Convention(models.Model):
 
     def __str__(self):
         return self.object
+
+
+# ---------------------------------------------------------------- subventions
+
+
+class ProjectCall(models.Model):
+    """Un appel à projets : l'organisme ouvre des candidatures sur un thème, avec un budget."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("intitulé", max_length=200)
+    year = models.PositiveSmallIntegerField("année")
+    programme = models.CharField("programme", max_length=20, choices=Programme.choices)
+    theme = models.CharField("thème", max_length=200, blank=True)
+    departements = models.ManyToManyField(
+        Departement, blank=True, related_name="+", verbose_name="départements"
+    )
+    budget = models.DecimalField(
+        "budget (€)", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    opens_on = models.DateField("ouverture des candidatures")
+    closes_on = models.DateField("clôture des candidatures")
+    description = models.TextField("présentation", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "appel à projets"
+        verbose_name_plural = "appels à projets"
+        ordering = ["-year", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="pcall_closes_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget__gte=0), name="pcall_budget_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})"
+
+
+class Application(models.Model):
+    """Une candidature d'un partenaire à un appel à projets."""
+
+    class Status(models.TextChoices):
+        DEPOSEE = "DEPOSEE", "Déposée"
+        INSTRUITE = "INSTRUITE", "Instruite"
+        RETENUE = "RETENUE", "Retenue"
+        REJETEE = "REJETEE", "Rejetée"
+
+    call = models.ForeignKey(ProjectCall, on_delete=models.PROTECT, related_name="applications")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="applications")
+    project_title = models.CharField("projet", max_length=300)
+    requested_amount = models.DecimalField(
+        "montant demandé (€)", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    received_on = models.DateField("reçue le")
+    status = models.CharField("état", max_length=12, choices=Status.choices, default=Status.DEPOSEE)
+    decided_on = models.DateField("décidée le", null=True, blank=True)
+    refusal_reason = models.TextField("motif du rejet", blank=True)
+
+    class Meta:
+        verbose_name = "candidature"
+        verbose_name_plural = "candidatures"
+        ordering = ["received_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(requested_amount__gte=0),
+                name="papplication_amount_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.project_title
+
+
+class Grant(models.Model):
+    """Une année d'une subvention accordée : une candidature retenue reçoit une ligne par année,
+    chacune sous une convention du partenaire qui touche cette année."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="grants")
+    year = models.PositiveSmallIntegerField("année")
+    convention = models.ForeignKey(
+        Convention, on_delete=models.PROTECT, related_name="grants", verbose_name="convention"
+    )
+    amount = models.DecimalField(
+        "montant accordé (€)", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        verbose_name = "subvention accordée"
+        verbose_name_plural = "subventions accordées"
+        ordering = ["year", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "year"], name="pgrant_one_per_year"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="pgrant_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.application} — {self.year}"
+
+
+class Payment(models.Model):
+    """Un versement sur une année de subvention."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="payments")
+    paid_on = models.DateField("versé le")
+    amount = models.DecimalField("montant (€)", max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = "versement"
+        verbose_name_plural = "versements"
+        ordering = ["paid_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="ppayment_amount_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.paid_on:%d/%m/%Y}"
+
+
+class YearlyReport(models.Model):
+    """Le bilan annuel que le partenaire remet pour une année de subvention : ce qu'il déclare."""
+
+    grant = models.OneToOneField(Grant, on_delete=models.PROTECT, related_name="report")
+    participants = models.PositiveIntegerField("participants déclarés")
+    sessions = models.PositiveIntegerField("séances déclarées")
+    comment = models.TextField("commentaire", blank=True)
+    received_on = models.DateField("reçu le")
+
+    class Meta:
+        verbose_name = "bilan annuel"
+        verbose_name_plural = "bilans annuels"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"Bilan {self.grant.year}"

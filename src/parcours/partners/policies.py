@@ -4,7 +4,10 @@
   et chargés de mission le lisent (il ne contient aucune donnée sur les personnes aidées) ;
 - les responsables et l'administrateur de l'organisme créent et modifient partenaires,
   contacts et conventions (comme l'administrateur tient lieux et secteurs) ;
-- le partenaire d'un autre organisme répond 404 partout, comme s'il n'existait pas.
+- le partenaire d'un autre organisme répond 404 partout, comme s'il n'existait pas ;
+- les subventions (appels à projets, candidatures, montants accordés, versements, bilans) :
+  responsables et administrateur les tiennent, le pilotage les lit (montants compris) ; AS et
+  accueil ne les voient pas (404), l'annuaire leur reste ouvert.
 """
 
 from __future__ import annotations
@@ -13,7 +16,16 @@ from typing import TYPE_CHECKING
 
 from parcours.core.policies import get_or_404
 from parcours.core.roles import Role, agent_context
-from parcours.partners.models import Convention, Partner, PartnerContact
+from parcours.partners.models import (
+    Application,
+    Convention,
+    Grant,
+    Partner,
+    PartnerContact,
+    Payment,
+    ProjectCall,
+    YearlyReport,
+)
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -63,3 +75,59 @@ def get_contact_or_404(user: AnyUser, pk: object) -> PartnerContact:
 
 def get_convention_or_404(user: AnyUser, pk: object) -> Convention:
     return get_or_404(visible_conventions(user).select_related("partner"), pk)
+
+
+# ---------------------------------------------------------------- subventions
+
+
+def can_read_subsidies(user: AnyUser) -> bool:
+    """Responsables, pilotage et administrateur de l'organisme lisent les subventions."""
+    ctx = agent_context(user)
+    return ctx.organisation_id is not None and (
+        ctx.role in {Role.MANAGER, Role.STEERING} or ctx.is_org_admin
+    )
+
+
+def can_manage_subsidies(user: AnyUser) -> bool:
+    """Responsables et administrateur ouvrent les appels, instruisent, accordent, versent."""
+    return can_manage_directory(user)
+
+
+def visible_calls(user: AnyUser) -> QuerySet[ProjectCall]:
+    ctx = agent_context(user)
+    if not can_read_subsidies(user) or ctx.organisation_id is None:
+        return ProjectCall.objects.none()
+    return ProjectCall.objects.filter(organisation_id=ctx.organisation_id)
+
+
+def visible_applications(user: AnyUser) -> QuerySet[Application]:
+    return Application.objects.filter(call__in=visible_calls(user))
+
+
+def visible_grants(user: AnyUser) -> QuerySet[Grant]:
+    return Grant.objects.filter(application__call__in=visible_calls(user))
+
+
+def visible_payments(user: AnyUser) -> QuerySet[Payment]:
+    return Payment.objects.filter(grant__in=visible_grants(user))
+
+
+def visible_reports(user: AnyUser) -> QuerySet[YearlyReport]:
+    return YearlyReport.objects.filter(grant__in=visible_grants(user))
+
+
+def get_call_or_404(user: AnyUser, pk: object) -> ProjectCall:
+    return get_or_404(visible_calls(user), pk)
+
+
+def get_application_or_404(user: AnyUser, pk: object) -> Application:
+    return get_or_404(visible_applications(user).select_related("call", "partner"), pk)
+
+
+def get_grant_or_404(user: AnyUser, pk: object) -> Grant:
+    return get_or_404(
+        visible_grants(user).select_related(
+            "application", "application__call", "application__partner", "convention"
+        ),
+        pk,
+    )

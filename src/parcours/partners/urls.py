@@ -1,6 +1,7 @@
 from django.urls import path
 
-from parcours.partners import views
+from parcours.partners.views import directory as views
+from parcours.partners.views import subsidies
 
 urlpatterns = [
     path("", views.partner_list, name="partenaires"),
@@ -19,4 +20,33 @@ urlpatterns = [
         views.convention_edit,
         name="partenaire-convention-modifier",
     ),
+    # Subventions : appels à projets, candidatures, années accordées, versements, bilans.
+    path("appels/", subsidies.call_list, name="subventions"),
+    path("appels/nouveau/", subsidies.call_new, name="appel-nouveau"),
+    path("appels/export.<str:fmt>", subsidies.grants_export, name="subventions-export"),
+    path("appels/<int:pk>/", subsidies.call_detail, name="appel"),
+    path("appels/<int:pk>/modifier/", subsidies.call_edit, name="appel-modifier"),
+    path(
+        "appels/<int:pk>/candidatures/nouvelle/",
+        subsidies.application_new,
+        name="candidature-nouvelle",
+    ),
+    path("candidatures/<int:pk>/", subsidies.application_detail, name="candidature"),
+    path(
+        "candidatures/<int:pk>/decision/",
+        subsidies.application_decision,
+        name="candidature-decision",
+    ),
+    path(
+        "candidatures/<int:pk>/subventions/nouvelle/",
+        subsidies.grant_new,
+        name="subvention-nouvelle",
+    ),
+    path("subventions/<int:pk>/", subsidies.grant_detail, name="subvention"),
+    path(
+        "subventions/<int:pk>/versements/nouveau/",
+        subsidies.payment_new,
+        name="versement-nouveau",
+    ),
+    path("subventions/<int:pk>/bilan/", subsidies.report_edit, name="bilan"),
 ]

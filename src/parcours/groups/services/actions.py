@@ -30,6 +30,7 @@ ACTION_FIELDS = (
     "departement_id",
     "partner_facilitators",
     "description",
+    "grant",
 )
 
 
@@ -37,6 +38,12 @@ def _check_facilitators(organisation_id: int, facilitators: Iterable[User]) -> N
     for user in facilitators:
         if user.organisation_id != organisation_id:
             raise BusinessError({"facilitators": "Animateur inconnu dans cet organisme."})
+
+
+def _check_grant(organisation_id: int, data: dict[str, Any]) -> None:
+    grant = data.get("grant")
+    if grant is not None and grant.application.call.organisation_id != organisation_id:
+        raise BusinessError({"grant": "Subvention inconnue dans cet organisme."})
 
 
 @transaction.atomic
@@ -52,6 +59,7 @@ def create_action(
     if data.get("programme") not in Programme.values:
         raise BusinessError({"programme": "Programme inconnu."})
     _check_facilitators(organisation_id, facilitators)
+    _check_grant(organisation_id, data)
     action = GroupAction.objects.create(
         organisation_id=organisation_id,
         created_by=actor,
@@ -73,6 +81,7 @@ def update_action(
     facilitators: Iterable[User] = (),
 ) -> GroupAction:
     _check_facilitators(action.organisation_id, facilitators)
+    _check_grant(action.organisation_id, data)
     before = audit.snapshot(action)
     for key, value in data.items():
         if key in ACTION_FIELDS:

@@ -14,6 +14,7 @@ from parcours.groups.forms import (
     ActionForm,
 )
 from parcours.groups.views.common import NAV, require
+from parcours.partners import policies as partner_policies
 
 
 @login_required
@@ -73,6 +74,7 @@ def action_edit(request, pk):
         "facilitators": list(action.facilitators.values_list("pk", flat=True)),
         "partner_facilitators": action.partner_facilitators,
         "description": action.description,
+        "grant": action.grant_id,
     }
     form = ActionForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -106,6 +108,7 @@ def action_detail(request, pk):
             if can_manage
             else [],
             "can_manage": can_manage,
+            "grant": action.grant if partner_policies.can_read_subsidies(request.user) else None,
             "today": clock.today(),
             "nav": NAV,
         },

@@ -10,6 +10,7 @@ from parcours.demo import history as history_demo
 from parcours.demo import outreach as outreach_demo
 from parcours.demo import partners as partners_demo
 from parcours.demo import steering as steering_demo
+from parcours.demo import subsidies as subsidies_demo
 from parcours.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
 
 
@@ -64,6 +65,7 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.errors.values())) from None
         partners_demo.generate(code=code)
         groups_demo.generate(code=code, seed=options["seed"])
+        subsidies_demo.generate(code=code)
         outreach_demo.generate(code=code, seed=options["seed"])
         aid_demo.generate(code=code, seed=options["seed"])
         started = time.perf_counter()

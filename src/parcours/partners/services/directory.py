@@ -1,11 +1,12 @@
-"""Écritures de l'annuaire : chacune avec sa ligne au journal d'audit."""
+"""Écritures de l'annuaire (partenaires, contacts, conventions) : chacune avec sa ligne au
+journal d'audit."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from parcours.core import audit
 from parcours.core.exceptions import BusinessError
@@ -40,7 +41,7 @@ def _check_convention(data: dict[str, Any]) -> None:
 def _save(
     *,
     actor: User,
-    obj: Partner | PartnerContact | Convention,
+    obj: models.Model,
     data: dict[str, Any],
     fields: set[str],
     summary: str,
@@ -54,7 +55,7 @@ def _save(
             setattr(obj, key, value)
     obj.save()
     if territories is not None:
-        obj.territories.set(territories)  # type: ignore[union-attr]
+        obj.territories.set(territories)  # type: ignore[attr-defined]
     audit.record_write(actor=actor, obj=obj, before=before, person_id=None, summary=summary)
 
 

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 
 from parcours.core import clock
@@ -14,14 +13,7 @@ from parcours.core.params import choice_param, text_param
 from parcours.partners import policies, queries, services
 from parcours.partners.forms import ContactForm, ConventionForm, PartnerForm
 from parcours.partners.models import Partner
-
-NAV = "partenaires"
-
-
-def require(allowed: bool) -> None:
-    """Refusé répond comme absent : 404 (la décision vient d'une politique)."""
-    if not allowed:
-        raise Http404("Introuvable.")
+from parcours.partners.views.common import NAV, require
 
 
 @login_required
@@ -47,6 +39,7 @@ def partner_list(request):
             "kinds": Partner.Kind.choices,
             "departements": departements,
             "can_manage": policies.can_manage_directory(request.user),
+            "can_read_subsidies": policies.can_read_subsidies(request.user),
             "nav": NAV,
         },
     )
@@ -71,6 +64,11 @@ def partner_detail(request, pk):
                 today,
             ),
             "can_manage": policies.can_manage_directory(request.user),
+            "applications": queries.applications_with_granted(
+                policies.visible_applications(request.user).filter(partner=partner)
+            )
+            if policies.can_read_subsidies(request.user)
+            else None,
             "nav": NAV,
         },
     )
