@@ -16,6 +16,7 @@ from parcours.people import services as people_services
 from parcours.sharing import policies, queries
 from parcours.sharing.forms import ConsentForm, WithdrawForm
 from parcours.sharing.services import consents as services
+from parcours.sharing.views.pathways import partages_sections
 
 NAV = "personnes"
 
@@ -57,6 +58,7 @@ def person_sharing(request, pk):
             "can_record": policies.can_record_consent(request.user, person),
             "withdraw_form": WithdrawForm(),
             "nav": NAV,
+            **partages_sections(request, person),
         },
     )
 
