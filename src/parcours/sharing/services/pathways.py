@@ -53,6 +53,8 @@ def _disclose_to(
     organisation: Organisation | None = None,
     partner: Partner | None = None,
 ) -> None:
+    # Relu (et verrouillé) à chaque partage : un retrait enregistré entre-temps l'emporte.
+    pathway.consent = Consent.objects.select_for_update().get(pk=pathway.consent_id)
     ensure_covered(
         basis=rules.CONSENTEMENT,
         categories=pathway.categories,
@@ -101,8 +103,10 @@ def open_pathway(
     organisations: Iterable[Organisation] = (),
     partners: Iterable[Partner] = (),
     label: str = "",
+    opened_on: date | None = None,
 ) -> SharedPathway:
-    """Ouvre un parcours partagé pour une personne de l'organisme de l'agent.
+    """Ouvre un parcours partagé pour une personne de l'organisme de l'agent (aujourd'hui, ou à
+    ``opened_on`` pour un parcours commencé avant sa saisie, jamais avant le consentement).
 
     Refus : objet inconnu, « autre » sans libellé, aucun participant, catégorie hors du parcours
     ou que le consentement ne couvre pas, consentement retiré ou qui ne nomme pas un participant,
@@ -119,6 +123,11 @@ def open_pathway(
         errors["organisations"] = "L'organisme qui suit la personne ouvre le parcours."
     if any(p.organisation_id != person.organisation_id for p in partners):
         errors["partners"] = "Ce partenaire n'est pas dans l'annuaire de l'organisme."
+    opened_on = opened_on or clock.today()
+    if opened_on > clock.today():
+        errors["opened_on"] = "Un parcours s'ouvre aujourd'hui au plus tard."
+    elif opened_on < consent.given_on:
+        errors["opened_on"] = "Un parcours ne s'ouvre pas avant le consentement qui le couvre."
     if errors:
         raise BusinessError(errors)
     try:
@@ -134,7 +143,7 @@ def open_pathway(
         categories=chosen,
         consent=consent,
         referent=referent,
-        opened_on=clock.today(),
+        opened_on=opened_on,
         opened_by=actor,
     )
     pathway.organisations.set(organisations)
@@ -348,6 +357,8 @@ def share_evaluation(
     annuaire, un département hors GIR 1 à 4, un consentement qui ne couvre pas l'évaluation ou
     ne nomme pas le destinataire, un partage déjà fait sous ce consentement."""
     person = evaluation.person
+    if consent is not None:  # relu : un retrait enregistré entre-temps l'emporte
+        consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if (organisation is None) == (partner is None):
         raise BusinessError({"organisation": "Choisissez un organisme ou un partenaire."})
     if organisation is not None and organisation.pk == evaluation.organisation_id:
