@@ -13,7 +13,7 @@ from parcours.sharing.models import Disclosure, PathwaySynthesis, SharedPathway
 from parcours.sharing.services import consents as consent_services
 from parcours.sharing.services import pathways as services
 from tests.conftest import login_as
-from tests.factories import OrganisationFactory, UserFactory, make_case, make_person
+from tests.factories import OrganisationFactory, UserFactory, make_case
 from tests.partners.factories import make_partner
 
 pytestmark = pytest.mark.django_db
@@ -135,9 +135,7 @@ ROLES = ["social_worker", "front_line", "manager", "steering", "admin"]
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("side", ["A", "B", "C"])
-def test_every_role_of_both_organisations_and_a_third(
-    client, person, worker, caf, side, role
-):
+def test_every_role_of_both_organisations_and_a_third(client, person, worker, caf, side, role):
     pathway = open_one(person, worker, caf)
     organisation = {"A": person.organisation, "B": caf, "C": OrganisationFactory(code="c")}[side]
     user = UserFactory(organisation=organisation, departements=["01"], **{role: True})
@@ -181,12 +179,8 @@ def test_b_reads_only_what_the_pathway_shares_never_the_case(
     client, person, worker, caf, caf_worker
 ):
     case = make_case(person=person, referent=worker, opened_on=datetime.date(2026, 1, 10))
-    consent_services_synth = give_consent(
-        person, worker, [caf], ["IDENTITE", "ETAPES", "SYNTHESE"]
-    )
-    pathway = open_one(
-        person, worker, caf, categories=["ETAPES"], consent=consent_services_synth
-    )
+    consent_services_synth = give_consent(person, worker, [caf], ["IDENTITE", "ETAPES", "SYNTHESE"])
+    pathway = open_one(person, worker, caf, categories=["ETAPES"], consent=consent_services_synth)
     services.add_step(actor=worker, pathway=pathway, on=DAY,
                       kind="RENDEZ_VOUS", text="RDV CAF fixé")  # fmt: skip
     services.write_synthesis(
@@ -197,7 +191,9 @@ def test_b_reads_only_what_the_pathway_shares_never_the_case(
     assert "RDV CAF fixé" in html
     assert "Synthèse confidentielle" not in html  # SYNTHESE non partagée par ce parcours
     assert person.last_name.upper() not in html  # IDENTITE non partagée
-    assert "Identité et coordonnées ne sont pas partagées" in html or "ne sont pas partagées" in html
+    assert (
+        "Identité et coordonnées ne sont pas partagées" in html or "ne sont pas partagées" in html
+    )
     assert client.get(reverse("accompagnement", args=[case.pk])).status_code == 404
     assert client.get(reverse("personne", args=[person.pk])).status_code == 404
     reads = AuditEntry.objects.filter(action="READ", object_type="sharedpathway")
@@ -206,9 +202,7 @@ def test_b_reads_only_what_the_pathway_shares_never_the_case(
     assert reads.get(organisation_id=caf.pk).person_id is None
 
 
-def test_withdrawal_cuts_b_at_once_and_a_keeps_the_pathway(
-    client, person, worker, caf, caf_worker
-):
+def test_withdrawal_cuts_b_at_once_and_a_keeps_the_pathway(client, person, worker, caf, caf_worker):
     pathway = open_one(person, worker, caf)
     login_as(client, caf_worker)
     url = reverse("parcours-partage", args=[pathway.pk])
