@@ -134,12 +134,17 @@ class PathwayForm(Form):
         self.fields["organisations"].queryset = consent.organisations.order_by("name")
         self.fields["partners"].queryset = consent.partners.filter(active=True).order_by("name")
         self.fields["referent"].queryset = referents
+        self.fields["referent"].label_from_instance = lambda u: f"{u} ({u.organisation.name})"
+        for name in ("organisations", "partners"):  # rien à proposer : pas de champ
+            if not self.fields[name].queryset.exists():
+                del self.fields[name]
 
     def clean(self):
         data = super().clean()
         if not data.get("organisations") and not data.get("partners"):
             self.add_error(
-                "organisations", "Nommez au moins un participant : un organisme ou un partenaire."
+                next((n for n in ("organisations", "partners") if n in self.fields), None),
+                "Nommez au moins un participant : un organisme ou un partenaire.",
             )
         return data
 

@@ -18,6 +18,7 @@ from parcours.core import audit, clock
 from parcours.core.exceptions import BusinessError, ConflictError
 from parcours.core.models import AuditEntry, Organisation
 from parcours.core.nomenclatures import Fonction
+from parcours.core.roles import organisation_of
 from parcours.partners.models import Partner
 from parcours.rules import sharing as rules
 from parcours.sharing.models import (
@@ -252,7 +253,7 @@ def add_step(*, actor: User, pathway: SharedPathway, on: date, kind: str, text: 
     step = PathwayStep.objects.create(
         pathway=locked,
         on=on,
-        organisation_id=actor.organisation_id,
+        organisation_id=organisation_of(actor),
         author=actor,
         kind=kind,
         text=text.strip(),

@@ -112,8 +112,8 @@ def pathway_new(request, pk):
                 consent=consent,
                 categories=data["categories"],
                 referent=data["referent"],
-                organisations=data["organisations"],
-                partners=data["partners"],
+                organisations=data.get("organisations") or (),
+                partners=data.get("partners") or (),
             )
         except BusinessError as error:
             apply_business_errors(form, error)
