@@ -372,7 +372,7 @@ def partages_sections(request, person) -> dict:
     return {
         "pathways": policies.visible_pathways(request.user)
         .filter(person=person)
-        .select_related("referent")
+        .select_related("referent", "consent")
         .prefetch_related("organisations", "partners")
         .order_by("-opened_on", "-pk"),
         "can_open_pathway": policies.can_open_pathway(request.user, person),
