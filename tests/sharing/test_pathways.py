@@ -161,6 +161,18 @@ def test_every_role_of_both_organisations_and_a_third(client, person, worker, ca
     assert synthesis.status_code == 404  # le référent seul
     close = client.post(urls[1], {"closed_on": "2026-12-03", "outcome": "Fin"})
     assert close.status_code == (302 if manages else 404)
+    opens = client.get(reverse("parcours-partage-nouveau", args=[person.pk]))
+    assert opens.status_code == (200 if manages else 404)
+    opened = client.post(
+        reverse("parcours-partage-nouveau", args=[person.pk]),
+        {"consent": pathway.consent_id, "purpose": "PDP", "categories": ["ETAPES"]},
+    )
+    assert opened.status_code == (422 if manages else 404)  # sans participant
+    participant = client.post(
+        reverse("parcours-partage-participant", args=[pathway.pk]), {"organisation": caf.pk}
+    )
+    assert participant.status_code == 404  # clos (A), ou hors du périmètre
+    assert SharedPathway.objects.count() == 1
     listing = client.get(reverse("parcours-partages"))
     assert listing.status_code == (200 if role in {"social_worker", "manager"} else 404)
     if listing.status_code == 200:
@@ -318,3 +330,24 @@ def test_open_pathway_pages(client, person, worker, caf, caf_worker):
     assert reverse("parcours-partage", args=[pathway.pk]) in tab
     assert "Parcours séparation" in tab
     assert client.get(url, {"consentement": "abc"}).status_code == 400
+
+
+def test_adding_a_participant_the_consent_names(client, person, worker, caf):
+    cpam = OrganisationFactory(code="cpam-test", name="CPAM de test", kind="CPAM")
+    consent = give_consent(person, worker, [caf, cpam])
+    pathway = open_one(person, worker, caf, consent=consent)
+    login_as(client, worker)
+    page = client.get(reverse("parcours-partage", args=[pathway.pk])).content.decode()
+    assert "CPAM de test" in page  # proposé : le consentement le nomme
+    response = client.post(
+        reverse("parcours-partage-participant", args=[pathway.pk]), {"organisation": cpam.pk}
+    )
+    assert response.status_code == 302
+    assert set(pathway.organisations.all()) == {caf, cpam}
+    assert Disclosure.objects.filter(recipient_organisation=cpam).count() == 1
+    again = client.post(
+        reverse("parcours-partage-participant", args=[pathway.pk]), {"organisation": cpam.pk}
+    )
+    assert again.status_code == 422
+    cpam_worker = UserFactory(organisation=cpam, social_worker=True, departements=["01"])
+    assert list(policies.visible_pathways(cpam_worker)) == [pathway]
