@@ -351,3 +351,16 @@ def test_adding_a_participant_the_consent_names(client, person, worker, caf):
     assert again.status_code == 422
     cpam_worker = UserFactory(organisation=cpam, social_worker=True, departements=["01"])
     assert list(policies.visible_pathways(cpam_worker)) == [pathway]
+
+
+def test_a_refused_step_from_b_is_a_journaled_read_too(client, person, worker, caf, caf_worker):
+    pathway = open_one(person, worker, caf)
+    login_as(client, caf_worker)
+    refused = client.post(
+        reverse("parcours-partage-etape", args=[pathway.pk]),
+        {"on": "2026-12-03", "kind": "", "text": ""},
+    )
+    assert refused.status_code == 422
+    reads = AuditEntry.objects.filter(action="READ", object_type="sharedpathway")
+    assert {r.organisation_id for r in reads} == {caf.pk, person.organisation_id}
+    assert not pathway.steps.exists()

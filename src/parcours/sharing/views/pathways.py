@@ -130,7 +130,10 @@ def pathway_new(request, pk):
 
 
 def _detail_context(request, pathway, **forms):
+    """La page du parcours (aussi réaffichée après une saisie refusée) : lue par un agent d'un
+    organisme participant, elle est journalisée des deux côtés."""
     user = request.user
+    services.record_pathway_read(actor=user, pathway=pathway)
     parts = policies.pathway_parts(user, pathway)
     opening = policies.is_opening_organisation(user, pathway)
     context = {
@@ -175,7 +178,6 @@ def _detail_context(request, pathway, **forms):
 @login_required
 def pathway_detail(request, pk):
     pathway = policies.get_pathway_or_404(request.user, pk)
-    services.record_pathway_read(actor=request.user, pathway=pathway)
     return render(request, "sharing/parcours_page.html", _detail_context(request, pathway))
 
 
