@@ -364,3 +364,25 @@ def test_a_refused_step_from_b_is_a_journaled_read_too(client, person, worker, c
     reads = AuditEntry.objects.filter(action="READ", object_type="sharedpathway")
     assert {r.organisation_id for r in reads} == {caf.pk, person.organisation_id}
     assert not pathway.steps.exists()
+
+
+def test_pathway_pages_do_not_query_per_row(client, person, worker, caf, caf_worker):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pathway = open_one(person, worker, caf)
+    login_as(client, caf_worker)
+    url = reverse("parcours-partage", args=[pathway.pk])
+
+    def count(target):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(target).status_code == 200
+        return len(queries)
+
+    few_page, few_list = count(url), count(reverse("parcours-partages"))
+    for i in range(8):
+        services.add_step(actor=caf_worker, pathway=pathway, on=DAY, kind="AUTRE", text=f"{i}")
+        open_one(person, worker, caf)
+    assert count(url) == few_page
+    # La liste journalise chaque parcours lu par un autre organisme (deux lignes chacun).
+    assert count(reverse("parcours-partages")) == few_list + 8 * 2
