@@ -386,3 +386,24 @@ def test_pathway_pages_do_not_query_per_row(client, person, worker, caf, caf_wor
     assert count(url) == few_page
     # La liste journalise chaque parcours lu par un autre organisme (deux lignes chacun).
     assert count(reverse("parcours-partages")) == few_list + 8 * 2
+
+
+def test_a_consent_recorded_from_the_opening_comes_back_to_it(client, person, worker, caf):
+    login_as(client, worker)
+    url = reverse("consentement-nouveau", args=[person.pk]) + "?suite=parcours"
+    response = client.post(
+        url,
+        {
+            "given_by": "PERSONNE",
+            "method": "ORAL",
+            "given_on": "2026-12-03",
+            "purpose": "Parcours séparation",
+            "categories": ["IDENTITE", "ETAPES"],
+            "organisations": [caf.pk],
+        },
+    )
+    consent = person.consents.get()
+    assert response.status_code == 302
+    assert response["Location"] == (
+        reverse("parcours-partage-nouveau", args=[person.pk]) + f"?consentement={consent.pk}"
+    )
