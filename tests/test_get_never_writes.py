@@ -76,6 +76,8 @@ SEGMENT_MODELS = {
     "appels": partners.ProjectCall,
     "candidatures": partners.Application,
     "subventions": partners.Grant,
+    "parcours-partages": sharing.SharedPathway,
+    "evaluations-partagees": sharing.EvaluationShare,
 }
 #: Les valeurs des paramètres qui ne sont pas des identifiants.
 VALUES = {

@@ -11,7 +11,15 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 ENTRIES = {
-    "social_worker": {"my_activity", "people", "detection", "collective", "aid", "partners"},
+    "social_worker": {
+        "my_activity",
+        "people",
+        "detection",
+        "collective",
+        "aid",
+        "partners",
+        "pathways",
+    },
     "front_line": {"people", "detection", "collective", "aid", "partners"},
     "secretary": {"people", "detection", "collective", "aid", "partners"},
     "manager": {
@@ -22,6 +30,7 @@ ENTRIES = {
         "team",
         "cases",
         "partners",
+        "pathways",
         "steering",
     },
     "steering": {"aid", "partners", "steering"},
@@ -36,6 +45,7 @@ LINKS = {
     "team": "equipe",
     "cases": "accompagnements",
     "partners": "partenaires",
+    "pathways": "parcours-partages",
     "steering": "pilotage",
     "history": "pilotage-historique",
     "administration": "administration",

@@ -24,6 +24,7 @@ from parcours.demo import cases as demo_cases
 from parcours.demo import organisation as demo_organisation
 from parcours.demo import outreach as demo_outreach
 from parcours.demo import people as demo_people
+from parcours.demo import sharing as demo_sharing
 from parcours.demo.common import Summary
 from parcours.outreach.models import Appointment, AppointmentRequest
 from parcours.people.models import Person
@@ -40,6 +41,7 @@ def reset(code: str) -> None:
     if organisation is None:
         return
     with transaction.atomic():
+        demo_sharing.clear(organisation)
         cases = Case.objects.filter(organisation=organisation)
         Contact.objects.filter(case__in=cases).delete()
         cases.delete()

@@ -20,8 +20,11 @@ __all__ = [
     "GIVERS",
     "METHODS",
     "SharingRefused",
+    "PATHWAY_CATEGORIES",
     "check_basis",
     "check_categories",
+    "check_evaluation_recipient",
+    "check_pathway_categories",
     "is_active",
     "missing_categories",
     "status",
@@ -157,4 +160,47 @@ def check_basis(
         raise SharingRefused(
             "Le consentement ne couvre pas : " + ", ".join(CATEGORIES[c] for c in missing) + ".",
             "categories",
+        )
+
+
+# --- Parcours partagés et évaluations reconnues ------------------------------------------------
+
+#: Ce qu'un participant d'un parcours partagé peut lire, si le parcours le partage : jamais la
+#: situation ni les documents de l'organisme qui suit la personne.
+PATHWAY_CATEGORIES: tuple[str, ...] = (IDENTITE, ETAPES, EVALUATION, SYNTHESE)
+
+#: Le département est compétent pour l'APA : une évaluation lui est transmise en GIR 1 à 4.
+DEPARTEMENT_GIR_MAX = 4
+
+
+def check_pathway_categories(categories: Iterable[str]) -> list[str]:
+    """Les catégories d'un parcours partagé (ordre de la liste) ; hors de la liste du parcours
+    (situation, documents) ou aucune : refus."""
+    chosen = check_categories(categories)
+    outside = [c for c in chosen if c not in PATHWAY_CATEGORIES]
+    if outside:
+        raise SharingRefused(
+            "Un parcours partagé ne partage pas : "
+            + ", ".join(CATEGORIES[c] for c in outside)
+            + ".",
+            "categories",
+        )
+    return chosen
+
+
+def check_evaluation_recipient(*, gir: int, to_departement: bool, basis: str) -> None:
+    """Une évaluation partagée : vers un autre organisme, sous le consentement de la personne ;
+    vers le département (partenaire de l'annuaire), seulement en GIR 1 à 4, sur la mission
+    légale (l'APA) ou sous consentement. Une mission légale vers un autre destinataire : refus."""
+    if to_departement and gir > DEPARTEMENT_GIR_MAX:
+        raise SharingRefused(
+            f"Le département reçoit les évaluations en GIR 1 à {DEPARTEMENT_GIR_MAX} ; "
+            f"celle-ci est en GIR {gir}.",
+            "partner",
+        )
+    if basis == MISSION_LEGALE and not to_departement:
+        raise SharingRefused(
+            "Seule la transmission au département (GIR 1 à 4) se fait sur la mission légale ; "
+            "vers un autre organisme, il faut le consentement de la personne.",
+            "basis",
         )

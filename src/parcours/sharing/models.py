@@ -141,3 +141,205 @@ class Disclosure(models.Model):
 
     def category_labels(self) -> list[str]:
         return [rules.CATEGORIES[c] for c in self.categories if c in rules.CATEGORIES]
+
+
+# --- Parcours partagés entre organismes, évaluations reconnues, synthèse partagée -------------
+#
+# Un parcours partagé (``SharedPathway``) est ouvert par un organisme pour une de ses personnes,
+# avec des participants (autres organismes de l'installation, partenaires de l'annuaire), un
+# référent de parcours et le consentement qui couvre les participants. Chaque participant ne lit
+# que les catégories partagées (identité, étapes, évaluations, synthèse), tant que le
+# consentement est en vigueur.
+
+
+class SharedPathway(models.Model):
+    class Purpose(models.TextChoices):
+        SEPARATION = "SEPARATION", "Parcours séparation"
+        PDP = "PDP", "Prévention de la désinsertion professionnelle"
+        PERTE_AUTONOMIE = "PERTE_AUTONOMIE", "Perte d'autonomie"
+        AUTRE = "AUTRE", "Autre"
+
+    class State(models.TextChoices):
+        OUVERT = "OUVERT", "Ouvert"
+        CLOS = "CLOS", "Clos"
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="organisme qui a ouvert le parcours",
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="shared_pathways")
+    purpose = models.CharField("objet du parcours", max_length=20, choices=Purpose)
+    label = models.CharField("libellé", max_length=200, blank=True)
+    categories = models.JSONField("informations partagées avec les participants", default=list)
+    consent = models.ForeignKey(
+        Consent,
+        on_delete=models.PROTECT,
+        related_name="pathways",
+        verbose_name="consentement",
+    )
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="référent de parcours",
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="pathways_joined",
+        verbose_name="organismes participants",
+    )
+    partners = models.ManyToManyField(
+        Partner, blank=True, related_name="pathways", verbose_name="partenaires participants"
+    )
+    state = models.CharField("état", max_length=10, choices=State, default=State.OUVERT)
+    opened_on = models.DateField("ouvert le")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="ouvert par",
+    )
+    closed_on = models.DateField("clos le", null=True, blank=True)
+    outcome = models.CharField("issue", max_length=300, blank=True)
+    synthesis_version = models.PositiveIntegerField("version de la synthèse", default=0)
+
+    class Meta:
+        verbose_name = "parcours partagé"
+        verbose_name_plural = "parcours partagés"
+        ordering = ["-opened_on", "-pk"]
+        indexes = [models.Index(fields=["organisation", "state"], name="pathway_org_state")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state="OUVERT", closed_on__isnull=True)
+                | models.Q(state="CLOS", closed_on__isnull=False),
+                name="pathway_closed_on_when_closed",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self) -> str:
+        if self.purpose == self.Purpose.AUTRE and self.label:
+            return self.label
+        return self.get_purpose_display()
+
+    def category_labels(self) -> list[str]:
+        return [rules.CATEGORIES[c] for c in self.categories if c in rules.CATEGORIES]
+
+
+class PathwayStep(models.Model):
+    """Une étape du parcours, écrite par un agent d'un organisme participant."""
+
+    class Kind(models.TextChoices):
+        RENDEZ_VOUS = "RENDEZ_VOUS", "Rendez-vous"
+        DEMARCHE = "DEMARCHE", "Démarche"
+        DOSSIER = "DOSSIER", "Dossier déposé"
+        DECISION = "DECISION", "Décision"
+        AUTRE = "AUTRE", "Autre"
+
+    pathway = models.ForeignKey(SharedPathway, on_delete=models.CASCADE, related_name="steps")
+    on = models.DateField("date")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par"
+    )
+    kind = models.CharField("nature", max_length=20, choices=Kind)
+    text = models.CharField("étape", max_length=500)
+    created_at = models.DateTimeField("écrite le")
+
+    class Meta:
+        verbose_name = "étape de parcours"
+        verbose_name_plural = "étapes de parcours"
+        ordering = ["-on", "-pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class PathwaySynthesis(models.Model):
+    """Une version de la synthèse partagée : chaque enregistrement en ajoute une."""
+
+    pathway = models.ForeignKey(SharedPathway, on_delete=models.CASCADE, related_name="syntheses")
+    version = models.PositiveIntegerField("version")
+    text = models.TextField("synthèse")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par"
+    )
+    written_at = models.DateTimeField("écrite le")
+
+    class Meta:
+        verbose_name = "synthèse partagée"
+        verbose_name_plural = "synthèses partagées"
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["pathway", "version"], name="synthesis_one_version")
+        ]
+
+    def __str__(self):
+        return f"Synthèse, version {self.version}"
+
+
+class EvaluationShare(models.Model):
+    """Une évaluation des besoins partagée avec un autre organisme (lue en lecture seule) ou un
+    partenaire (partage noté ; sa lecture passera par l'interface des partenaires)."""
+
+    evaluation = models.ForeignKey(
+        "aid.Evaluation", on_delete=models.CASCADE, related_name="shares"
+    )
+    recipient_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="organisme destinataire",
+    )
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="partenaire destinataire",
+    )
+    basis = models.CharField("base", max_length=20, choices=list(rules.BASES.items()))
+    consent = models.ForeignKey(
+        Consent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluation_shares",
+        verbose_name="consentement",
+    )
+    shared_at = models.DateTimeField("partagée le")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par"
+    )
+
+    class Meta:
+        verbose_name = "évaluation partagée"
+        verbose_name_plural = "évaluations partagées"
+        ordering = ["-shared_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(partner__isnull=True, recipient_organisation__isnull=False)
+                | models.Q(partner__isnull=False, recipient_organisation__isnull=True),
+                name="evaluation_share_one_recipient",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(basis="CONSENTEMENT") | models.Q(consent__isnull=False),
+                name="evaluation_share_consent_when_basis",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Évaluation partagée le {self.shared_at:%d/%m/%Y}"
+
+    @property
+    def recipient(self):
+        return self.partner or self.recipient_organisation

@@ -12,13 +12,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
+from parcours.aid.policies import visible_evaluations
+from parcours.core import clock
 from parcours.core.policies import get_or_404
+from parcours.core.roles import Role, agent_context
 from parcours.people.policies import visible_people
-from parcours.sharing.models import Consent, Disclosure
+from parcours.rules import sharing as rules
+from parcours.sharing.models import Consent, Disclosure, EvaluationShare, SharedPathway
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from django.db.models import QuerySet
 
+    from parcours.aid.models import Evaluation
     from parcours.core.models import User
     from parcours.people.models import Person
 
@@ -43,3 +52,154 @@ def can_record_consent(user: User, person: Person) -> bool:
 
 def get_consent_or_404(user: User, pk: object) -> Consent:
     return get_or_404(visible_consents(user).select_related("person"), pk)
+
+
+# --- Parcours partagés et évaluations reconnues ------------------------------------------------
+#
+# Qui voit un parcours partagé :
+#
+# - dans l'organisme qui l'a ouvert (A) : les AS et responsables dont les départements
+#   d'intervention comprennent celui de la personne, et le référent de parcours s'il est de A ;
+# - dans un organisme participant (B) : les AS et responsables de B dont les départements
+#   comprennent celui de la personne, et le référent de parcours s'il est de B — tant que le
+#   consentement du parcours est en vigueur et nomme B. Retiré, il ne couvre plus rien : le
+#   parcours disparaît aussitôt des listes de B et sa page répond 404 ; A le garde ;
+# - l'accueil, le pilotage et les administrateurs d'aucun organisme ne voient de parcours
+#   (l'accueil ne voit pas le contenu des suivis ; pilotage et administration, aucune personne) ;
+# - B ne lit que les catégories que le parcours partage (identité, étapes, évaluations partagées,
+#   synthèse) ; jamais les accompagnements, entretiens ni notes privées de A, qui restent derrière
+#   les politiques de leurs applications (filtrées sur l'organisme de l'agent).
+#
+# Les évaluations partagées avec un organisme B se lisent, en lecture seule, par les AS et
+# responsables de B dont les départements comprennent celui de l'évaluation, tant que le
+# consentement sous lequel elles ont été partagées est en vigueur.
+
+
+def _sees_pathways(user: User) -> tuple[int | None, frozenset[str]] | None:
+    ctx = agent_context(user)
+    if ctx.organisation_id is None or ctx.role not in {Role.AS, Role.MANAGER}:
+        return None
+    return ctx.organisation_id, ctx.departements
+
+
+def _consent_in_force(prefix: str, today: date) -> Q:
+    return Q(**{f"{prefix}given_on__lte": today}) & (
+        Q(**{f"{prefix}withdrawn_on__isnull": True}) | Q(**{f"{prefix}withdrawn_on__gt": today})
+    )
+
+
+def visible_pathways(user: User) -> QuerySet[SharedPathway]:
+    """Les parcours partagés que l'agent voit : AS et responsables de l'organisme qui a ouvert
+    le parcours, ou d'un organisme participant que nomme le consentement en vigueur, dont les
+    départements comprennent celui de la personne ; le référent de parcours, où qu'elle réside.
+    Accueil, pilotage, administrateurs : aucun. Consentement retiré : plus rien pour B."""
+    seen = _sees_pathways(user)
+    if seen is None:
+        return SharedPathway.objects.none()
+    organisation_id, departements = seen
+    in_scope = Q(person__departement_id__in=departements) | Q(referent_id=user.pk)
+    own = Q(organisation_id=organisation_id)
+    joined = Q(
+        pk__in=SharedPathway.objects.filter(
+            organisations=organisation_id, consent__organisations=organisation_id
+        ).values("pk")
+    ) & _consent_in_force("consent__", clock.today())
+    return SharedPathway.objects.filter((own | joined) & in_scope, person__merged_into__isnull=True)
+
+
+def get_pathway_or_404(user: User, pk: object) -> SharedPathway:
+    return get_or_404(
+        visible_pathways(user).select_related(
+            "person", "organisation", "referent", "consent", "opened_by"
+        ),
+        pk,
+    )
+
+
+def is_opening_organisation(user: User, pathway: SharedPathway) -> bool:
+    """L'agent est de l'organisme qui a ouvert le parcours (il y lit tout le parcours)."""
+    return agent_context(user).organisation_id == pathway.organisation_id
+
+
+def pathway_parts(user: User, pathway: SharedPathway) -> dict[str, bool]:
+    """Ce que l'agent lit du parcours, par catégorie : tout dans l'organisme qui l'a ouvert ;
+    dans un organisme participant, les catégories que le parcours partage, seulement."""
+    if is_opening_organisation(user, pathway):
+        return dict.fromkeys(rules.PATHWAY_CATEGORIES, True)
+    return {c: c in pathway.categories for c in rules.PATHWAY_CATEGORIES}
+
+
+def can_open_pathway(user: User, person: Person) -> bool:
+    """Ouvrir un parcours partagé : une AS ou un responsable de l'organisme de la personne, dans
+    ses départements."""
+    return _sees_pathways(user) is not None and visible_people(user).filter(pk=person.pk).exists()
+
+
+def can_manage_pathway(user: User, pathway: SharedPathway) -> bool:
+    """Ajouter un participant, clore : une AS ou un responsable de l'organisme qui a ouvert le
+    parcours (qui le voit), ou le référent de parcours de cet organisme ; parcours ouvert."""
+    return (
+        pathway.state == SharedPathway.State.OUVERT
+        and is_opening_organisation(user, pathway)
+        and visible_pathways(user).filter(pk=pathway.pk).exists()
+    )
+
+
+def can_add_step(user: User, pathway: SharedPathway) -> bool:
+    """Ajouter une étape : qui voit le parcours et ses étapes (A, et B si les étapes sont
+    partagées) ; parcours ouvert."""
+    return (
+        pathway.state == SharedPathway.State.OUVERT
+        and pathway_parts(user, pathway)[rules.ETAPES]
+        and visible_pathways(user).filter(pk=pathway.pk).exists()
+    )
+
+
+def can_write_synthesis(user: User, pathway: SharedPathway) -> bool:
+    """Écrire la synthèse partagée : le référent de parcours seul, s'il la lit ; parcours
+    ouvert."""
+    return (
+        pathway.state == SharedPathway.State.OUVERT
+        and pathway.referent_id == user.pk
+        and pathway_parts(user, pathway)[rules.SYNTHESE]
+        and visible_pathways(user).filter(pk=pathway.pk).exists()
+    )
+
+
+def can_share_evaluation(user: User, evaluation: Evaluation) -> bool:
+    """Partager une évaluation : qui la voit (AS et responsables de l'organisme, dans leurs
+    départements)."""
+    return visible_evaluations(user).filter(pk=evaluation.pk).exists()
+
+
+def visible_evaluation_shares(user: User) -> QuerySet[EvaluationShare]:
+    """Les partages faits des évaluations des personnes que l'agent voit (onglet « Partages »)."""
+    return EvaluationShare.objects.filter(evaluation__in=visible_evaluations(user))
+
+
+def received_evaluation_shares(user: User) -> QuerySet[EvaluationShare]:
+    """Les évaluations partagées avec l'organisme de l'agent, lues en lecture seule."""
+    seen = _sees_pathways(user)
+    if seen is None:
+        return EvaluationShare.objects.none()
+    organisation_id, departements = seen
+    return EvaluationShare.objects.filter(
+        _consent_in_force("consent__", clock.today()),
+        recipient_organisation_id=organisation_id,
+        evaluation__departement_id__in=departements,
+        evaluation__person__merged_into__isnull=True,
+    )
+
+
+def get_received_evaluation_or_404(user: User, pk: object) -> EvaluationShare:
+    return get_or_404(
+        received_evaluation_shares(user).select_related(
+            "evaluation__person", "evaluation__evaluator", "evaluation__organisation", "by"
+        ),
+        pk,
+    )
+
+
+def can_list_pathways(user: User) -> bool:
+    """La liste « Parcours partagés » et les évaluations reçues : AS et responsables."""
+    return _sees_pathways(user) is not None

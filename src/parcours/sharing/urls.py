@@ -1,6 +1,7 @@
 from django.urls import path
 
 from parcours.sharing.views import consents as views
+from parcours.sharing.views import pathways
 
 urlpatterns = [
     path("personnes/<int:pk>/partages/", views.person_sharing, name="personne-partages"),
@@ -10,4 +11,39 @@ urlpatterns = [
         name="consentement-nouveau",
     ),
     path("consentements/<int:pk>/retirer/", views.consent_withdraw, name="consentement-retirer"),
+    # Parcours partagés entre organismes, évaluations reconnues
+    path("parcours-partages/", pathways.pathway_list, name="parcours-partages"),
+    path(
+        "personnes/<int:pk>/parcours-partages/nouveau/",
+        pathways.pathway_new,
+        name="parcours-partage-nouveau",
+    ),
+    path("parcours-partages/<int:pk>/", pathways.pathway_detail, name="parcours-partage"),
+    path(
+        "parcours-partages/<int:pk>/etapes/",
+        pathways.pathway_step,
+        name="parcours-partage-etape",
+    ),
+    path(
+        "parcours-partages/<int:pk>/synthese/",
+        pathways.pathway_synthesis,
+        name="parcours-partage-synthese",
+    ),
+    path(
+        "parcours-partages/<int:pk>/participants/",
+        pathways.pathway_participant,
+        name="parcours-partage-participant",
+    ),
+    path(
+        "parcours-partages/<int:pk>/cloture/",
+        pathways.pathway_close,
+        name="parcours-partage-cloture",
+    ),
+    path("evaluations/<int:pk>/partager/", pathways.evaluation_share, name="evaluation-partager"),
+    path("evaluations-partagees/", pathways.received_evaluations, name="evaluations-partagees"),
+    path(
+        "evaluations-partagees/<int:pk>/",
+        pathways.received_evaluation,
+        name="evaluation-partagee",
+    ),
 ]

@@ -5,17 +5,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.core.once import creates_once
+from parcours.core.params import choice_param
 from parcours.outreach import policies as outreach_policies
 from parcours.people import policies as people_policies
 from parcours.people import services as people_services
 from parcours.sharing import policies, queries
 from parcours.sharing.forms import ConsentForm, WithdrawForm
 from parcours.sharing.services import consents as services
+from parcours.sharing.views.pathways import partages_sections
 
 NAV = "personnes"
 
@@ -57,6 +60,7 @@ def person_sharing(request, pk):
             "can_record": policies.can_record_consent(request.user, person),
             "withdraw_form": WithdrawForm(),
             "nav": NAV,
+            **partages_sections(request, person),
         },
     )
 
@@ -70,7 +74,7 @@ def consent_new(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_consent(
+            consent = services.record_consent(
                 actor=request.user,
                 person=person,
                 categories=data["categories"],
@@ -86,6 +90,12 @@ def consent_new(request, pk):
             apply_business_errors(form, error)
         else:
             messages.success(request, "Le consentement est enregistré.")
+            if choice_param(request, "suite", ["parcours"]) == "parcours":
+                # Enregistré depuis l'ouverture d'un parcours partagé : on y revient.
+                return redirect(
+                    reverse("parcours-partage-nouveau", args=[person.pk])
+                    + f"?consentement={consent.pk}"
+                )
             return redirect("personne-partages", pk=person.pk)
     return render(
         request,

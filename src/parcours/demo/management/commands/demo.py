@@ -9,6 +9,7 @@ from parcours.demo import groups as groups_demo
 from parcours.demo import history as history_demo
 from parcours.demo import outreach as outreach_demo
 from parcours.demo import partners as partners_demo
+from parcours.demo import sharing as sharing_demo
 from parcours.demo import steering as steering_demo
 from parcours.demo import subsidies as subsidies_demo
 from parcours.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
@@ -69,6 +70,9 @@ class Command(BaseCommand):
         outreach_demo.generate(code=code, seed=options["seed"])
         aid_demo.generate(code=code, seed=options["seed"])
         started = time.perf_counter()
+        shared = sharing_demo.generate(code=code)
+        sharing_seconds = time.perf_counter() - started
+        started = time.perf_counter()
         past = history_demo.generate(code=code, seed=options["seed"])
         history_seconds = time.perf_counter() - started
         steering_demo.generate(code=code, seed=options["seed"])
@@ -76,6 +80,11 @@ class Command(BaseCommand):
             f"Démonstration {code} prête en {summary.seconds:.1f} s : {summary.people} personnes, "
             f"{summary.cases} accompagnements ({summary.closed} clos), {summary.contacts} "
             f"entretiens dont {summary.home_visits} visites à domicile."
+        )
+        self.stdout.write(
+            f"Partage entre organismes en {sharing_seconds:.1f} s : "
+            + ", ".join(f"{n} {what}" for what, n in shared.items())
+            + f" (second organisme : {sharing_demo.CAF_CODE})."
         )
         if past is not None:
             self.stdout.write(
