@@ -9,6 +9,7 @@ from parcours.aid import queries, services
 from parcours.aid.models import AidRequest, BudgetLine, Instalment, Regulation, Transmission
 from parcours.core.exceptions import BusinessError
 from parcours.core.models import AuditEntry
+from parcours.partners.models import Convention
 from parcours.rules import aid_workflow as wf
 from tests.aid.factories import (
     ALL_A,
@@ -110,11 +111,23 @@ def test_evaluations_for_another_organisation_are_counted_and_invoiced(world):
     rows = queries.convention_counts(
         world["org"].pk, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
     )
-    by_partner = {r["convention"].partner: (r["count"], r["amount"]) for r in rows}
+    by_partner = {r["convention"].partner.name: (r["count"], r["amount"]) for r in rows}
     assert by_partner == {
-        convention.partner: (3, D("457.35")),
-        other.partner: (0, D("0.00")),
+        convention.partner.name: (3, D("457.35")),
+        other.partner.name: (0, D("0.00")),
     }
+    # une convention de l'annuaire sans prix unitaire n'est pas une convention d'évaluation
+    Convention.objects.create(
+        partner=convention.partner, object="Permanences", start=datetime.date(2026, 1, 1)
+    )
+    assert (
+        len(
+            queries.convention_counts(
+                world["org"].pk, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+            )
+        )
+        == 2
+    )
 
 
 # ------------------------------------------------------------------ catalogue daté
