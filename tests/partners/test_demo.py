@@ -37,3 +37,34 @@ def test_demo_directory(client, org, manager, today):
     login_as(client, manager)
     body = client.get(reverse("equipe")).content.decode()
     assert "CLIC du Bassin burgien" in body and "ADMR de l&#x27;Ain" in body
+
+
+def test_demo_links_go_through_the_directory(call, today):
+    from parcours.aid.models import Evaluation, Transmission
+    from parcours.core.models import Site
+    from parcours.groups.models import GroupAction, Session
+    from parcours.outreach.models import FrontLineContact, Referral
+
+    call("demo", personnes=150, seed=7)
+    demo = Partner.objects.filter(organisation__code="carsat-demo")
+    assert not demo.filter(to_verify=True).exists()  # tout ce qu'écrit la démo est dans l'annuaire
+    belley = Site.objects.get(name="Permanence France Services Belley")
+    assert [p.name for p in belley.host_partners.all()] == [
+        "France Services de Belley (bureau de poste)"
+    ]
+    assert Site.objects.filter(host_partners__isnull=False).count() == 2
+    ccas = demo.get(name="CCAS de Bourg-en-Bresse")
+    assert GroupAction.objects.filter(directory_partners=ccas).exists()
+    cpam = demo.get(name="CPAM du Rhône – service social")
+    journee = GroupAction.objects.get(directory_partners=cpam, type="JOURNEE_SANTE")
+    assert journee.partners == "mutuelles, centre d'examens de santé"  # le reste, en texte
+    assert Session.objects.filter(partner=ccas, partner_place="Salle 2").exists()
+    assert Referral.objects.filter(emitter_partner__isnull=False).exists()
+    assert Referral.objects.filter(emitter_partner__isnull=True).exclude(emitter_name="").exists()
+    assert FrontLineContact.objects.filter(oriented_to__kind="CCAS").exists()
+    assert not FrontLineContact.objects.filter(answer="ORIENTATION", oriented_to=None).exists()
+    evaluations = Evaluation.objects.filter(convention__partner__name=partners_demo.ANGDM)
+    assert evaluations.exists()
+    assert Transmission.objects.filter(recipient_partner__name=partners_demo.ANGDM).exists() or (
+        not Transmission.objects.filter(evaluation__in=evaluations).exists()
+    )

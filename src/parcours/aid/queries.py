@@ -83,7 +83,7 @@ def convention_counts(organisation_id, start: date, end: date) -> list[dict]:
         {
             "convention": c,
             "count": c.count,
-            "amount": evaluation_rules.invoice_amount(c.count, c.unit_price),
+            "amount": evaluation_rules.invoice_amount(c.count, c.unit_price or Decimal("0")),
         }
         for c in conventions
     ]

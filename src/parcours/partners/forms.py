@@ -364,7 +364,9 @@ def offer_directory(form: forms.Form, user, *names: str, keep=()) -> None:
     voit (``policies.visible_partners``), plus ceux déjà choisis (``keep``) même inactifs."""
     choices = queries.directory_choices(policies.visible_partners(user), keep=keep)
     for name in names:
-        form.fields[name].queryset = choices
+        field = form.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = choices
 
 
 class MergeForm(Form):

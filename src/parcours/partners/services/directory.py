@@ -12,6 +12,7 @@ from parcours.core import audit
 from parcours.core.exceptions import BusinessError
 from parcours.partners.models import Convention, Partner, PartnerContact
 from parcours.rules import siret as siret_rules
+from parcours.rules import text
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -251,7 +252,9 @@ def merge_partners(*, actor: User, source: Partner, target: Partner) -> Partner:
     target.origin_text = "\n".join(dict.fromkeys(lines))
     target.save(update_fields=["origin_text"])
     summary = f"Partenaire « {source.name} » (n° {source.pk}) fusionné dans celui-ci"
-    details = ", ".join(f"{label} : {n}" for label, n in moved.items() if n)
+    details = ", ".join(
+        f"{label} : {moved[label]}" for label in sorted(moved, key=text.fold) if moved[label]
+    )
     audit.record_write(
         actor=actor,
         obj=target,
