@@ -122,9 +122,7 @@ class ConventionForm(Form):
 
     object = forms.CharField(label="Objet", max_length=300)
     start = forms.DateField(label="Début", widget=DateInput)
-    end = forms.DateField(
-        label="Fin", widget=DateInput, required=False, help_text="Vide : sans date de fin."
-    )
+    end = forms.DateField(label="Fin", widget=DateInput, required=False)  # vide : sans fin
     territories = _territories_field("Départements couverts")
     services = forms.CharField(
         label="Prestations",
