@@ -207,3 +207,23 @@ def test_review_rights_by_role(client, org, manager, role):
         assert client.post(confirm).status_code == 302
         source.refresh_from_db()
         assert not source.to_verify
+
+
+def test_every_link_to_a_partner_is_known_to_the_merge():
+    """Chaque clé étrangère ou relation vers ``Partner`` hors de l'annuaire est inscrite
+    (``register_partner_reference``) : une nouvelle clé oubliée ferait échouer la fusion
+    (PROTECT) ou perdre le lien (SET_NULL)."""
+    from django.apps import apps
+
+    found = {
+        (model, field.name)
+        for model in apps.get_models()
+        if model._meta.app_label != "partners"
+        for field in model._meta.get_fields()
+        if getattr(field, "related_model", None) is Partner
+        and (field.many_to_many or field.many_to_one)
+        and not field.auto_created
+    }
+    registered = set(services.PARTNER_FOREIGN_KEYS) | set(services.PARTNER_MANY_TO_MANY)
+    assert found == registered
+    assert len(found) >= 8  # groups 3, outreach 2, aid 1, sharing 2
