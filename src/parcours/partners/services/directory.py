@@ -10,7 +10,7 @@ from django.db import models, transaction
 
 from parcours.core import audit
 from parcours.core.exceptions import BusinessError
-from parcours.partners.models import Convention, Partner, PartnerContact
+from parcours.partners.models import Application, Convention, Partner, PartnerContact
 from parcours.rules import siret as siret_rules
 from parcours.rules import text
 
@@ -232,6 +232,7 @@ def merge_partners(*, actor: User, source: Partner, target: Partner) -> Partner:
     moved: dict[str, int] = {
         "contacts": PartnerContact.objects.filter(partner=source).update(partner=target),
         "conventions": Convention.objects.filter(partner=source).update(partner=target),
+        "candidatures": Application.objects.filter(partner=source).update(partner=target),
     }
     target.hosted_sites.add(*source.hosted_sites.all())
     territories = list(source.territories.all())
