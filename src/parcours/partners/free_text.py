@@ -1,6 +1,6 @@
 """Reprise des partenaires écrits en texte libre vers l'annuaire.
 
-Une fonction ordinaire, appelée par la migration ``partners/0003_textes_vers_annuaire`` avec le
+Une fonction ordinaire, appelée par la migration ``partners/0004_textes_vers_annuaire`` avec le
 registre historique des modèles, et par les tests avec le registre courant : elle ne touche les
 modèles que par ``apps.get_model`` (aucun import des couches hautes).
 

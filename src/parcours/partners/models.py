@@ -115,6 +115,10 @@ class Convention(models.Model):
     def __str__(self):
         return self.object
 
+    def in_force_on(self, day) -> bool:
+        """En vigueur le jour ``day`` : commencée, et pas finie (sans fin : toujours)."""
+        return self.start <= day and (self.end is None or day <= self.end)
+
 
 # ---------------------------------------------------------------- subventions
 
@@ -254,7 +258,3 @@ class YearlyReport(models.Model):
 
     def __str__(self):
         return f"Bilan {self.grant.year}"
-
-    def in_force_on(self, day) -> bool:
-        """En vigueur le jour ``day`` : commencée, et pas finie (sans fin : toujours)."""
-        return self.start <= day and (self.end is None or day <= self.end)

@@ -1,5 +1,5 @@
 """Les conventions d'évaluation sont désormais celles de l'annuaire (``partners.Convention``) :
-la reprise (``partners/0003``) les a recopiées et a relié chaque évaluation ; l'ancien modèle
+la reprise (``partners/0004``) les a recopiées et a relié chaque évaluation ; l'ancien modèle
 et l'ancienne clé disparaissent, la nouvelle prend le nom ``convention``."""
 
 import django.db.models.deletion
