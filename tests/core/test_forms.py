@@ -46,7 +46,7 @@ def kwargs_by_name(org):
     from parcours.aid.models import Aid, CommissionSession, Evaluation
     from parcours.groups.models import GroupAction
     from parcours.outreach.models import AppointmentRequest
-    from parcours.partners.models import Convention
+    from parcours.partners.models import Convention, Partner
 
     user = UserFactory(organisation=org, departements=["01"], social_worker=True)
     person = make_person(org=org, actor=user)
@@ -69,6 +69,7 @@ def kwargs_by_name(org):
         "sites": sites,
         "conventions": Convention.objects.all(),
         "source": SimpleNamespace(pk=0),
+        "partners": Partner.objects.all(),
         "aids": Aid.objects.all(),
         "evaluations": Evaluation.objects.all(),
         "sessions": CommissionSession.objects.all(),
