@@ -5,7 +5,8 @@ import zoneinfo
 from decimal import Decimal
 
 from parcours.aid import services
-from parcours.aid.models import Aid, Convention
+from parcours.aid.models import Aid
+from parcours.partners.models import Convention, Partner
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 TODAY = datetime.date(2026, 6, 15)
@@ -39,12 +40,14 @@ def make_evaluation(*, person, actor, grid=None, on=datetime.date(2026, 6, 1), *
     )
 
 
-def make_convention(org, partner="Carsat Bourgogne-Franche-Comté", price="152.45"):
+def make_convention(org, partner="Carsat Bourgogne-Franche-Comté", price="152.45", end=None):
+    """Une convention d'évaluation de l'annuaire (prix à l'acte), depuis le 1er janvier 2025."""
     return Convention.objects.create(
-        organisation=org,
-        partner=partner,
+        partner=Partner.objects.create(organisation=org, kind="SECURITE_SOCIALE", name=partner),
+        object="Évaluations des besoins",
         unit_price=Decimal(price),
-        starts_on=datetime.date(2025, 1, 1),
+        start=datetime.date(2025, 1, 1),
+        end=end,
     )
 
 

@@ -9,6 +9,7 @@ from parcours.aid import queries, services
 from parcours.aid.models import AidRequest, BudgetLine, Instalment, Regulation, Transmission
 from parcours.core.exceptions import BusinessError
 from parcours.core.models import AuditEntry
+from parcours.partners.models import Convention
 from parcours.rules import aid_workflow as wf
 from tests.aid.factories import (
     ALL_A,
@@ -63,6 +64,68 @@ def test_future_date_and_convention_rules(world):
         make_evaluation(person=world["here"], actor=world["as01"], convention=convention)
 
 
+@pytest.mark.parametrize(
+    ("on", "end", "in_force"),
+    [
+        (datetime.date(2025, 1, 1), None, True),  # premier jour
+        (datetime.date(2024, 12, 31), None, False),  # la veille
+        (datetime.date(2026, 6, 1), None, True),  # sans date de fin
+        (datetime.date(2026, 5, 31), datetime.date(2026, 5, 31), True),  # dernier jour
+        (datetime.date(2026, 6, 1), datetime.date(2026, 5, 31), False),  # le lendemain
+    ],
+)
+def test_evaluation_convention_of_the_directory_in_force(world, on, end, in_force):
+    convention = make_convention(world["org"], end=end)
+    record = lambda: make_evaluation(  # noqa: E731
+        person=world["here"], actor=world["as01"], on=on, kind="AUTRE_ORGANISME",
+        convention=convention,
+    )  # fmt: skip
+    if in_force:
+        assert record().convention == convention
+    else:
+        with pytest.raises(BusinessError) as error:
+            record()
+        assert error.value.errors == {
+            "convention": "La convention n'est pas en vigueur à la date de l'évaluation."
+        }
+
+
+def test_a_convention_of_another_organisation_is_refused(world):
+    foreign = make_convention(world["other_org"])
+    with pytest.raises(BusinessError) as error:
+        make_evaluation(
+            person=world["here"], actor=world["as01"], kind="AUTRE_ORGANISME", convention=foreign
+        )
+    assert error.value.errors == {"convention": "Cette convention n'est pas celle de l'organisme."}
+
+
+def test_transmission_points_to_the_directory(world):
+    from parcours.core.models import Departement
+    from parcours.partners.models import Partner
+
+    ain = Partner.objects.create(organisation=world["org"], kind="DEPARTEMENT", name="CD de l'Ain")
+    ain.territories.add(Departement.objects.get(code="01"))
+    rhone = Partner.objects.create(organisation=world["org"], kind="DEPARTEMENT", name="A Rhône")
+    rhone.territories.add(Departement.objects.get(code="69"))
+    evaluation = make_evaluation(person=world["here"], actor=world["as01"], grid=ALL_C)
+    transmission = services.record_transmission(actor=world["as01"], evaluation=evaluation)
+    # le courrier garde son intitulé ; le lien va au département de la personne
+    assert (transmission.recipient, transmission.recipient_partner) == (
+        "Conseil départemental — Ain",
+        ain,
+    )
+    convention = make_convention(world["org"], partner="MSA Ain-Rhône")
+    for_other = make_evaluation(
+        person=world["here"], actor=world["as01"], kind="AUTRE_ORGANISME", convention=convention,
+        grid=GIR5,
+    )  # fmt: skip
+    transmission = services.record_transmission(actor=world["as01"], evaluation=for_other)
+    assert (transmission.recipient, transmission.recipient_partner) == (
+        "MSA Ain-Rhône",
+        convention.partner,
+    )
+
+
 def test_transmission_to_the_departement_with_two_month_deadline(world):
     evaluation = make_evaluation(person=world["here"], actor=world["as01"], grid=ALL_C)
     transmission = services.record_transmission(
@@ -110,11 +173,23 @@ def test_evaluations_for_another_organisation_are_counted_and_invoiced(world):
     rows = queries.convention_counts(
         world["org"].pk, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
     )
-    by_partner = {r["convention"].partner: (r["count"], r["amount"]) for r in rows}
+    by_partner = {r["convention"].partner.name: (r["count"], r["amount"]) for r in rows}
     assert by_partner == {
-        convention.partner: (3, D("457.35")),
-        other.partner: (0, D("0.00")),
+        convention.partner.name: (3, D("457.35")),
+        other.partner.name: (0, D("0.00")),
     }
+    # une convention de l'annuaire sans prix unitaire n'est pas une convention d'évaluation
+    Convention.objects.create(
+        partner=convention.partner, object="Permanences", start=datetime.date(2026, 1, 1)
+    )
+    assert (
+        len(
+            queries.convention_counts(
+                world["org"].pk, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+            )
+        )
+        == 2
+    )
 
 
 # ------------------------------------------------------------------ catalogue daté

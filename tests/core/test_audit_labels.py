@@ -5,7 +5,15 @@ import re
 from parcours.core import audit
 
 #: Mots identiques en français et en anglais (et sigles) : le libellé peut être le nom de la classe.
-SAME_IN_FRENCH = {"commune", "epci", "invitation", "questionnaire", "question", "transmission"}
+SAME_IN_FRENCH = {
+    "commune",
+    "convention",
+    "epci",
+    "invitation",
+    "questionnaire",
+    "question",
+    "transmission",
+}
 
 
 def english_default(model) -> str:

@@ -5,9 +5,10 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from parcours.aid.models import Convention, Regulation
+from parcours.aid.models import Regulation
 from parcours.groups.models import Session
 from parcours.outreach.models import Permanence
+from parcours.partners.models import Convention, Partner
 from tests.factories import UserFactory
 from tests.groups.factories import make_action, make_session
 
@@ -45,11 +46,11 @@ def test_dated_ranges(org):
     assert not refused(
         lambda: Regulation.objects.create(**common, label="R", starts_on=MAY_1, ends_on=MAY_1)
     )
-    convention = {"partner": "P", "unit_price": 10}
-    assert refused(
-        lambda: Convention.objects.create(**common, **convention, starts_on=MAY_1, ends_on=APRIL_30)
-    )
-    assert not refused(lambda: Convention.objects.create(**common, **convention, starts_on=MAY_1))
+    partner = Partner.objects.create(organisation=org, kind="AUTRE", name="P")
+    convention = {"partner": partner, "object": "O", "unit_price": 10}
+    assert refused(lambda: Convention.objects.create(**convention, start=MAY_1, end=APRIL_30))
+    assert not refused(lambda: Convention.objects.create(**convention, start=MAY_1))  # sans fin
+    assert not refused(lambda: Convention.objects.create(**convention, start=MAY_1, end=MAY_1))
 
 
 def test_permanence(org):

@@ -43,9 +43,10 @@ def every_form_class() -> list[type[forms.BaseForm]]:
 
 @pytest.fixture
 def kwargs_by_name(org):
-    from parcours.aid.models import Aid, CommissionSession, Convention, Evaluation
+    from parcours.aid.models import Aid, CommissionSession, Evaluation
     from parcours.groups.models import GroupAction
     from parcours.outreach.models import AppointmentRequest
+    from parcours.partners.models import Convention, Partner
 
     user = UserFactory(organisation=org, departements=["01"], social_worker=True)
     person = make_person(org=org, actor=user)
@@ -67,6 +68,8 @@ def kwargs_by_name(org):
         "staff": User.objects.all(),
         "sites": sites,
         "conventions": Convention.objects.all(),
+        "source": SimpleNamespace(pk=0),
+        "partners": Partner.objects.all(),
         "aids": Aid.objects.all(),
         "evaluations": Evaluation.objects.all(),
         "sessions": CommissionSession.objects.all(),
@@ -153,7 +156,11 @@ def test_a_group_session_cannot_end_before_it_starts(kwargs_by_name, start, end,
     from parcours.groups.forms import SessionForm
 
     data = {"date": "2099-03-10", "start_time": start, "end_time": end, "capacity": "10"}
-    form = SessionForm(data | {"partner_place": "Salle"}, action=kwargs_by_name["action"])
+    form = SessionForm(
+        data | {"partner_place": "Salle"},
+        action=kwargs_by_name["action"],
+        user=kwargs_by_name["user"],
+    )
     form.is_valid()
     assert form.errors.get("end_time") == ([error] if error else None)
 

@@ -72,15 +72,20 @@ def test_social_worker_and_participant_journeys(page, browser, e2e_server):
     page.get_by_label("Programme").select_option("PDP")
     page.get_by_label("Intitulé", exact=True).fill("Atelier Prév'Emploi")
     page.get_by_label("Public visé").fill("salariés en arrêt long")
-    page.get_by_label("Département").select_option("01")
-    page.get_by_role("textbox", name="Partenaires (Optionnel)", exact=True).fill(
-        "Cap emploi, service de santé au travail"
+    page.get_by_label("Département", exact=True).select_option("01")
+    # l'annuaire d'abord (case à cocher), le reste en texte libre
+    page.locator("fieldset", has_text="Partenaires (annuaire)").get_by_text(
+        "Cap emploi Ain (Cap emploi)"
+    ).click()
+    page.get_by_role("textbox", name=re.compile(r"^Autres partenaires")).fill(
+        "service de santé au travail"
     )
     page.locator("label[for=id_facilitators_0]").click()
     page.get_by_label("Intervenants des partenaires").fill("M. Bernard (Cap emploi)")
     check_page(page, "collectif-02-nouvelle-action")
     page.get_by_role("button", name="Créer l'action").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Atelier Prév'Emploi")
+    expect(page.get_by_role("link", name="Cap emploi Ain")).to_be_visible()
     page.get_by_role("link", name="Ajouter une séance").click()
     day = clock.today() + datetime.timedelta(days=21)
     page.get_by_label("Date").fill(day.isoformat())

@@ -48,7 +48,7 @@ def test_create_action_then_session(client, frozen, org, as01):
     # Séance sans lieu : erreur à côté du champ, rien d'enregistré.
     url = reverse("collectif-seance-nouvelle", args=[action.pk])
     bad = client.post(url, {"date": "2026-03-20", "start_time": "14:00", "capacity": "12"})
-    assert bad.status_code == 200
+    assert bad.status_code == 422
     assert "Indiquez un lieu d'accueil" in html_of(bad)
     past = client.post(
         url, {"date": "2026-02-20", "start_time": "14:00", "capacity": "12", "site": site.pk}

@@ -38,6 +38,7 @@ def urls(objs):
         "contact_edit": (reverse("partenaire-contact-modifier", args=[c]), "manage"),
         "convention_new": (reverse("partenaire-convention-nouvelle", args=[p]), "manage"),
         "convention_edit": (reverse("partenaire-convention-modifier", args=[v]), "manage"),
+        "merge": (reverse("partenaire-fusionner", args=[p]), "manage"),
     }
 
 

@@ -141,7 +141,7 @@ def test_bad_input_french_messages_nothing_lost(client, manager, directory):
         reverse("partenaire-nouveau"),
         {"kind": "CCAS", "name": "CCAS de Belley", "siret": "73282932000075", "address": "2 place"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422  # erreurs : formulaire rempli, 422
     assert response.context["form"].errors["siret"] == [
         "Numéro SIRET invalide : 14 chiffres dont le dernier est une clé de contrôle "
         "(vérifiez la saisie)."

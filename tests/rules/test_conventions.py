@@ -44,6 +44,9 @@ def test_expires_within_other_window():
         (day(-300), day(0), EXPIRING),  # dernier jour
         (day(-300), day(-1), EXPIRED),
         (day(1), day(30), UPCOMING),  # à venir l'emporte sur l'échéance
+        (day(0), None, ACTIVE),  # sans date de fin : en cours dès le début
+        (day(-3000), None, ACTIVE),
+        (day(1), None, UPCOMING),
     ],
 )
 def test_status(start, end, expected):

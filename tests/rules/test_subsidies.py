@@ -98,6 +98,9 @@ def test_transition_messages_in_french():
         (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31), 2026, False),
         (datetime.date(2027, 1, 1), datetime.date(2027, 12, 31), 2026, False),
         (datetime.date(2025, 1, 1), datetime.date(2028, 12, 31), 2026, True),
+        (datetime.date(2026, 12, 31), None, 2026, True),  # sans fin, dernier jour de l'année
+        (datetime.date(2027, 1, 1), None, 2026, False),  # sans fin, mais pas commencée
+        (datetime.date(2020, 1, 1), None, 2030, True),
     ],
 )
 def test_convention_covers_year(start, end, year, expected):

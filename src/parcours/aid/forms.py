@@ -12,17 +12,24 @@ from parcours.aid.models import (
     Aid,
     AidRequest,
     CommissionSession,
-    Convention,
     Evaluation,
     Payment,
     PlanLine,
 )
 from parcours.core import clock
 from parcours.core.forms import DateInput, Form
+from parcours.partners.models import Convention
 from parcours.rules import aggir, aid_rules
 
 REQUIRED = {"required": "Ce champ est obligatoire."}
 BLANK = [("", "— choisir —")]
+
+
+def convention_label(convention: Convention) -> str:
+    """« Partenaire — objet (prix € l'évaluation) » dans la liste des conventions."""
+    return (
+        f"{convention.partner.name} — {convention.object} ({convention.unit_price} € l'évaluation)"
+    )
 
 
 class PersonSearchForm(Form):
@@ -58,6 +65,7 @@ class EvaluationForm(Form):
         kwargs.setdefault("initial", {}).setdefault("evaluated_on", clock.today())
         super().__init__(*args, **kwargs)
         self.fields["convention"].queryset = conventions
+        self.fields["convention"].label_from_instance = convention_label
         for variable in aggir.VARIABLES:
             self.fields[variable.lower()] = forms.ChoiceField(
                 label=f"{variable} — {aggir.VARIABLE_LABELS[variable]}",

@@ -5,38 +5,13 @@ from django.conf import settings
 from django.db import models
 
 from parcours.core.models import Departement, Organisation
+from parcours.partners.models import Convention, Partner
 from parcours.people.models import Person
 from parcours.rules import aggir
 from parcours.rules import aid_workflow as wf
 from parcours.rules import evaluation as evaluation_rules
 
 MODALITY_CHOICES = [(m, aggir.MODALITY_LABELS[m]) for m in aggir.MODALITIES]
-
-
-class Convention(models.Model):
-    """Convention d'évaluation pour le compte d'un autre organisme (facturée à l'acte)."""
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    partner = models.CharField("organisme partenaire", max_length=200)
-    unit_price = models.DecimalField(
-        "prix unitaire d'une évaluation (€)", max_digits=8, decimal_places=2
-    )
-    starts_on = models.DateField("début")
-    ends_on = models.DateField("fin", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "convention d'évaluation"
-        ordering = ["partner"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_on__isnull=True)
-                | models.Q(ends_on__gte=models.F("starts_on")),
-                name="convention_ends_after_start",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.partner} ({self.unit_price} € l'évaluation)"
 
 
 class Evaluation(models.Model):
@@ -66,7 +41,12 @@ class Evaluation(models.Model):
     kind = models.CharField("nature", max_length=30, choices=Kind)
     place = models.CharField("lieu", max_length=20, choices=Place, default=Place.DOMICILE)
     convention = models.ForeignKey(
-        Convention, on_delete=models.PROTECT, null=True, blank=True, related_name="evaluations"
+        Convention,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        verbose_name="convention",
     )
     situation = models.TextField("situation")
     coh = models.CharField("COH", max_length=1, choices=MODALITY_CHOICES)
@@ -137,6 +117,14 @@ class Transmission(models.Model):
         Evaluation, on_delete=models.CASCADE, related_name="transmission"
     )
     recipient = models.CharField("destinataire", max_length=200)
+    recipient_partner = models.ForeignKey(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="transmissions",
+        verbose_name="partenaire destinataire",
+    )
     sent_on = models.DateField("date de transmission")
     deadline = models.DateField("date limite de la nouvelle demande")
     sent_by = models.ForeignKey(

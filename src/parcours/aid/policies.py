@@ -21,7 +21,6 @@ from parcours.aid.models import (
     Aid,
     AidRequest,
     CommissionSession,
-    Convention,
     Evaluation,
     Instalment,
     Overpayment,
@@ -29,6 +28,7 @@ from parcours.aid.models import (
 )
 from parcours.core.policies import get_or_404
 from parcours.core.roles import Role, agent_context
+from parcours.partners.models import Convention
 from parcours.rules import aid_workflow as wf
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def visible_evaluations(user: AnyUser) -> QuerySet[Evaluation]:
 
 def get_evaluation_or_404(user: AnyUser, pk: object) -> Evaluation:
     return get_or_404(
-        visible_evaluations(user).select_related("person", "evaluator", "convention"), pk
+        visible_evaluations(user).select_related("person", "evaluator", "convention__partner"), pk
     )
 
 
@@ -177,10 +177,14 @@ def can_see_figures(user: AnyUser) -> bool:
 
 
 def visible_conventions(user: AnyUser) -> QuerySet[Convention]:
+    """Les conventions d'évaluation : celles de l'annuaire de l'organisme qui ont un prix
+    unitaire (prestations payées à l'acte), pour qui voit les dossiers ou les chiffres."""
     ctx = agent_context(user)
     if ctx.organisation_id is None or not (can_see_figures(user) or _sees_files(ctx)):
         return Convention.objects.none()
-    return Convention.objects.filter(organisation_id=ctx.organisation_id)
+    return Convention.objects.filter(
+        partner__organisation_id=ctx.organisation_id, unit_price__isnull=False
+    ).select_related("partner")
 
 
 def can_use_simulator(user: AnyUser) -> bool:

@@ -9,12 +9,12 @@ from parcours.aid.models import (
     Aid,
     AidRequest,
     BudgetLine,
-    Convention,
     Evaluation,
     Overpayment,
     Payment,
     Recovery,
 )
+from parcours.partners.models import Convention
 from parcours.rules import aid_workflow as wf
 from parcours.rules import evaluation as evaluation_rules
 
@@ -64,18 +64,26 @@ def budget_status(organisation_id, year: int) -> list[dict]:
 
 
 def convention_counts(organisation_id, start: date, end: date) -> list[dict]:
-    """Évaluations pour le compte d'autres organismes, par convention et période, à facturer."""
-    conventions = Convention.objects.filter(organisation_id=organisation_id).annotate(
-        count=Count(
-            "evaluations",
-            filter=Q(evaluations__evaluated_on__gte=start, evaluations__evaluated_on__lte=end),
+    """Évaluations pour le compte d'autres organismes, par convention et période, à facturer :
+    les conventions de l'annuaire à prix unitaire, par partenaire."""
+    conventions = (
+        Convention.objects.filter(
+            partner__organisation_id=organisation_id, unit_price__isnull=False
         )
+        .select_related("partner")
+        .annotate(
+            count=Count(
+                "evaluations",
+                filter=Q(evaluations__evaluated_on__gte=start, evaluations__evaluated_on__lte=end),
+            )
+        )
+        .order_by("partner__name", "start", "pk")
     )
     return [
         {
             "convention": c,
             "count": c.count,
-            "amount": evaluation_rules.invoice_amount(c.count, c.unit_price),
+            "amount": evaluation_rules.invoice_amount(c.count, c.unit_price or Decimal("0")),
         }
         for c in conventions
     ]

@@ -18,12 +18,13 @@ from parcours.aid.models import (
     AidRequest,
     BudgetLine,
     CommissionSession,
-    Convention,
     Evaluation,
     Regulation,
 )
 from parcours.core import clock
 from parcours.core.models import Organisation, User
+from parcours.demo import partners as demo_partners
+from parcours.partners.models import Convention
 from parcours.people.models import Person
 from parcours.rules import aggir
 from parcours.rules import aid_workflow as wf
@@ -64,7 +65,6 @@ def _clear(organisation):
     Aid.objects.filter(organisation=organisation).delete()
     Regulation.objects.filter(organisation=organisation).delete()
     BudgetLine.objects.filter(organisation=organisation).delete()
-    Convention.objects.filter(organisation=organisation).delete()
 
 
 def _grid(rng, target: str) -> dict:
@@ -88,11 +88,11 @@ def generate(*, code: str = "carsat-demo", seed: int = 2026) -> dict:
     services.install_catalogue(
         actor=admin, organisation_id=organisation.pk, current_year=today.year
     )
-    convention = Convention.objects.create(
-        organisation=organisation,
-        partner="Caisse autonome nationale de la sécurité sociale dans les mines (ANGDM)",
-        unit_price=D("152.45"),
-        starts_on=datetime.date(today.year - 1, 1, 1),
+    # la convention d'évaluation est dans l'annuaire (demo/partners.py, lancé avant)
+    convention = Convention.objects.get(
+        partner__organisation=organisation,
+        partner__name=demo_partners.ANGDM,
+        object=demo_partners.ANGDM_OBJECT,
     )
     from parcours.people.services import create_person
 

@@ -16,6 +16,7 @@ from parcours.cases.models import Case
 from parcours.core import clock
 from parcours.core.models import Organisation, Site, User
 from parcours.core.nomenclatures import Fonction, Programme, TypeCollectif
+from parcours.demo import partners as demo_partners
 from parcours.groups import services
 from parcours.groups.models import (
     Answer,
@@ -53,8 +54,9 @@ def generate(*, code: str = "carsat-demo", seed: int = 2026) -> dict:
                 "questions"
             )
         }
+        links = demo_partners.directory(organisation)
         for dep in ("01", "69"):
-            _departement(organisation, dep, rng, today, counts, questionnaires)
+            _departement(organisation, dep, rng, today, counts, questionnaires, links[dep])
     return counts
 
 
@@ -74,7 +76,7 @@ def _people(organisation, dep):
     return sorted(pdp), seniors, others
 
 
-def _departement(organisation, dep, rng, today, counts, questionnaires):
+def _departement(organisation, dep, rng, today, counts, questionnaires, links):
     workers = list(
         User.objects.filter(
             organisation=organisation, function=Fonction.AS, departements__code=dep
@@ -135,6 +137,7 @@ def _departement(organisation, dep, rng, today, counts, questionnaires):
             continue
         if kind == TypeCollectif.INFO_COLLECTIVE:
             n_sessions = max(3, min(n_sessions, len(pool) // 12))
+        in_directory, partners = demo_partners.split(links, partners)
         action = GroupAction.objects.create(
             organisation=organisation,
             type=kind,
@@ -148,6 +151,7 @@ def _departement(organisation, dep, rng, today, counts, questionnaires):
             description=INFO_TEXT if kind == "INFO_COLLECTIVE" else "",
         )
         action.facilitators.set(rng.sample(workers, min(2, len(workers))))
+        action.directory_partners.set(in_directory)
         counts["actions"] += 1
         _sessions(
             organisation,
@@ -160,6 +164,7 @@ def _departement(organisation, dep, rng, today, counts, questionnaires):
             today,
             counts,
             questionnaires,
+            host=links.get("CCAS"),
         )
 
 
@@ -183,7 +188,9 @@ def _raw_dates(n, rng, today, kind):
     return [start + datetime.timedelta(days=14 * i) for i in range(n)]
 
 
-def _sessions(organisation, action, n, capacity, pool, sites, rng, today, counts, questionnaires):
+def _sessions(
+    organisation, action, n, capacity, pool, sites, rng, today, counts, questionnaires, host=None
+):
     now = timezone.now()
     dates = _session_dates(n, rng, today, action.type)
     group = rng.sample(pool, min(len(pool), capacity)) if action.type != "INFO_COLLECTIVE" else []
@@ -202,7 +209,11 @@ def _sessions(organisation, action, n, capacity, pool, sites, rng, today, counts
                 datetime.datetime.combine(day, TIMES[i % 2]) + datetime.timedelta(hours=2)
             ).time(),
             site=sites[i % len(sites)] if sites and i % 5 != 4 else None,
-            partner_place="" if sites and i % 5 != 4 else "Maison des services, salle 2",
+            # une séance sur cinq chez le CCAS du département (annuaire), salle précisée
+            partner=None if sites and i % 5 != 4 else host,
+            partner_place=""
+            if sites and i % 5 != 4
+            else ("Salle 2" if host else "Salle 2 (mairie)"),
             video=False,
             capacity=capacity,
         )

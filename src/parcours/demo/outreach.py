@@ -20,6 +20,7 @@ from parcours.cases.models import Case
 from parcours.core import clock
 from parcours.core.models import Organisation, Site, User
 from parcours.core.nomenclatures import Fonction, Mode
+from parcours.demo import partners as demo_partners
 from parcours.demo.common import PARIS
 from parcours.demo.common import pick as _pick
 from parcours.outreach import services
@@ -202,6 +203,7 @@ def generate(*, code: str = "carsat-demo", seed: int = 2026) -> dict:
             for d in ("01", "69")
         }
         creator = staff.get("manager.rhone")
+        links = demo_partners.directory(organisation)
         referrals = []
         statuses = [
             ("RECU", 18),
@@ -217,6 +219,11 @@ def generate(*, code: str = "carsat-demo", seed: int = 2026) -> dict:
         chosen += rng.sample(people, min(len(people), count - len(chosen)))
         for person in chosen:
             programme = rng.choice(list(REFERRAL_REASONS))
+            emitter_name = rng.choice(
+                ["Dr Lefort", "Centre hospitalier", "Service de santé au travail", ""]
+            )
+            # l'émetteur de l'annuaire quand il y est (lien vers sa fiche), sinon son nom écrit
+            emitter_partner = links[person.departement_id].get(emitter_name)
             received = today - datetime.timedelta(days=rng.randint(0, 120))
             status = _pick(rng, statuses)
             assigned = referents.get(person.pk)
@@ -231,9 +238,8 @@ def generate(*, code: str = "carsat-demo", seed: int = 2026) -> dict:
                     organisation=organisation,
                     person=person,
                     emitter=_pick(rng, REFERRAL_EMITTERS),
-                    emitter_name=rng.choice(
-                        ["Dr Lefort", "Centre hospitalier", "Service de santé au travail", ""]
-                    ),
+                    emitter_name="" if emitter_partner else emitter_name,
+                    emitter_partner=emitter_partner,
                     received_on=received,
                     reason=rng.choice(REFERRAL_REASONS[programme]),
                     priority=_pick(rng, [("NORMALE", 70), ("HAUTE", 25), ("URGENTE", 5)]),
@@ -286,7 +292,7 @@ def generate(*, code: str = "carsat-demo", seed: int = 2026) -> dict:
                             channel=_pick(rng, [("TELEPHONE", 70), ("ACCUEIL", 22), ("EMAIL", 8)]),
                             reason=rng.choice(FRONT_LINE_REASONS),
                             answer=answer,
-                            partner="CCAS" if answer == "ORIENTATION" else "",
+                            oriented_to=links[dep].get("CCAS") if answer == "ORIENTATION" else None,
                             duration_minutes=rng.randint(2, 15),
                         )
                     )

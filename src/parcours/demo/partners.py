@@ -8,14 +8,20 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from parcours.aid.models import Evaluation
 from parcours.core import clock
-from parcours.core.models import Commune, Departement, Organisation, User
+from parcours.core.models import Commune, Departement, Organisation, Site, User
 from parcours.core.nomenclatures import Fonction
 from parcours.demo import subsidies as demo_subsidies
 from parcours.partners import services
 from parcours.partners.models import Convention, Partner, PartnerContact
+from parcours.rules.partner_names import split_list
 
 K = Partner.Kind
+
+#: la convention d'évaluation pour le compte d'un autre organisme (demo/aid.py l'utilise)
+ANGDM = "Caisse autonome nationale de la sécurité sociale dans les mines (ANGDM)"
+ANGDM_OBJECT = "Évaluations des besoins pour le compte de l'ANGDM"
 
 #: (type, nom, adresse, commune, départements couverts, SIRET, contacts)
 PARTNERS = [
@@ -146,6 +152,16 @@ PARTNERS = [
         "35600000049837",
         [("Lucie Martin", "Conseillère France Services", "04 79 81 00 00")],
     ),
+    (K.SECURITE_SOCIALE, ANGDM, "", "", [], "", []),
+    (
+        K.ETABLISSEMENT_SANTE,
+        "Centre de santé municipal de Vénissieux",
+        "8 boulevard Laurent Gérin",
+        "69259",
+        ["69"],
+        "",
+        [],
+    ),
     (
         K.SECURITE_SOCIALE,
         "CPAM du Rhône – service social",
@@ -226,8 +242,60 @@ CONVENTIONS = [
 ]
 
 
+#: les lieux « permanence chez un partenaire » de demo/organisation.py et qui les accueille
+HOSTED_SITES = {
+    "Permanence France Services Belley": "France Services de Belley (bureau de poste)",
+    "Permanence centre de santé Vénissieux": "Centre de santé municipal de Vénissieux",
+}
+
+#: ce qu'écrivent les autres démonstrations (actions collectives, signalements, accueil) et le
+#: partenaire de l'annuaire qu'elles désignent, par département ; le reste reste en texte
+ALIASES = {
+    "01": {
+        "Centre communal d'action sociale": "CCAS de Bourg-en-Bresse",
+        "CCAS": "CCAS de Bourg-en-Bresse",
+        "Cap emploi": "Cap emploi Ain",
+        "service de prévention et de santé au travail": "AST 01 – Santé au travail de l'Ain",
+        "Centre hospitalier": "Centre hospitalier de Fleyriat",
+        "Service de santé au travail": "AST 01 – Santé au travail de l'Ain",
+    },
+    "69": {
+        "Centre communal d'action sociale": "CCAS de Villeurbanne",
+        "CCAS": "CCAS de Villeurbanne",
+        "CPAM": "CPAM du Rhône – service social",
+        "Cap emploi": "Cap emploi Rhône",
+        "service de prévention et de santé au travail": "AGEMETRA – Santé au travail Rhône",
+        "Service de santé au travail": "AGEMETRA – Santé au travail Rhône",
+    },
+}
+
+
+def directory(organisation) -> dict[str, dict[str, Partner]]:
+    """Par département, les textes des autres démonstrations et le partenaire qu'ils désignent."""
+    by_name = {p.name: p for p in Partner.objects.filter(organisation=organisation)}
+    return {
+        dep: {text: by_name[name] for text, name in aliases.items() if name in by_name}
+        for dep, aliases in ALIASES.items()
+    }
+
+
+def split(links: dict[str, Partner], text: str) -> tuple[list[Partner], str]:
+    """Une liste écrite (« CPAM, mutuelles ») : les partenaires de l'annuaire qu'elle nomme et
+    le texte de ceux qui n'y sont pas."""
+    found, rest = [], []
+    for name in split_list(text):
+        partner = links.get(name)
+        if partner is not None:
+            found.append(partner)
+        else:
+            rest.append(name)
+    return found, ", ".join(rest)
+
+
 def reset(organisation) -> None:
     demo_subsidies.reset(organisation)  # elles tiennent aux partenaires et aux conventions
+    # les évaluations de démonstration sont refaites ensuite (demo/aid.py)
+    Evaluation.objects.filter(organisation=organisation, convention__isnull=False).delete()
     Convention.objects.filter(partner__organisation=organisation).delete()
     PartnerContact.objects.filter(partner__organisation=organisation).delete()
     Partner.objects.filter(organisation=organisation).delete()
@@ -256,6 +324,10 @@ def generate(*, code: str = "carsat-demo") -> dict:
                     "active": True,
                 },
                 territories=[departements[d] for d in territories if d in departements],
+                hosted_sites=Site.objects.filter(
+                    organisation=organisation,
+                    name__in=[site for site, host in HOSTED_SITES.items() if host == name],
+                ),
             )
             by_name[name] = partner
             for contact_name, function, phone in contacts:
@@ -278,4 +350,15 @@ def generate(*, code: str = "carsat-demo") -> dict:
                 },
                 territories=list(partner.territories.all()),
             )
-    return {"partenaires": len(PARTNERS), "conventions": len(CONVENTIONS)}
+        services.create_convention(
+            actor=manager,
+            partner=by_name[ANGDM],
+            data={
+                "object": ANGDM_OBJECT,
+                "start": datetime.date(today.year - 1, 1, 1),
+                "end": None,
+                "services": "Évaluations globales des besoins (grille AGGIR), facturées à l'acte",
+                "unit_price": Decimal("152.45"),
+            },
+        )
+    return {"partenaires": len(PARTNERS), "conventions": len(CONVENTIONS) + 1}

@@ -14,3 +14,11 @@ class Config(AppConfig):
         from parcours.partners.queries import add_activity_source
 
         add_activity_source(queries.grant_activity)
+        # L'annuaire (couche du dessous) ignore les actions collectives : on lui dit quels
+        # champs désignent un partenaire, pour qu'une fusion les reporte.
+        from parcours.groups.models import GroupAction, Session
+        from parcours.partners.services import register_partner_reference
+
+        register_partner_reference(GroupAction, "directory_partners")
+        register_partner_reference(GroupAction, "facilitator_partners")
+        register_partner_reference(Session, "partner")

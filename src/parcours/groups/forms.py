@@ -6,6 +6,7 @@ from parcours.core.models import Departement, Site, User
 from parcours.core.nomenclatures import Fonction, Programme, Sexe, TypeCollectif
 from parcours.groups.models import Question, Questionnaire, Registration
 from parcours.partners import policies as partner_policies
+from parcours.partners.forms import offer_directory, partner_field, partners_field
 from parcours.partners.models import Grant
 from parcours.rules import collective as rules
 
@@ -33,7 +34,13 @@ class ActionForm(Form):
     )
     public = forms.CharField(label="Public visé", max_length=300, required=False)
     departement = forms.ModelChoiceField(label="Département", queryset=Departement.objects.none())
-    partners = forms.CharField(label="Partenaires", max_length=500, required=False)
+    directory_partners = partners_field("Partenaires (annuaire)")
+    partners = forms.CharField(
+        label="Autres partenaires (hors annuaire)",
+        help_text="Seulement ceux qui ne sont pas dans l'annuaire, séparés par des virgules.",
+        max_length=500,
+        required=False,
+    )
     cofunders = forms.CharField(label="Cofinanceurs", max_length=500, required=False)
     facilitators = forms.ModelMultipleChoiceField(
         label="Animatrices et animateurs (AS)",
@@ -41,9 +48,13 @@ class ActionForm(Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    facilitator_partners = partners_field(
+        "Partenaires qui interviennent (annuaire)",
+        help_text="Les structures des intervenants extérieurs.",
+    )
     partner_facilitators = forms.CharField(
         label="Intervenants des partenaires",
-        help_text="Noms et structures, séparés par des virgules.",
+        help_text="Noms (et structures hors annuaire), séparés par des virgules.",
         max_length=500,
         required=False,
     )
@@ -79,12 +90,19 @@ class ActionForm(Form):
             is_active=True,
             departements__code__in=deps,
         ).distinct()
+        keep = [
+            *self.initial.get("directory_partners", ()),
+            *self.initial.get("facilitator_partners", ()),
+        ]
+        offer_directory(self, user, "directory_partners", "facilitator_partners", keep=keep)
 
     def service_data(self):
+        """(données, animateurs, partenaires, partenaires des intervenants)."""
         data = dict(self.cleaned_data)
         facilitators = data.pop("facilitators")
+        partners = (list(data.pop("directory_partners")), list(data.pop("facilitator_partners")))
         data["departement_id"] = data.pop("departement").code
-        return data, facilitators
+        return data, facilitators, partners
 
 
 class SessionForm(Form):
@@ -96,16 +114,23 @@ class SessionForm(Form):
     site = forms.ModelChoiceField(
         label="Lieu d'accueil", queryset=Site.objects.none(), required=False
     )
+    partner = partner_field(
+        "Ou chez un partenaire de l'annuaire",
+        help_text="Son adresse est celle de sa fiche ; précisez la salle ci-dessous.",
+    )
     partner_place = forms.CharField(
-        label="Ou lieu d'un partenaire (nom et adresse)", max_length=300, required=False
+        label="Précision du lieu, ou lieu d'un partenaire hors annuaire (nom et adresse)",
+        max_length=300,
+        required=False,
     )
     start_end = (("start_time", "end_time"),)
 
-    def __init__(self, *args, action, **kwargs):
+    def __init__(self, *args, action, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = Site.objects.filter(
             organisation_id=action.organisation_id, active=True, departement=action.departement
         )
+        offer_directory(self, user, "partner", keep=[self.initial.get("partner")])
 
     def clean_date(self):
         date = self.cleaned_data["date"]

@@ -5,6 +5,7 @@ from django.db import models
 
 from parcours.core.models import Departement, Organisation, Site
 from parcours.core.nomenclatures import Canal, Programme, TypeCollectif
+from parcours.partners.models import Partner
 from parcours.people.models import Person
 from parcours.rules import collective as rules
 
@@ -26,7 +27,15 @@ class GroupAction(models.Model):
         ),
     )
     public = models.CharField("public visé", max_length=300, blank=True)
-    partners = models.CharField("partenaires", max_length=500, blank=True)
+    partners = models.CharField(
+        "autres partenaires (hors annuaire)",
+        max_length=500,
+        blank=True,
+        help_text="Ceux qui ne sont pas dans l'annuaire, séparés par des virgules.",
+    )
+    directory_partners = models.ManyToManyField(
+        Partner, blank=True, related_name="group_actions", verbose_name="partenaires"
+    )
     cofunders = models.CharField("cofinanceurs", max_length=500, blank=True)
     departement = models.ForeignKey(
         Departement, on_delete=models.PROTECT, verbose_name="département"
@@ -39,6 +48,12 @@ class GroupAction(models.Model):
     )
     partner_facilitators = models.CharField(
         "intervenants des partenaires", max_length=500, blank=True
+    )
+    facilitator_partners = models.ManyToManyField(
+        Partner,
+        blank=True,
+        related_name="facilitated_group_actions",
+        verbose_name="partenaires des intervenants",
     )
     description = models.TextField("présentation", blank=True)
     grant = models.ForeignKey(
@@ -76,6 +91,14 @@ class Session(models.Model):
         Site, on_delete=models.PROTECT, null=True, blank=True, verbose_name="lieu d'accueil"
     )
     partner_place = models.CharField("lieu d'un partenaire", max_length=300, blank=True)
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name="partenaire qui accueille",
+    )
     video = models.BooleanField("en visioconférence", default=False)
     capacity = models.PositiveSmallIntegerField("nombre de places")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -102,6 +125,9 @@ class Session(models.Model):
         if self.site is not None:
             address = f", {self.site.address}" if self.site.address else ""
             return f"{self.site.name}{address}"
+        if self.partner is not None:
+            place = f" — {self.partner_place}" if self.partner_place else ""
+            return f"{self.partner.name}{place}"
         return self.partner_place
 
 

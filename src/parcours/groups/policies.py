@@ -61,7 +61,7 @@ def get_action_or_404(user: User, pk: int) -> GroupAction:
 
 
 def get_session_or_404(user: User, pk: int) -> Session:
-    return get_or_404(visible_sessions(user).select_related("action", "site"), pk)
+    return get_or_404(visible_sessions(user).select_related("action", "site", "partner"), pk)
 
 
 def get_registration_or_404(user: User, pk: int) -> Registration:

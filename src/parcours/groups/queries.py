@@ -136,7 +136,7 @@ def sessions_with_counts(sessions):
             filter=Q(registrations__present__isnull=True)
             & ~Q(registrations__status=rules.CANCELLED),
         ),
-    ).select_related("site")
+    ).select_related("site", "partner")
 
 
 def registrations_by_person(action) -> dict[int, int]:

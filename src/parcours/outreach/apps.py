@@ -14,3 +14,11 @@ class Config(AppConfig):
         from parcours.outreach import services
 
         add_registration_hook(services.accept_offers_on_registration)
+
+        # L'annuaire ignore la détection : signalements et contacts d'accueil désignent un
+        # partenaire, la fusion les reporte.
+        from parcours.outreach.models import FrontLineContact, Referral
+        from parcours.partners.services import register_partner_reference
+
+        register_partner_reference(Referral, "emitter_partner")
+        register_partner_reference(FrontLineContact, "oriented_to")

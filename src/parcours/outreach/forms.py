@@ -20,6 +20,7 @@ from parcours.outreach.models import (
     Permanence,
     Referral,
 )
+from parcours.partners.forms import offer_directory, partner_field
 from parcours.rules import wording
 
 APPOINTMENT_MODES = [Mode.RECEPTION_RDV, Mode.PERMANENCE, Mode.VAD, Mode.TELEPHONE, Mode.VISIO]
@@ -165,8 +166,11 @@ class ReferralForm(PersonPickerMixin, Form):
     )
     person = forms.ChoiceField(label="Personne", widget=forms.RadioSelect, required=False)
     emitter = forms.ChoiceField(label="Émetteur", choices=[("", "— Choisir —"), *Emetteur.choices])
+    emitter_partner = partner_field("Partenaire qui signale (annuaire)")
     emitter_name = forms.CharField(
-        label="Nom du service ou de la personne qui signale", max_length=200, required=False
+        label="Ou nom du service ou de la personne qui signale (hors annuaire)",
+        max_length=200,
+        required=False,
     )
     emitter_address = forms.CharField(
         label="Adresse pour la réponse (facultatif)", max_length=300, required=False
@@ -178,9 +182,10 @@ class ReferralForm(PersonPickerMixin, Form):
         label="Programme visé", choices=[("", "— Choisir —"), *Programme.choices]
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("received_on", clock.today())
+        offer_directory(self, user, "emitter_partner")
         self.fields["reason"].widget.attrs["rows"] = 3
 
 
@@ -223,7 +228,10 @@ class FrontLineForm(PersonPickerMixin, Form):
     answer = forms.ChoiceField(
         label="Réponse apportée", choices=FrontLineContact.Answer.choices, widget=forms.RadioSelect
     )
-    partner = forms.CharField(label="Partenaire (si orientation)", max_length=200, required=False)
+    oriented_to = partner_field("Partenaire vers qui orienter (si orientation)")
+    partner = forms.CharField(
+        label="Ou partenaire hors annuaire (si orientation)", max_length=200, required=False
+    )
     recipient: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label="AS destinataire (si message)", queryset=None, required=False
     )
@@ -233,9 +241,10 @@ class FrontLineForm(PersonPickerMixin, Form):
     )
     departement = forms.ChoiceField(label="Département de l'appel")
 
-    def __init__(self, *args, social_workers, departements, **kwargs):
+    def __init__(self, *args, social_workers, departements, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = social_workers
+        offer_directory(self, user, "oriented_to")
         self.fields["departement"].choices = [(d, d) for d in departements]
 
     def clean(self):

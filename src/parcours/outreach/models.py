@@ -5,6 +5,7 @@ from django.db import models
 
 from parcours.core.models import Departement, Organisation, Site
 from parcours.core.nomenclatures import Canal, Emetteur, Mode, Programme, Risque, StatutOffre
+from parcours.partners.models import Partner
 from parcours.people.models import Person
 
 
@@ -284,6 +285,14 @@ class Referral(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="referrals")
     emitter = models.CharField("émetteur", max_length=30, choices=Emetteur)
     emitter_name = models.CharField("nom de l'émetteur", max_length=200, blank=True)
+    emitter_partner = models.ForeignKey(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name="partenaire émetteur",
+    )
     emitter_address = models.CharField(
         "adresse de l'émetteur (pour la réponse)", max_length=300, blank=True
     )
@@ -363,6 +372,14 @@ class FrontLineContact(models.Model):
     reason = models.CharField("motif", max_length=300)
     answer = models.CharField("réponse apportée", max_length=20, choices=Answer)
     partner = models.CharField("partenaire", max_length=200, blank=True)
+    oriented_to = models.ForeignKey(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="front_line_orientations",
+        verbose_name="partenaire vers qui orienter",
+    )
     message = models.CharField("message pour l'AS", max_length=500, blank=True)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -158,7 +158,10 @@ def get_referral_or_404(user: User, pk: int) -> Referral:
     from parcours.core.policies import get_or_404
 
     return get_or_404(
-        visible_referrals(user).select_related("person", "assigned_to", "departement"), pk
+        visible_referrals(user).select_related(
+            "person", "assigned_to", "departement", "emitter_partner"
+        ),
+        pk,
     )
 
 

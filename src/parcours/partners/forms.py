@@ -8,9 +8,9 @@ from decimal import Decimal
 from django import forms
 
 from parcours.core.forms import DateInput, Form, PhoneField
-from parcours.core.models import Commune, Departement
+from parcours.core.models import Commune, Departement, Site
 from parcours.core.nomenclatures import Programme
-from parcours.partners import queries
+from parcours.partners import policies, queries
 from parcours.partners.models import Application, Convention, Partner
 from parcours.rules import siret as siret_rules
 
@@ -46,11 +46,19 @@ class PartnerForm(Form):
         help_text="Par exemple 01053 pour Bourg-en-Bresse.",
     )
     territories = _territories_field("Départements couverts")
+    hosted_sites = forms.ModelMultipleChoiceField(
+        label="Permanences accueillies",
+        queryset=Site.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Les lieux « permanence chez un partenaire » que ce partenaire accueille.",
+    )
     active = forms.BooleanField(label="Partenaire actif", required=False, initial=True)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["territories"].queryset = _organisation_departements(user)
+        self.fields["hosted_sites"].queryset = queries.partner_sites(user.organisation_id)
 
     def clean_siret(self):
         text = self.cleaned_data["siret"].strip()
@@ -70,6 +78,7 @@ class PartnerForm(Form):
     def service_data(self):
         data = dict(self.cleaned_data)
         territories = data.pop("territories")
+        data["hosted_sites"] = list(data["hosted_sites"])
         code = data.pop("commune_code")
         data["commune"] = Commune.objects.get(code=code) if code else None
         return data, territories
@@ -83,6 +92,7 @@ class PartnerForm(Form):
             "address": partner.address,
             "commune_code": partner.commune_id or "",
             "territories": list(partner.territories.values_list("pk", flat=True)),
+            "hosted_sites": list(partner.hosted_sites.values_list("pk", flat=True)),
             "active": partner.active,
         }
 
@@ -112,7 +122,7 @@ class ConventionForm(Form):
 
     object = forms.CharField(label="Objet", max_length=300)
     start = forms.DateField(label="Début", widget=DateInput)
-    end = forms.DateField(label="Fin", widget=DateInput)
+    end = forms.DateField(label="Fin", widget=DateInput, required=False)  # vide : sans fin
     territories = _territories_field("Départements couverts")
     services = forms.CharField(
         label="Prestations",
@@ -306,3 +316,71 @@ class ReportForm(Form):
             "received_on": report.received_on,
             "comment": report.comment,
         }
+
+
+# ---------------------------------------------------------------- le choix d'un partenaire
+
+
+class PartnerChoiceField(forms.ModelChoiceField):
+    """Un partenaire de l'annuaire de l'organisme (liste limitée par la politique)."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.get_kind_display()})"
+
+
+class PartnerMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.get_kind_display()})"
+
+
+def partner_field(label: str, *, help_text: str = "") -> PartnerChoiceField:
+    """Le champ « partenaire de l'annuaire », facultatif ; sa liste est posée par
+    :func:`offer_directory` (les partenaires actifs que l'agent voit)."""
+    return PartnerChoiceField(
+        label=label,
+        queryset=Partner.objects.none(),
+        required=False,
+        empty_label="— hors annuaire (texte ci-dessous) —",
+        help_text=help_text,
+        error_messages={"invalid_choice": "Choisissez un partenaire de l'annuaire."},
+    )
+
+
+def partners_field(label: str, *, help_text: str = "") -> PartnerMultipleChoiceField:
+    return PartnerMultipleChoiceField(
+        label=label,
+        queryset=Partner.objects.none(),
+        required=False,
+        help_text=help_text,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choisissez des partenaires de l'annuaire."},
+    )
+
+
+def offer_directory(form: forms.Form, user, *names: str, keep=()) -> None:
+    """Pose la liste des champs ``names`` : les partenaires actifs de l'annuaire que ``user``
+    voit (``policies.visible_partners``), plus ceux déjà choisis (``keep``) même inactifs."""
+    choices = queries.directory_choices(policies.visible_partners(user), keep=keep)
+    for name in names:
+        field = form.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = choices
+
+
+class MergeForm(Form):
+    target = PartnerChoiceField(
+        label="Partenaire à garder",
+        queryset=Partner.objects.none(),
+        empty_label="— choisir —",
+        help_text="Contacts, conventions, lieux et tous les liens passent à ce partenaire.",
+        error_messages={
+            "required": "Choisissez le partenaire à garder.",
+            "invalid_choice": "Choisissez un partenaire de l'annuaire.",
+        },
+    )
+
+    def __init__(self, *args, user, source, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = (
+            policies.visible_partners(user).exclude(pk=source.pk).order_by("name", "pk")
+        )

@@ -5,7 +5,7 @@ accordés par année, versements, bilans annuels)."""
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from parcours.core.models import Commune, Departement, Organisation
+from parcours.core.models import Commune, Departement, Organisation, Site
 from parcours.core.nomenclatures import Programme
 
 
@@ -36,6 +36,23 @@ class Partner(models.Model):
         Departement, blank=True, related_name="+", verbose_name="départements couverts"
     )
     active = models.BooleanField("actif", default=True)
+    hosted_sites = models.ManyToManyField(
+        Site,
+        blank=True,
+        related_name="host_partners",
+        verbose_name="permanences accueillies",
+        help_text="Les lieux « permanence chez un partenaire » de l'organisme qu'il accueille.",
+    )
+    to_verify = models.BooleanField(
+        "à vérifier",
+        default=False,
+        help_text="Créé par la reprise des textes libres : à confirmer ou à fusionner.",
+    )
+    origin_text = models.TextField(
+        "textes d'origine",
+        blank=True,
+        help_text="Les écritures des champs libres dont il a été créé, une par ligne.",
+    )
 
     class Meta:
         verbose_name = "partenaire"
@@ -66,7 +83,7 @@ class Convention(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="conventions")
     object = models.CharField("objet", max_length=300)
     start = models.DateField("début")
-    end = models.DateField("fin")
+    end = models.DateField("fin", null=True, blank=True, help_text="Vide : sans date de fin.")
     territories = models.ManyToManyField(
         Departement, blank=True, related_name="+", verbose_name="départements couverts"
     )
@@ -86,7 +103,8 @@ class Convention(models.Model):
         ordering = ["-end", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end__gte=models.F("start")), name="pconvention_ends_after_start"
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="pconvention_ends_after_start",
             ),
             models.CheckConstraint(
                 condition=models.Q(unit_price__isnull=True) | models.Q(unit_price__gte=0),
@@ -96,6 +114,10 @@ class Convention(models.Model):
 
     def __str__(self):
         return self.object
+
+    def in_force_on(self, day) -> bool:
+        """En vigueur le jour ``day`` : commencée, et pas finie (sans fin : toujours)."""
+        return self.start <= day and (self.end is None or day <= self.end)
 
 
 # ---------------------------------------------------------------- subventions

@@ -4,6 +4,8 @@
   et chargés de mission le lisent (il ne contient aucune donnée sur les personnes aidées) ;
 - les responsables et l'administrateur de l'organisme créent et modifient partenaires,
   contacts et conventions (comme l'administrateur tient lieux et secteurs) ;
+- les mêmes vérifient les partenaires repris des textes libres (« à vérifier ») : confirmer, ou
+  fusionner dans un autre partenaire du même organisme ;
 - le partenaire d'un autre organisme répond 404 partout, comme s'il n'existait pas ;
 - les subventions (appels à projets, candidatures, montants accordés, versements, bilans) :
   responsables et administrateur les tiennent, le pilotage les lit (montants compris) ; AS et
@@ -43,6 +45,13 @@ def can_read_directory(user: AnyUser) -> bool:
 def can_manage_directory(user: AnyUser) -> bool:
     ctx = agent_context(user)
     return ctx.organisation_id is not None and (ctx.role == Role.MANAGER or ctx.is_org_admin)
+
+
+def can_review_partner(user: AnyUser, partner: Partner) -> bool:
+    """Confirmer un partenaire repris d'un texte libre, ou le fusionner dans un autre : qui
+    tient l'annuaire (responsables, administrateur), pour un partenaire de son organisme."""
+    ctx = agent_context(user)
+    return can_manage_directory(user) and partner.organisation_id == ctx.organisation_id
 
 
 def sees_expiring_conventions(user: AnyUser) -> bool:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Sum
 
-from parcours.core.models import Departement
+from parcours.core.models import Departement, Site
 from parcours.partners.models import (
     Application,
     Convention,
@@ -29,9 +29,16 @@ if TYPE_CHECKING:
 
 
 def search_partners(
-    partners: QuerySet[Partner], *, text: str = "", kind: str = "", departement: str = ""
+    partners: QuerySet[Partner],
+    *,
+    text: str = "",
+    kind: str = "",
+    departement: str = "",
+    to_verify: bool = False,
 ) -> QuerySet[Partner]:
-    """Par nom (contient, sans casse), type et département couvert."""
+    """Par nom (contient, sans casse), type, département couvert ; « à vérifier » seulement."""
+    if to_verify:
+        partners = partners.filter(to_verify=True)
     if text:
         partners = partners.filter(name__icontains=text)
     if kind:
@@ -274,3 +281,23 @@ def recorded_activity(user: Any, grant: Grant) -> RecordedActivity:
         sessions += part.sessions
         participants += part.participants
     return RecordedActivity(actions, sessions, participants)
+
+
+def directory_choices(
+    partners: QuerySet[Partner], keep: Iterable[object] = ()
+) -> QuerySet[Partner]:
+    """Les partenaires proposés dans un formulaire : les actifs, et ceux de ``keep`` (déjà
+    choisis) même inactifs, par nom."""
+    from django.db.models import Q
+
+    kept = [k for k in keep if k]
+    return partners.filter(Q(active=True) | Q(pk__in=kept)).order_by("name", "pk")
+
+
+def partner_sites(organisation_id: int | None) -> QuerySet[Site]:
+    """Les lieux de l'organisme qui peuvent être accueillis par un partenaire (permanences)."""
+    if organisation_id is None:
+        return Site.objects.none()
+    return Site.objects.filter(
+        organisation_id=organisation_id, kind=Site.Kind.PERMANENCE_PARTENAIRE
+    ).order_by("departement", "name")

@@ -8,6 +8,8 @@ urlpatterns = [
     path("nouveau/", views.partner_new, name="partenaire-nouveau"),
     path("<int:pk>/", views.partner_detail, name="partenaire"),
     path("<int:pk>/modifier/", views.partner_edit, name="partenaire-modifier"),
+    path("<int:pk>/verifier/", views.partner_confirm, name="partenaire-verifier"),
+    path("<int:pk>/fusionner/", views.partner_merge, name="partenaire-fusionner"),
     path("<int:pk>/contacts/nouveau/", views.contact_new, name="partenaire-contact-nouveau"),
     path("contacts/<int:pk>/modifier/", views.contact_edit, name="partenaire-contact-modifier"),
     path(

@@ -4,7 +4,7 @@
 - « expirée » : la fin est avant aujourd'hui (le dernier jour compte encore : en cours) ;
 - « expire bientôt » : en cours et la fin tombe dans les ``EXPIRY_WARNING_DAYS`` jours (60) —
   fin aujourd'hui ou dans 60 jours inclus, pas à 61 ;
-- sinon « en cours ».
+- sinon « en cours » ; une convention sans date de fin est en cours dès son début.
 """
 
 from __future__ import annotations
@@ -33,10 +33,12 @@ def expires_within(
     return today <= end <= today + datetime.timedelta(days=days)
 
 
-def status(start: datetime.date, end: datetime.date, today: datetime.date) -> str:
-    """L'état de la convention ``[start, end]`` au jour ``today``."""
+def status(start: datetime.date, end: datetime.date | None, today: datetime.date) -> str:
+    """L'état de la convention ``[start, end]`` au jour ``today`` (``end`` vide : sans fin)."""
     if start > today:
         return UPCOMING
+    if end is None:
+        return ACTIVE
     if end < today:
         return EXPIRED
     if expires_within(end, today):

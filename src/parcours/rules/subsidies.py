@@ -112,9 +112,12 @@ def transition_error(current: str, target: str) -> str | None:
 CENT = Decimal("0.01")
 
 
-def convention_covers(start: datetime.date, end: datetime.date, year: int) -> bool:
-    """Vrai si la convention ``[start, end]`` a au moins un jour dans l'année ``year``."""
-    return start <= datetime.date(year, 12, 31) and end >= datetime.date(year, 1, 1)
+def convention_covers(start: datetime.date, end: datetime.date | None, year: int) -> bool:
+    """Vrai si la convention ``[start, end]`` a au moins un jour dans l'année ``year`` (``end``
+    vide : sans date de fin)."""
+    return start <= datetime.date(year, 12, 31) and (
+        end is None or end >= datetime.date(year, 1, 1)
+    )
 
 
 def remaining(granted: Decimal, paid: Decimal) -> Decimal:

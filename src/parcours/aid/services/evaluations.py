@@ -15,14 +15,15 @@ from parcours.aid.models import (
 )
 from parcours.core import audit, clock
 from parcours.core.exceptions import BusinessError
+from parcours.partners.models import Partner as PartnerModel
 from parcours.rules import aggir
 from parcours.rules import evaluation as evaluation_rules
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from parcours.aid.models import Convention
     from parcours.core.models import User
+    from parcours.partners.models import Convention
     from parcours.people.models import Person
 
 
@@ -45,9 +46,9 @@ def record_evaluation(
     if kind == Evaluation.Kind.AUTRE_ORGANISME:
         if convention is None:
             errors["convention"] = "Une évaluation pour un autre organisme relève d'une convention."
-        elif convention.starts_on > evaluated_on or (
-            convention.ends_on and convention.ends_on < evaluated_on
-        ):
+        elif convention.partner.organisation_id != person.organisation_id:
+            errors["convention"] = "Cette convention n'est pas celle de l'organisme."
+        elif not convention.in_force_on(evaluated_on):
             errors["convention"] = "La convention n'est pas en vigueur à la date de l'évaluation."
     elif convention is not None:
         errors["convention"] = (
@@ -92,8 +93,27 @@ def handover_recipient(evaluation: Evaluation) -> str:
     if evaluation.competent_body == evaluation_rules.DEPARTEMENT:
         return f"Conseil départemental — {evaluation.departement.name}"
     if evaluation.convention is not None:
-        return evaluation.convention.partner
+        return evaluation.convention.partner.name
     return ""
+
+
+def handover_partner(evaluation: Evaluation) -> PartnerModel | None:
+    """Le destinataire dans l'annuaire : le partenaire de la convention ; pour le département,
+    le premier partenaire actif de type « Département » qui couvre celui de la personne."""
+    if evaluation.competent_body == evaluation_rules.DEPARTEMENT:
+        return (
+            PartnerModel.objects.filter(
+                organisation_id=evaluation.organisation_id,
+                kind=PartnerModel.Kind.DEPARTEMENT,
+                active=True,
+                territories=evaluation.departement_id,
+            )
+            .order_by("name", "pk")
+            .first()
+        )
+    if evaluation.convention is not None:
+        return evaluation.convention.partner
+    return None
 
 
 @transaction.atomic
@@ -114,6 +134,7 @@ def record_transmission(
         organisation_id=evaluation.organisation_id,
         evaluation=evaluation,
         recipient=recipient,
+        recipient_partner=handover_partner(evaluation),
         sent_on=sent_on,
         deadline=evaluation_rules.handover_deadline(sent_on),
         sent_by=actor,

@@ -18,6 +18,7 @@ from parcours.rules import wording
 
 if TYPE_CHECKING:
     from parcours.core.models import User
+    from parcours.partners.models import Partner
 
 ACTION_FIELDS = (
     "type",
@@ -46,6 +47,25 @@ def _check_grant(organisation_id: int, data: dict[str, Any]) -> None:
         raise BusinessError({"grant": "Subvention inconnue dans cet organisme."})
 
 
+def _check_partners(organisation_id: int, field: str, partners: Iterable[Partner]) -> list[Partner]:
+    """Les partenaires de l'annuaire de l'organisme, sinon refusé."""
+    partners = list(partners)
+    if any(p.organisation_id != organisation_id for p in partners):
+        raise BusinessError({field: "Partenaire inconnu dans l'annuaire de l'organisme."})
+    return partners
+
+
+def _set_partners(
+    action: GroupAction,
+    directory_partners: Iterable[Partner] | None,
+    facilitator_partners: Iterable[Partner] | None,
+) -> None:
+    if directory_partners is not None:
+        action.directory_partners.set(directory_partners)
+    if facilitator_partners is not None:
+        action.facilitator_partners.set(facilitator_partners)
+
+
 @transaction.atomic
 def create_action(
     *,
@@ -53,6 +73,8 @@ def create_action(
     organisation_id: int,
     data: dict[str, Any],
     facilitators: Iterable[User] = (),
+    directory_partners: Iterable[Partner] = (),
+    facilitator_partners: Iterable[Partner] = (),
 ) -> GroupAction:
     if data.get("type") not in TypeCollectif.values:
         raise BusinessError({"type": "Type d'action inconnu."})
@@ -60,12 +82,17 @@ def create_action(
         raise BusinessError({"programme": "Programme inconnu."})
     _check_facilitators(organisation_id, facilitators)
     _check_grant(organisation_id, data)
+    directory_partners = _check_partners(organisation_id, "directory_partners", directory_partners)
+    facilitator_partners = _check_partners(
+        organisation_id, "facilitator_partners", facilitator_partners
+    )
     action = GroupAction.objects.create(
         organisation_id=organisation_id,
         created_by=actor,
         **{k: v for k, v in data.items() if k in ACTION_FIELDS},
     )
     action.facilitators.set(facilitators)
+    _set_partners(action, directory_partners, facilitator_partners)
     audit.record_write(
         actor=actor, obj=action, before=None, person_id=None, summary="Action collective créée"
     )
@@ -79,15 +106,28 @@ def update_action(
     action: GroupAction,
     data: dict[str, Any],
     facilitators: Iterable[User] = (),
+    directory_partners: Iterable[Partner] | None = None,
+    facilitator_partners: Iterable[Partner] | None = None,
 ) -> GroupAction:
+    """Modifie l'action ; les partenaires de l'annuaire restent tels quels s'ils ne sont pas
+    donnés (``None``)."""
     _check_facilitators(action.organisation_id, facilitators)
     _check_grant(action.organisation_id, data)
+    if directory_partners is not None:
+        directory_partners = _check_partners(
+            action.organisation_id, "directory_partners", directory_partners
+        )
+    if facilitator_partners is not None:
+        facilitator_partners = _check_partners(
+            action.organisation_id, "facilitator_partners", facilitator_partners
+        )
     before = audit.snapshot(action)
     for key, value in data.items():
         if key in ACTION_FIELDS:
             setattr(action, key, value)
     action.save()
     action.facilitators.set(facilitators)
+    _set_partners(action, directory_partners, facilitator_partners)
     audit.record_write(
         actor=actor, obj=action, before=before, person_id=None, summary="Action collective modifiée"
     )
@@ -100,6 +140,7 @@ def _session_errors(
     site: Site | None,
     partner_place: str,
     video: bool,
+    partner: Partner | None = None,
     capacity: int | None,
     start_time: datetime.time | None,
     end_time: datetime.time | None,
@@ -107,11 +148,13 @@ def _session_errors(
     errors: dict[str, str] = {}
     if site is not None and site.organisation_id != action.organisation_id:
         errors["site"] = "Lieu inconnu dans cet organisme."
-    if not video and site is None and not partner_place.strip():
+    if partner is not None and partner.organisation_id != action.organisation_id:
+        errors["partner"] = "Partenaire inconnu dans l'annuaire de l'organisme."
+    if not video and site is None and partner is None and not partner_place.strip():
         errors["site"] = (
             "Indiquez un lieu d'accueil, le lieu d'un partenaire ou la visioconférence."
         )
-    if site is not None and partner_place.strip():
+    if site is not None and (partner_place.strip() or partner is not None):
         errors["partner_place"] = "Un seul lieu : le nôtre ou celui d'un partenaire."
     if capacity is None or capacity < 1:
         errors["capacity"] = "Au moins une place."
@@ -132,12 +175,14 @@ def add_session(
     site: Site | None = None,
     partner_place: str = "",
     video: bool = False,
+    partner: Partner | None = None,
 ) -> Session:
     errors = _session_errors(
         action,
         site=site,
         partner_place=partner_place,
         video=video,
+        partner=partner,
         capacity=capacity,
         start_time=start_time,
         end_time=end_time,
@@ -152,6 +197,7 @@ def add_session(
         end_time=end_time,
         site=site,
         partner_place="" if video else partner_place.strip(),
+        partner=None if video else partner,
         video=video,
         capacity=capacity,
     )
@@ -181,6 +227,7 @@ def update_session(
     site: Site | None = None,
     partner_place: str = "",
     video: bool = False,
+    partner: Partner | None = None,
 ) -> tuple[Session, list[Registration]]:
     """Modifie une séance ; des places en plus font monter la liste d'attente (renvoyée).
 
@@ -192,6 +239,7 @@ def update_session(
         site=site,
         partner_place=partner_place,
         video=video,
+        partner=partner,
         capacity=capacity,
         start_time=start_time,
         end_time=end_time,
@@ -208,6 +256,7 @@ def update_session(
     session.date, session.start_time, session.end_time = date, start_time, end_time
     session.capacity, session.site, session.video = capacity, site, video
     session.partner_place = "" if video else partner_place.strip()
+    session.partner = None if video else partner
     session.save()
     after = {k: str(v) for k, v in audit.snapshot(session).items()}
     audit.record(

@@ -42,20 +42,27 @@ def action_new(request):
     require(policies.can_create_action(request.user))
     form = ActionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data, facilitators = form.service_data()
+        data, facilitators, (partners, facilitator_partners) = form.service_data()
         try:
             action = services.create_action(
                 actor=request.user,
                 organisation_id=request.user.organisation_id,
                 data=data,
                 facilitators=facilitators,
+                directory_partners=partners,
+                facilitator_partners=facilitator_partners,
             )
         except BusinessError as error:
             apply_business_errors(form, error)
         else:
             messages.success(request, "L'action est créée. Ajoutez ses séances.")
             return redirect("collectif-action", pk=action.pk)
-    return render(request, "groups/action_form.html", {"form": form, "action": None, "nav": NAV})
+    return render(
+        request,
+        "groups/action_form.html",
+        {"form": form, "action": None, "nav": NAV},
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -70,6 +77,8 @@ def action_edit(request, pk):
         "public": action.public,
         "departement": action.departement_id,
         "partners": action.partners,
+        "directory_partners": list(action.directory_partners.values_list("pk", flat=True)),
+        "facilitator_partners": list(action.facilitator_partners.values_list("pk", flat=True)),
         "cofunders": action.cofunders,
         "facilitators": list(action.facilitators.values_list("pk", flat=True)),
         "partner_facilitators": action.partner_facilitators,
@@ -78,13 +87,27 @@ def action_edit(request, pk):
     }
     form = ActionForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data, facilitators = form.service_data()
-        services.update_action(
-            actor=request.user, action=action, data=data, facilitators=facilitators
-        )
-        messages.success(request, "L'action est modifiée.")
-        return redirect("collectif-action", pk=action.pk)
-    return render(request, "groups/action_form.html", {"form": form, "action": action, "nav": NAV})
+        data, facilitators, (partners, facilitator_partners) = form.service_data()
+        try:
+            services.update_action(
+                actor=request.user,
+                action=action,
+                data=data,
+                facilitators=facilitators,
+                directory_partners=partners,
+                facilitator_partners=facilitator_partners,
+            )
+        except BusinessError as error:
+            apply_business_errors(form, error)
+        else:
+            messages.success(request, "L'action est modifiée.")
+            return redirect("collectif-action", pk=action.pk)
+    return render(
+        request,
+        "groups/action_form.html",
+        {"form": form, "action": action, "nav": NAV},
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -98,6 +121,8 @@ def action_detail(request, pk):
         {
             "action": action,
             "facilitators": action.facilitators.all(),
+            "directory_partners": action.directory_partners.order_by("name", "pk"),
+            "facilitator_partners": action.facilitator_partners.order_by("name", "pk"),
             "sessions": queries.sessions_with_counts(action.sessions.all()),
             "n_invitations": invitations.count(),
             "n_letters_due": invitations.filter(letter_printed_on__isnull=True).count(),

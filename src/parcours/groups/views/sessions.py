@@ -30,7 +30,7 @@ from parcours.rules import collective as rules
 def session_new(request, pk):
     action = policies.get_action_or_404(request.user, pk)
     require(policies.can_manage_action(request.user, action))
-    form = SessionForm(request.POST or None, action=action)
+    form = SessionForm(request.POST or None, action=action, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_session(actor=request.user, action=action, **form.cleaned_data)
@@ -43,6 +43,7 @@ def session_new(request, pk):
         request,
         "groups/session_form.html",
         {"form": form, "action": action, "session": None, "nav": NAV},
+        status=422 if form.errors else 200,
     )
 
 
@@ -59,8 +60,9 @@ def session_edit(request, pk):
         "video": session.video,
         "site": session.site_id,
         "partner_place": session.partner_place,
+        "partner": session.partner_id,
     }
-    form = SessionForm(request.POST or None, action=action, initial=initial)
+    form = SessionForm(request.POST or None, action=action, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             _, promoted = services.update_session(
@@ -81,6 +83,7 @@ def session_edit(request, pk):
         request,
         "groups/session_form.html",
         {"form": form, "action": action, "session": session, "nav": NAV},
+        status=422 if form.errors else 200,
     )
 
 

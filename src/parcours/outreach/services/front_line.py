@@ -17,6 +17,7 @@ from parcours.rules import offers as offer_rules
 
 if TYPE_CHECKING:
     from parcours.core.models import Site, User
+    from parcours.partners.models import Partner
     from parcours.people.models import Person
 
 
@@ -31,6 +32,7 @@ def record_front_line_contact(
     person: Person | None = None,
     new_person: dict | None = None,
     partner: str = "",
+    oriented_to: Partner | None = None,
     message: str = "",
     recipient: User | None = None,
     duration_minutes: int = 5,
@@ -47,8 +49,12 @@ def record_front_line_contact(
     if offer is not None:
         person, new_person = offer.person, None
     errors = {}
-    if answer == FrontLineContact.Answer.ORIENTATION and not partner.strip():
+    if oriented_to is not None and oriented_to.organisation_id != organisation_of(actor):
+        errors["oriented_to"] = "Partenaire inconnu dans l'annuaire de l'organisme."
+    elif answer == FrontLineContact.Answer.ORIENTATION and not (partner.strip() or oriented_to):
         errors["partner"] = "Indiquez le partenaire vers lequel la personne est orientée."
+    if oriented_to is not None:
+        partner = ""
     if answer == FrontLineContact.Answer.MESSAGE_AS and recipient is None:
         errors["recipient"] = "Choisissez l'AS à qui transmettre le message."
     if answer == FrontLineContact.Answer.RENDEZ_VOUS and person is None and not new_person:
@@ -71,7 +77,8 @@ def record_front_line_contact(
         channel=channel,
         reason=reason,
         answer=answer,
-        partner=partner,
+        partner=partner.strip(),
+        oriented_to=oriented_to,
         message=message,
         recipient=recipient,
         duration_minutes=duration_minutes,

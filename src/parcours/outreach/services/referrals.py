@@ -16,6 +16,7 @@ from parcours.rules import referral_workflow
 if TYPE_CHECKING:
     from parcours.cases.models import Case
     from parcours.core.models import User
+    from parcours.partners.models import Partner
     from parcours.people.models import Person
 
 
@@ -40,16 +41,22 @@ def record_referral(
     priority: str = Referral.Priority.NORMALE,
     emitter_name: str = "",
     emitter_address: str = "",
+    emitter_partner: Partner | None = None,
 ) -> Referral:
     """Enregistre un signalement. Si la personne a un accompagnement ouvert, il va à son AS
     référente (pris en charge, rattaché à l'accompagnement) au lieu d'en ouvrir un autre."""
     if received_on > clock.today():
         raise BusinessError({"received_on": "La date de réception ne peut pas être dans le futur."})
+    if emitter_partner is not None and emitter_partner.organisation_id != person.organisation_id:
+        raise BusinessError(
+            {"emitter_partner": "Partenaire inconnu dans l'annuaire de l'organisme."}
+        )
     referral = Referral(
         organisation_id=person.organisation_id,
         person=person,
         emitter=emitter,
-        emitter_name=emitter_name,
+        emitter_name="" if emitter_partner is not None else emitter_name,
+        emitter_partner=emitter_partner,
         emitter_address=emitter_address,
         received_on=received_on,
         reason=reason,

@@ -28,7 +28,7 @@ def front_line_list(request):
     since = today - datetime.timedelta(days=29)
     recent = (
         policies.visible_front_line_contacts(request.user)
-        .select_related("person", "agent", "site")
+        .select_related("person", "agent", "site", "oriented_to")
         .order_by("-at", "-id")[:30]
     )
     people_services.record_export(
@@ -61,6 +61,7 @@ def front_line_new(request):
         request.POST or None,
         social_workers=queries.team_social_workers(request.user),
         departements=queries.agent_departements(request.user),
+        user=request.user,
     )
     q = request.POST.get("q", "").strip() if request.method == "POST" else ""
     candidates = search_candidates(request, q)
@@ -99,6 +100,7 @@ def front_line_new(request):
                 person=data["person"],
                 new_person=form.new_person(),
                 partner=data["partner"],
+                oriented_to=data["oriented_to"],
                 message=data["message"],
                 recipient=data["recipient"],
                 duration_minutes=data["duration_minutes"],
@@ -116,4 +118,5 @@ def front_line_new(request):
         request,
         "outreach/accueil_nouveau.html",
         {"form": form, "searched": bool(q), "offer": offer, "nav": "detection"},
+        status=422 if form.errors else 200,
     )

@@ -75,7 +75,7 @@ def referral_list(request):
 def referral_new(request):
     if not policies.can_record_referral(request.user):
         raise Http404("Introuvable.")
-    form = ReferralForm(request.POST or None)
+    form = ReferralForm(request.POST or None, user=request.user)
     q = request.POST.get("q", "").strip() if request.method == "POST" else ""
     candidates = search_candidates(request, q)
     selected = None
@@ -94,6 +94,7 @@ def referral_new(request):
                 person=data["person"],
                 emitter=data["emitter"],
                 emitter_name=data["emitter_name"],
+                emitter_partner=data["emitter_partner"],
                 emitter_address=data["emitter_address"],
                 received_on=data["received_on"],
                 reason=data["reason"],
@@ -118,6 +119,7 @@ def referral_new(request):
         request,
         "outreach/signalement_nouveau.html",
         {"form": form, "searched": bool(q), "candidates": candidates, "nav": "detection"},
+        status=422 if form.errors else 200,
     )
 
 

@@ -2,7 +2,8 @@
 
 Le paquet suit les parties du domaine ; les appelants importent ``parcours.partners.services`` :
 
-- ``directory`` — l'annuaire : partenaires, contacts, conventions ;
+- ``directory`` — l'annuaire : partenaires, contacts, conventions ; vérification et fusion
+  des partenaires repris des textes libres ;
 - ``subsidies`` — les subventions : appels à projets, candidatures, années accordées,
   versements, bilans annuels, export de la liste d'une année.
 """
@@ -11,9 +12,14 @@ from parcours.partners.services.directory import (
     CONTACT_FIELDS,
     CONVENTION_FIELDS,
     PARTNER_FIELDS,
+    PARTNER_FOREIGN_KEYS,
+    PARTNER_MANY_TO_MANY,
+    confirm_partner,
     create_contact,
     create_convention,
     create_partner,
+    merge_partners,
+    register_partner_reference,
     update_contact,
     update_convention,
     update_partner,
@@ -35,6 +41,11 @@ __all__ = [
     "CONTACT_FIELDS",
     "CONVENTION_FIELDS",
     "PARTNER_FIELDS",
+    "PARTNER_FOREIGN_KEYS",
+    "PARTNER_MANY_TO_MANY",
+    "confirm_partner",
+    "merge_partners",
+    "register_partner_reference",
     "change_application_status",
     "create_application",
     "create_call",

@@ -215,6 +215,9 @@ def grant_year(
         errors["convention"] = (
             f"Pas de subvention sans convention : « {convention.object} » "
             f"(du {convention.start:%d/%m/%Y} au {convention.end:%d/%m/%Y}) ne couvre pas {year}."
+            if convention.end
+            else f"Pas de subvention sans convention : « {convention.object} » ne couvre pas "
+            f"{year}."
         )
     budget = rules.budget_error(call.budget, granted_total(call), amount)
     if budget:

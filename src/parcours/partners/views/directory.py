@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
@@ -11,7 +12,7 @@ from parcours.core.once import creates_once
 from parcours.core.pagination import paginate
 from parcours.core.params import choice_param, text_param
 from parcours.partners import policies, queries, services
-from parcours.partners.forms import ContactForm, ConventionForm, PartnerForm
+from parcours.partners.forms import ContactForm, ConventionForm, MergeForm, PartnerForm
 from parcours.partners.models import Partner
 from parcours.partners.views.common import NAV, require
 
@@ -23,8 +24,13 @@ def partner_list(request):
     text = text_param(request, "q")
     kind = choice_param(request, "type", Partner.Kind.values)
     departement = choice_param(request, "departement", [d.code for d in departements])
+    to_verify = choice_param(request, "a_verifier", ["1"]) == "1"
     partners = queries.search_partners(
-        policies.visible_partners(request.user), text=text, kind=kind, departement=departement
+        policies.visible_partners(request.user),
+        text=text,
+        kind=kind,
+        departement=departement,
+        to_verify=to_verify,
     )
     page, query = paginate(request, partners.prefetch_related("territories"))
     return render(
@@ -36,6 +42,10 @@ def partner_list(request):
             "text": text,
             "kind": kind,
             "departement": departement,
+            "to_verify": to_verify,
+            "to_verify_count": policies.visible_partners(request.user)
+            .filter(to_verify=True)
+            .count(),
             "kinds": Partner.Kind.choices,
             "departements": departements,
             "can_manage": policies.can_manage_directory(request.user),
@@ -63,14 +73,46 @@ def partner_detail(request, pk):
                 .order_by("-end", "pk"),
                 today,
             ),
+            "hosted_sites": partner.hosted_sites.select_related("commune").order_by("name"),
             "can_manage": policies.can_manage_directory(request.user),
             "applications": queries.applications_with_granted(
                 policies.visible_applications(request.user).filter(partner=partner)
             )
             if policies.can_read_subsidies(request.user)
             else None,
+            "can_review": policies.can_review_partner(request.user, partner),
             "nav": NAV,
         },
+    )
+
+
+@login_required
+@require_POST
+def partner_confirm(request, pk):
+    partner = policies.get_partner_or_404(request.user, pk)
+    require(policies.can_review_partner(request.user, partner))
+    services.confirm_partner(actor=request.user, partner=partner)
+    messages.success(request, "Le partenaire est vérifié.")
+    return redirect("partenaire", pk=partner.pk)
+
+
+@login_required
+def partner_merge(request, pk):
+    source = policies.get_partner_or_404(request.user, pk)
+    require(policies.can_review_partner(request.user, source))
+    form = MergeForm(request.POST or None, user=request.user, source=source)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = services.merge_partners(
+                actor=request.user, source=source, target=form.cleaned_data["target"]
+            )
+        except BusinessError as error:
+            apply_business_errors(form, error)
+        else:
+            messages.success(request, f"« {source.name} » est fusionné dans « {target.name} ».")
+            return redirect("partenaire", pk=target.pk)
+    return _form_page(
+        request, form, title=f"Fusionner « {source.name} »", partner=source, back=source
     )
 
 
@@ -79,6 +121,7 @@ def _form_page(request, form, *, title, partner=None, back):
         request,
         "partners/formulaire.html",
         {"form": form, "title": title, "partner": partner, "back": back, "nav": NAV},
+        status=422 if form.errors else 200,
     )
 
 
@@ -95,6 +138,7 @@ def partner_new(request):
                 organisation_id=request.user.organisation_id,
                 data=data,
                 territories=territories,
+                hosted_sites=data.pop("hosted_sites"),
             )
         except BusinessError as error:
             apply_business_errors(form, error)
@@ -115,7 +159,11 @@ def partner_edit(request, pk):
         data, territories = form.service_data()
         try:
             services.update_partner(
-                actor=request.user, partner=partner, data=data, territories=territories
+                actor=request.user,
+                partner=partner,
+                data=data,
+                territories=territories,
+                hosted_sites=data.pop("hosted_sites"),
             )
         except BusinessError as error:
             apply_business_errors(form, error)

@@ -55,7 +55,7 @@ def person_sharing(request, pk):
             "disclosures": disclosures,
             "referrals_in": outreach_policies.visible_referrals(request.user)
             .filter(person=person)
-            .select_related("assigned_to"),
+            .select_related("assigned_to", "emitter_partner"),
             "can_list_referrals": outreach_policies.can_list_referrals(request.user),
             "can_record": policies.can_record_consent(request.user, person),
             "withdraw_form": WithdrawForm(),
