@@ -226,4 +226,4 @@ def test_every_link_to_a_partner_is_known_to_the_merge():
     }
     registered = set(services.PARTNER_FOREIGN_KEYS) | set(services.PARTNER_MANY_TO_MANY)
     assert found == registered
-    assert len(found) >= 8  # groups 3, outreach 2, aid 1, sharing 2
+    assert len(found) >= 10  # groups 3, outreach 2, aid 1, sharing 4

@@ -12,6 +12,7 @@ from parcours.aid.models import Evaluation
 from parcours.core import clock
 from parcours.core.models import Commune, Departement, Organisation, Site, User
 from parcours.core.nomenclatures import Fonction
+from parcours.demo import sharing as demo_sharing
 from parcours.demo import subsidies as demo_subsidies
 from parcours.partners import services
 from parcours.partners.models import Convention, Partner, PartnerContact
@@ -294,6 +295,7 @@ def split(links: dict[str, Partner], text: str) -> tuple[list[Partner], str]:
 
 def reset(organisation) -> None:
     demo_subsidies.reset(organisation)  # elles tiennent aux partenaires et aux conventions
+    demo_sharing.clear(organisation)  # les partages désignent des partenaires
     # les évaluations de démonstration sont refaites ensuite (demo/aid.py)
     Evaluation.objects.filter(organisation=organisation, convention__isnull=False).delete()
     Convention.objects.filter(partner__organisation=organisation).delete()

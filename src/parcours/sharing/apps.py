@@ -8,10 +8,12 @@ class Config(AppConfig):
     verbose_name = "partages"
 
     def ready(self) -> None:
-        # L'annuaire ignore les partages : consentements et partages faits désignent des
-        # partenaires, la fusion de deux partenaires les reporte.
+        # L'annuaire ignore les partages : consentements, partages faits, parcours partagés et
+        # évaluations partagées désignent des partenaires, la fusion de deux partenaires les reporte.
         from parcours.partners.services import register_partner_reference
-        from parcours.sharing.models import Consent, Disclosure
+        from parcours.sharing.models import Consent, Disclosure, EvaluationShare, SharedPathway
 
         register_partner_reference(Consent, "partners")
         register_partner_reference(Disclosure, "partner")
+        register_partner_reference(SharedPathway, "partners")
+        register_partner_reference(EvaluationShare, "partner")
