@@ -52,6 +52,8 @@ LISTS = {
 #: Exports sans donnée personnelle, ou journalisés ailleurs : la raison est dite.
 EXEMPT = {
     "pilotage-export": "rapport d'activité : des agrégats, aucune personne",
+    "subventions-export": "subventions de l'année : des partenaires et des montants, aucune "
+    "personne (sa ligne d'export au journal : tests/partners/test_subsidies_views.py)",
 }
 
 

@@ -9,7 +9,8 @@ class Config(AppConfig):
 
     def ready(self) -> None:
         # L'annuaire ignore les partages : consentements, partages faits, parcours partagés et
-        # évaluations partagées désignent des partenaires, la fusion de deux partenaires les reporte.
+        # évaluations partagées désignent des partenaires ; la fusion de deux partenaires les
+        # reporte.
         from parcours.partners.services import register_partner_reference
         from parcours.sharing.models import Consent, Disclosure, EvaluationShare, SharedPathway
 
