@@ -288,6 +288,10 @@ def test_export_read_back(logged, org, manager):
     ]
     assert rows[1][10:] == ("20/11/2026", 40, 12)
     assert len(rows) == 2
+    from parcours.core.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(action="EXPORT").latest("pk")
+    assert entry.actor == manager and entry.person_id is None
     response = logged.get(reverse("subventions-export", args=["csv"]), {"annee": 2026})
     lines = list(csv.reader(io.StringIO(response.content.decode()), delimiter=";"))
     assert lines[1][3] == partner.name and lines[1][7:10] == ["10000.00", "4000.00", "6000.00"]
