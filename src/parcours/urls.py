@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from parcours.api.endpoints import api
+
 urlpatterns = [
     path("", include("parcours.www.urls")),
     path("", include("parcours.core.urls")),
@@ -12,6 +14,8 @@ urlpatterns = [
     path("aides/", include("parcours.aid.urls")),
     path("pilotage/", include("parcours.steering.urls")),
     path("administration/", include("parcours.core.urls_admin")),
+    path("administration/jetons-api/", include("parcours.api.urls_admin")),
+    path("api/v1/", api.urls),
 ]
 
 handler400 = "parcours.core.views.bad_request"
