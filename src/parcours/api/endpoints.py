@@ -7,7 +7,6 @@ décide, la requête lit, le service écrit.
 
 from __future__ import annotations
 
-import datetime
 import json
 import logging
 import re
@@ -27,7 +26,7 @@ from parcours.steering import report
 logger = logging.getLogger("parcours.api")
 
 REFERENCE = re.compile(r"SIG-[2-9A-Z]{16}")
-ERRORS = dict.fromkeys((401, 403, 404, 422, 429), schemas.Probleme)
+ERRORS = dict.fromkeys((401, 403, 422, 429), schemas.Probleme)
 DESCRIPTION = """API de Parcours pour les systèmes des partenaires (formats.md §7).
 
 Chaque appel porte `Authorization: Bearer <jeton>` ; un jeton appartient à un organisme et à un
@@ -87,10 +86,19 @@ api = PartnerApi(
 )
 
 
-def _token(request: HttpRequest, scope: str) -> ApiToken:
+def _token(request: HttpRequest, scope: str, *params: str) -> ApiToken:
+    """Le jeton de l'appel s'il porte ``scope`` (sinon 403) ; un paramètre d'adresse autre
+    que ``params`` est refusé (422) : une faute de frappe ne passe pas pour un filtre vide."""
     token = request.auth  # type: ignore[attr-defined]
     if not policies.can_use(token, scope):
         raise problems.Problem(403, f"Ce jeton n'a pas la portée « {scope} ».")
+    unknown = sorted(set(request.GET) - set(params))
+    if unknown:
+        raise problems.Problem(
+            422,
+            "La requête contient des données invalides : voir « erreurs ».",
+            errors=[{"champ": name, "message": "Paramètre inconnu."} for name in unknown],
+        )
     return token
 
 
@@ -165,7 +173,7 @@ def _unexpected(request, exc):
 
 @api.post(
     "/signalements",
-    response={201: schemas.SignalementCree, **ERRORS},
+    response={201: schemas.SignalementCree, 400: schemas.Probleme, **ERRORS},
     summary="Envoyer un signalement",
     tags=["signalements"],
     description="Portée `signalements:ecrire`. La personne est retrouvée (NIR, sinon nom, prénom,"
@@ -179,7 +187,7 @@ def post_referral(request, payload: schemas.NouveauSignalement):
 
 @api.get(
     "/signalements/{reference}",
-    response={200: schemas.SuiviSignalement, **ERRORS},
+    response={200: schemas.SuiviSignalement, 404: schemas.Probleme, **ERRORS},
     summary="Suivre un signalement",
     tags=["signalements"],
     description="Portée `signalements:lire`. Seuls les signalements envoyés par le partenaire du "
@@ -223,10 +231,10 @@ def get_referral(request, reference: str):
 def get_sessions(
     request,
     departement: str = Query("", pattern=schemas.DEPARTEMENT),
-    du: datetime.date | None = None,
-    au: datetime.date | None = None,
+    du: schemas.Date | None = None,
+    au: schemas.Date | None = None,
 ):
-    token = _token(request, Scope.COLLECTIF_LIRE)
+    token = _token(request, Scope.COLLECTIF_LIRE, "departement", "du", "au")
     rows = queries.upcoming_sessions(
         token, today=clock.today(), departement=departement, start=du, end=au
     )
@@ -257,7 +265,7 @@ def get_activity_report(
     region: str = Query("", pattern=schemas.REGION),
     departement: str = Query("", pattern=schemas.DEPARTEMENT),
 ):
-    token = _token(request, Scope.RAPPORTS_LIRE)
+    token = _token(request, Scope.RAPPORTS_LIRE, "annee", "region", "departement")
     if region and departement:
         raise BusinessError({"region": "Choisissez une région ou un département, pas les deux."})
     try:
@@ -292,7 +300,7 @@ def get_communes(
     request,
     departement: str = Query(..., pattern=schemas.DEPARTEMENT),
 ):
-    token = _token(request, Scope.REFERENTIEL_LIRE)
+    token = _token(request, Scope.REFERENTIEL_LIRE, "departement")
     rows = queries.communes(departement)
     services.record_read(
         token=token,

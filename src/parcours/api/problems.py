@@ -104,6 +104,8 @@ def french_message(error: dict) -> str:
         return "Un objet JSON est attendu."
     if kind == "json_invalid":
         return "Le corps de la requête n'est pas du JSON valide."
+    if kind == "value_error":
+        return str(ctx.get("error", "Valeur invalide."))
     if kind == "extra_forbidden":
         return "Champ inconnu."
     return "Valeur invalide."

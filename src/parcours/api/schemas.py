@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import BeforeValidator, ConfigDict, field_validator
 
 from parcours.core.nomenclatures import Emetteur, Programme, TypeCollectif
 
@@ -20,6 +21,24 @@ StatutSignalement = Literal[
 #: Codes INSEE d'un département (« 01 », « 2A », « 971 ») et d'une région (« 84 »).
 DEPARTEMENT = r"^(?:[0-9]{2}|2[AB]|97[1-6])$"
 REGION = r"^[0-9]{2}$"
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: object) -> object:
+    """Une date s'écrit ``AAAA-MM-JJ`` (formats.md) : ni horodatage, ni nombre, ni heure."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError(f"« {value} » n'est pas une date AAAA-MM-JJ.")
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"« {value} » n'est pas une date du calendrier.") from None
+
+
+Date = Annotated[datetime.date, BeforeValidator(_iso_date)]
 
 
 def _printable(value: str | None) -> str | None:
@@ -41,7 +60,7 @@ class Personne(Schema):
     nom: str = Field(..., min_length=1, max_length=100, pattern=r"\S")
     prenom: str = Field(..., min_length=1, max_length=150, pattern=r"\S")
     sexe: Literal["F", "M"]
-    date_naissance: datetime.date
+    date_naissance: Date
     commune_insee: str | None = Field(None, pattern=r"^(?:[0-9][0-9AB][0-9]{3})?$")
     telephone: str | None = Field(None, max_length=30)
     email: str | None = Field(None, max_length=254)
@@ -60,7 +79,7 @@ class NouveauSignalement(Schema):
         description="Département du signalement ; à défaut, celui de la commune de la personne.",
     )
     base_legale: Literal["CONSENTEMENT", "MISSION_LEGALE"]
-    date_consentement: datetime.date | None = Field(
+    date_consentement: Date | None = Field(
         None, description="Obligatoire quand la base légale est le consentement."
     )
 
