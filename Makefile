@@ -12,7 +12,7 @@ help:
 	@echo "make lint   — ruff, djlint, mypy, migrations à jour"
 	@echo "make test   — lint + tous les tests (DATABASE_URL=postgres://… pour PostgreSQL)"
 	@echo "make bench  — mesures de performance (docs/benchmarks.md) ; une seule : make bench MESURE=charge"
-	@echo "              (ciblage, historique, envoi [Mo], charge [sqlite|postgresql] [secondes])"
+	@echo "              (ciblage, historique, envoi [Mo], charge [sqlite|postgresql] [secondes], api [N])"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
