@@ -60,13 +60,13 @@ def run(count: int = 300) -> int:
     from django.test import Client
 
     from parcours.api import services
-    from parcours.core.models import Organisation
+    from parcours.core.models import Departement, Organisation
     from parcours.partners.models import Partner
 
     organisation, _ = Organisation.objects.get_or_create(
         code="bench-api", defaults={"name": "Banc d'essai API", "region_id": "84"}
     )
-    organisation.departements.set(["01"])
+    organisation.departements.set(Departement.objects.filter(code="01"))
     partner = Partner.objects.create(organisation=organisation, kind="AUTRE", name="CH banc")
     _, secret = services.issue_token(
         actor=None,
