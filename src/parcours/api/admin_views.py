@@ -67,13 +67,16 @@ def token_new(request, organisation):
         else:
             request.session[SHOWN_ONCE] = {"pk": token.pk, "secret": secret}
             return redirect("api-jeton", pk=token.pk)
-    return form_page(
+    response = form_page(
         request,
         form=form,
         title="Nouveau jeton d'API",
         back=reverse("api-jetons"),
         crumbs=crumbs(("Jetons d'API", "api-jetons")),
     )
+    if form.errors:
+        response.status_code = 422
+    return response
 
 
 @admin_view
