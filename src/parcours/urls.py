@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from parcours.api.endpoints import api
+from parcours.api.endpoints import api, not_found
 
 urlpatterns = [
     path("", include("parcours.www.urls")),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("administration/", include("parcours.core.urls_admin")),
     path("administration/jetons-api/", include("parcours.api.urls_admin")),
     path("api/v1/", api.urls),
+    re_path(r"^api/", not_found, name="api-introuvable"),
 ]
 
 handler400 = "parcours.core.views.bad_request"

@@ -461,3 +461,13 @@ def test_docs_page_loads_its_assets_locally(client):
     html = response.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html and "cdn" not in html
     assert "'unsafe-inline'" not in response["Content-Security-Policy"].split("script-src")[1]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/signalements/a/b", "/api/v1/signalements/", "/api/v2/x", "/api/v1/inconnu"]
+)
+def test_any_other_api_address_is_a_404_problem(client, org, path):
+    _, secret = issue(org)
+    response = client.get(path, **bearer(secret))
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"

@@ -6,6 +6,7 @@ L'application est appelée en WSGI (le serveur de Django, sans réseau), dans la
 """
 
 import datetime
+import os
 import json
 from pathlib import Path
 
@@ -36,7 +37,7 @@ SCOPES = {
 #: consentement exigée par la base légale, région et département ensemble).
 EXCLUDED = [positive_data_acceptance]
 #: Les cas tirés pour chaque opération (le tout reste sous la minute sur SQLite).
-EXAMPLES = 40
+EXAMPLES = int(os.environ.get("PARCOURS_API_CAS", "40"))
 
 
 def test_every_operation_has_a_scope():

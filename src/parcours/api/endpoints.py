@@ -168,6 +168,12 @@ def _unexpected(request, exc):
     return problems.response(problems.Problem(500, "Erreur du service ; réessayez plus tard."))
 
 
+def not_found(request: HttpRequest) -> HttpResponse:
+    """Toute autre adresse sous ``/api/`` : 404 en ``problem+json``, comme une ressource absente
+    (et non la page d'erreur du site)."""
+    return problems.response(problems.Problem(404, "Introuvable pour ce jeton."))
+
+
 # --- Signalements ---------------------------------------------------------------------------
 
 
