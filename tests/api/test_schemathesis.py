@@ -6,8 +6,8 @@ L'application est appelée en WSGI (le serveur de Django, sans réseau), dans la
 """
 
 import datetime
-import os
 import json
+import os
 from pathlib import Path
 
 import pytest
