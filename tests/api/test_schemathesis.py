@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -49,7 +51,18 @@ def test_every_operation_has_a_scope():
 
 
 @pytest.fixture
-def tokens(org, settings):
+def _connection_kept():
+    """Comme le client de test de Django : l'application appelée en WSGI ne ferme pas la
+    connexion de la base à la fin de chaque requête (elle porte la transaction du test)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(org, settings, _connection_kept):
     settings.PARCOURS_API_LIMITE = 100_000
     action = GroupAction.objects.create(
         organisation=org,
