@@ -142,7 +142,7 @@ def test_post_referral_creates_person_and_referral_then_status(client, org, part
     assert body["statut"] == "RECU" and body["reference"].startswith("SIG-")
     referral = Referral.objects.get(reference=body["reference"])
     assert referral.organisation == org and referral.emitter == "ETABLISSEMENT_SANTE"
-    assert referral.emitter_name == "CH Bourg" and referral.received_on == TODAY
+    assert referral.emitter_partner == partner and referral.received_on == TODAY
     assert referral.person.last_name == "Martin" and referral.person.nir_masked
     received = ReceivedReferral.objects.get(referral=referral)
     assert received.token == token and received.partner == partner

@@ -251,6 +251,7 @@ def receive_referral(*, token: ApiToken, data: dict[str, Any]) -> Referral:
         person=person,
         emitter=data["emetteur"],
         emitter_name=token.holder_name[:200],
+        emitter_partner=token.partner,
         received_on=today,
         reason=data["motif"].strip(),
         programme=data["programme"],

@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("core", "0005_form_submission"),
-        ("outreach", "0007_signalement_reference"),
-        ("partners", "0002_partenaire_code"),
+        ("outreach", "0008_signalement_reference"),
+        ("partners", "0005_partenaire_code"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

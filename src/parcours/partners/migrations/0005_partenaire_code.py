@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0005_form_submission"),
-        ("partners", "0001_annuaire_conventions"),
+        ("partners", "0004_textes_vers_annuaire"),
     ]
 
     operations = [

@@ -15,7 +15,7 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("outreach", "0006_fin_apres_debut")]
+    dependencies = [("outreach", "0007_partenaires_annuaire")]
 
     operations = [
         migrations.AddField(
