@@ -5,14 +5,15 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 export PARCOURS_HOME := $(CURDIR)
 
-.PHONY: run test lint bench install demo clean-db help
+.PHONY: run test lint bench install demo clean-db help openapi
 
 help:
 	@echo "make run    — installe, prépare la base de démonstration et lance Parcours"
 	@echo "make lint   — ruff, djlint, mypy, migrations à jour"
 	@echo "make test   — lint + tous les tests (DATABASE_URL=postgres://… pour PostgreSQL)"
+	@echo "make openapi — réécrit docs/openapi.json (le document de l'API) depuis le code"
 	@echo "make bench  — mesures de performance (docs/benchmarks.md) ; une seule : make bench MESURE=charge"
-	@echo "              (ciblage, historique, envoi [Mo], charge [sqlite|postgresql] [secondes])"
+	@echo "              (ciblage, historique, envoi [Mo], charge [sqlite|postgresql] [secondes], api [N])"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
@@ -51,6 +52,10 @@ lint: install
 
 test: lint
 	@$(RUN) pytest
+
+openapi: install var/cles-dev.json
+	@$(RUN) parcours spec-api --sortie docs/openapi.json
+	@echo "docs/openapi.json réécrit depuis le code de l'API."
 
 bench: install var/cles-dev.json
 	@$(RUN) python -m parcours.bench $(MESURE)

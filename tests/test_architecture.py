@@ -270,7 +270,7 @@ LAYERS: list[set[str]] = [
     {"outreach"},
     {"sharing"},
     {"steering"},
-    {"www", "demo"},
+    {"www", "demo", "api"},
 ]
 # Au-dessus de tout, à part : l'assemblage du projet. Ils s'importent entre eux librement.
 TOP = {"bench", "cli", "urls", "settings", "settings_test", "wsgi"}

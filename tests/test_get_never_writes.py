@@ -16,9 +16,11 @@ from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from parcours.aid import models as aid
+from parcours.api import services as api_services
+from parcours.api.models import ApiToken
 from parcours.cases import models as cases
 from parcours.core import clock
-from parcours.core.models import AuditEntry, Site, User
+from parcours.core.models import AuditEntry, Organisation, Site, User
 from parcours.core.models import Sector as CoreSector
 from parcours.groups import models as groups
 from parcours.groups import services as group_services
@@ -78,6 +80,7 @@ SEGMENT_MODELS = {
     "subventions": partners.Grant,
     "parcours-partages": sharing.SharedPathway,
     "evaluations-partagees": sharing.EvaluationShare,
+    "jetons-api": ApiToken,
 }
 #: Les valeurs des paramètres qui ne sont pas des identifiants.
 VALUES = {
@@ -143,6 +146,8 @@ def kwargs_list(route):
             choices[name] = VALUES[name]
         elif name == "token":
             choices[name] = [group_services.make_token(i) for i in candidates(groups.Invitation)]
+        elif name == "reference":  # l'API des partenaires : la référence d'un signalement
+            choices[name] = [r.reference for r in candidates(outreach.Referral)]
         else:
             segment = route.split(f"<{_converter}:{name}>")[0].rstrip("/").split("/")[-1]
             if name == "questionnaire_pk":
@@ -193,6 +198,11 @@ def get(client, url):
 def demo():
     with clock.frozen(datetime.datetime(2026, 11, 22, 9, 0, tzinfo=PARIS)):
         call_command("demo", personnes=60, stdout=open("/dev/null", "w"))  # noqa: SIM115
+        organisation = Organisation.objects.order_by("pk").first()
+        partner = partners.Partner.objects.filter(organisation=organisation).first()
+        api_services.issue_token(
+            actor=None, organisation=organisation, partner=partner, scopes=["rapports:lire"]
+        )
         yield
 
 

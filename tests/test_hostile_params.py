@@ -96,6 +96,8 @@ class RecordParametersRead:
 def url_patterns(patterns=None, prefix=""):
     for p in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(p, URLResolver):
+            if p.namespace == "api-v1":
+                continue  # l'API des partenaires : paramètres hostiles par schemathesis (tests/api)
             yield from url_patterns(p.url_patterns, prefix + str(p.pattern))
         elif isinstance(p, URLPattern):
             yield p
@@ -113,6 +115,7 @@ def _first(model, **filters):
 def path_objects():
     """Nom d'URL → arguments de chemin, pris sur des objets de la démonstration."""
     from parcours.aid import models as aid
+    from parcours.api.models import ApiToken
     from parcours.cases import models as cases
     from parcours.core import models as core
     from parcours.groups import models as groups
@@ -213,6 +216,7 @@ def path_objects():
         ("partenaire", _first(partners.Partner)),
         ("administration-lieu", _first(core.Site)),
         ("administration-secteur", _first(core.Sector)),
+        ("api-jeton", _first(ApiToken)),
     ]
     return by_name, by_prefix
 

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "parcours.aid",
     "parcours.steering",
     "parcours.demo",
+    "parcours.api",
+    "ninja",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -300,3 +302,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MIDDLEWARE.append("parcours.core.uploads.BodySizeLimitMiddleware")
 # Toujours le dernier : la transaction des requêtes qui écrivent n'enveloppe que la vue.
 MIDDLEWARE.append("parcours.core.transactions.AtomicUnsafeRequestsMiddleware")
+
+# API des partenaires (parcours.api) : au plus PARCOURS_API_LIMITE appels par jeton et par
+# fenêtre de PARCOURS_API_FENETRE secondes (rules.api_access, compté en base : tous les
+# processus ensemble) ; au-delà, 429 et Retry-After.
+PARCOURS_API_LIMITE = int(os.environ.get("PARCOURS_API_LIMITE", "120"))
+PARCOURS_API_FENETRE = int(os.environ.get("PARCOURS_API_FENETRE", "60"))

@@ -1,4 +1,6 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from parcours.api.endpoints import api, not_found
 
 urlpatterns = [
     path("", include("parcours.www.urls")),
@@ -12,6 +14,9 @@ urlpatterns = [
     path("aides/", include("parcours.aid.urls")),
     path("pilotage/", include("parcours.steering.urls")),
     path("administration/", include("parcours.core.urls_admin")),
+    path("administration/jetons-api/", include("parcours.api.urls_admin")),
+    path("api/v1/", api.urls),
+    re_path(r"^api/", not_found, name="api-introuvable"),
 ]
 
 handler400 = "parcours.core.views.bad_request"

@@ -1,5 +1,5 @@
-"""``python -m parcours.bench [ciblage|historique|courriers|envoi [Mo]|charge …]`` : toutes les
-mesures, ou une seule."""
+"""``python -m parcours.bench [ciblage|historique|courriers|envoi [Mo]|charge …|api [N]]`` :
+toutes les mesures, ou une seule."""
 
 import os
 import subprocess
@@ -21,6 +21,10 @@ if sys.argv[1:2] == ["envoi"]:  # gros extrait invalide envoyé, page lue pendan
 
     upload.run(int(sys.argv[2]) if sys.argv[2:3] else 20)
     sys.exit(0)
+if sys.argv[1:2] == ["api"]:  # l'API des partenaires : envoi et suivi d'un signalement
+    from parcours.bench import api
+
+    sys.exit(api.run(int(sys.argv[2]) if sys.argv[2:3] else 300))
 if sys.argv[1:2] == ["charge"]:  # 20 AS en même temps sous gunicorn (locust)
     from parcours.bench import load
 

@@ -17,7 +17,13 @@ from django.db import transaction
 
 from parcours.core import bulk
 from parcours.core.models import Organisation, User
-from parcours.outreach.models import Campaign, FrontLineContact, Referral, ServiceOffer
+from parcours.outreach.models import (
+    Campaign,
+    FrontLineContact,
+    Referral,
+    ServiceOffer,
+    new_referral_reference,
+)
 from parcours.people.models import Person
 
 
@@ -90,6 +96,8 @@ def create_referrals(
         [
             {
                 "organisation_id": org_id,
+                # une référence par ligne (core.bulk calcule une seule fois les défauts)
+                "reference": new_referral_reference(),
                 "person_id": r.person_id,
                 "emitter": r.emitter,
                 "received_on": r.received_on,

@@ -1,5 +1,7 @@
 """Demandes de rendez-vous et rendez-vous (socle ; l'agenda complet vient avec la détection)."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 
@@ -265,6 +267,16 @@ class TargetingEntry(models.Model):
 # --- Signalements -------------------------------------------------------------------------
 
 
+#: Alphabet des références publiques : sans 0/O ni 1/I/L, lisible au téléphone.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_referral_reference() -> str:
+    """La référence publique d'un signalement : ``SIG-`` et 16 caractères tirés au hasard
+    (``secrets``, 79 bits) ; impossible à deviner, elle se donne à l'émetteur."""
+    return "SIG-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(16))
+
+
 class Referral(models.Model):
     """Un signalement reçu d'un émetteur (formats.md §1), suivi jusqu'à la réponse."""
 
@@ -282,6 +294,9 @@ class Referral(models.Model):
         URGENTE = "URGENTE", "Urgente"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(
+        "référence", max_length=24, unique=True, default=new_referral_reference, editable=False
+    )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="referrals")
     emitter = models.CharField("émetteur", max_length=30, choices=Emetteur)
     emitter_name = models.CharField("nom de l'émetteur", max_length=200, blank=True)

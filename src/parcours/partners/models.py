@@ -27,6 +27,14 @@ class Partner(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("type", max_length=30, choices=Kind.choices)
     name = models.CharField("nom", max_length=200)
+    code = models.CharField(
+        "code",
+        max_length=40,
+        blank=True,
+        default="",
+        help_text="Court, unique dans l'annuaire : il désigne le partenaire dans les commandes "
+        "(jetons d'API) et les échanges de fichiers.",
+    )
     siret = models.CharField("SIRET", max_length=14, blank=True)
     address = models.CharField("adresse", max_length=300, blank=True)
     commune = models.ForeignKey(
@@ -58,6 +66,13 @@ class Partner(models.Model):
         verbose_name = "partenaire"
         verbose_name_plural = "partenaires"
         ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"],
+                condition=~models.Q(code=""),
+                name="partner_unique_code",
+            )
+        ]
 
     def __str__(self):
         return self.name

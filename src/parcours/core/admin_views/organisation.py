@@ -59,6 +59,11 @@ def index(request):
             "lieu, droits",
         ),
         ("Journal d'audit", "administration-journal", "Qui a fait quoi, quand : lecture seule"),
+        (
+            "Jetons d'API",
+            "api-jetons",
+            "Les accès des systèmes partenaires : émettre, suivre, révoquer",
+        ),
     ]
     if policies.can_operate_platform(request.user):
         tiles.append(("Organismes", "administration-organismes", "Opérateur : liste et création"))

@@ -32,7 +32,7 @@ def _open_case_for(person: Person, programme: str) -> Case | None:
 @transaction.atomic
 def record_referral(
     *,
-    actor: User,
+    actor: User | None,
     person: Person,
     emitter: str,
     received_on: datetime.date,
@@ -42,9 +42,13 @@ def record_referral(
     emitter_name: str = "",
     emitter_address: str = "",
     emitter_partner: Partner | None = None,
+    source: str = "",
 ) -> Referral:
     """Enregistre un signalement. Si la personne a un accompagnement ouvert, il va à son AS
-    référente (pris en charge, rattaché à l'accompagnement) au lieu d'en ouvrir un autre."""
+    référente (pris en charge, rattaché à l'accompagnement) au lieu d'en ouvrir un autre.
+
+    ``actor`` vide : un signalement reçu d'un système partenaire, que ``source`` nomme dans le
+    journal (« reçu par l'API, jeton … »)."""
     if received_on > clock.today():
         raise BusinessError({"received_on": "La date de réception ne peut pas être dans le futur."})
     if emitter_partner is not None and emitter_partner.organisation_id != person.organisation_id:
@@ -78,6 +82,7 @@ def record_referral(
         before=None,
         person_id=person.pk,
         summary="Signalement enregistré"
+        + (f" ({source})" if source else "")
         + (" (transmis à l'AS de l'accompagnement en cours)" if referral.case_id else ""),
     )
     return referral

@@ -19,14 +19,20 @@ if TYPE_CHECKING:
 
     from parcours.core.models import Departement, Site, User
 
-PARTNER_FIELDS = {"kind", "name", "siret", "address", "commune", "active"}
+PARTNER_FIELDS = {"kind", "name", "code", "siret", "address", "commune", "active"}
 CONTACT_FIELDS = {"name", "function", "phone", "email"}
 CONVENTION_FIELDS = {"object", "start", "end", "services", "unit_price"}
 
 
-def _check_partner(data: dict[str, Any]) -> None:
+def _check_partner(data: dict[str, Any], organisation_id: int, pk: int | None = None) -> None:
     if data.get("kind") not in Partner.Kind.values:
         raise BusinessError({"kind": "Type de partenaire inconnu."})
+    if data.get("code") and (
+        Partner.objects.filter(organisation_id=organisation_id, code=data["code"])
+        .exclude(pk=pk or 0)
+        .exists()
+    ):
+        raise BusinessError({"code": "Ce code désigne déjà un autre partenaire de l'annuaire."})
     if data.get("siret"):
         written = siret_rules.normalise(data["siret"])
         if written is None:
@@ -50,7 +56,7 @@ def _check_convention(data: dict[str, Any]) -> None:
 
 def _save(
     *,
-    actor: User,
+    actor: User | None,
     obj: models.Model,
     data: dict[str, Any],
     fields: set[str],
@@ -75,14 +81,14 @@ def _save(
 @transaction.atomic
 def create_partner(
     *,
-    actor: User,
+    actor: User | None,
     organisation_id: int,
     data: dict[str, Any],
     territories: Iterable[Departement] = (),
     hosted_sites: Iterable[Site] = (),
 ) -> Partner:
     data = dict(data)
-    _check_partner(data)
+    _check_partner(data, organisation_id)
     hosted_sites = _check_sites(organisation_id, hosted_sites)
     partner = Partner(organisation_id=organisation_id)
     _save(
@@ -107,7 +113,7 @@ def update_partner(
     hosted_sites: Iterable[Site] | None = None,
 ) -> Partner:
     data = dict(data)
-    _check_partner(data)
+    _check_partner(data, partner.organisation_id, partner.pk)
     if hosted_sites is not None:
         hosted_sites = _check_sites(partner.organisation_id, hosted_sites)
     _save(

@@ -1,0 +1,90 @@
+"""Les lectures de l'API : séances à venir, communes, suivi d'un signalement."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.template.loader import render_to_string
+
+from parcours.api import policies
+from parcours.core.models import Commune
+from parcours.core.nomenclatures import TypeCollectif
+from parcours.groups import queries as group_queries
+
+if TYPE_CHECKING:
+    from parcours.api.models import ApiToken
+    from parcours.outreach.models import Referral
+
+#: Au plus tant de séances par réponse (les plus proches d'abord).
+MAX_SESSIONS = 500
+
+
+def neutral_title(action_type: str) -> str:
+    """L'intitulé montré quand celui de l'action n'est pas public : son type seulement
+    (« Atelier ») — un intitulé peut révéler une maladie ou un arrêt de travail."""
+    return TypeCollectif(action_type).label if action_type in TypeCollectif.values else "Séance"
+
+
+def upcoming_sessions(
+    token: ApiToken,
+    *,
+    today: datetime.date,
+    departement: str = "",
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> list[dict]:
+    sessions = policies.visible_sessions(token).filter(date__gte=max(start or today, today))
+    if end is not None:
+        sessions = sessions.filter(date__lte=end)
+    if departement:
+        sessions = sessions.filter(action__departement_id=departement)
+    sessions = group_queries.sessions_with_counts(
+        sessions.select_related("action", "site__commune")
+    ).order_by("date", "start_time", "id")[:MAX_SESSIONS]
+    rows = []
+    for session in sessions:
+        action = session.action
+        commune = session.site.commune if session.site is not None else None
+        rows.append(
+            {
+                "titre": action.title if action.title_is_public else neutral_title(action.type),
+                "titre_public": action.title_is_public,
+                "type": action.type,
+                "programme": action.programme,
+                "date": session.date,
+                "heure_debut": session.start_time.strftime("%H:%M"),
+                "heure_fin": session.end_time.strftime("%H:%M") if session.end_time else None,
+                "lieu": session.place,
+                "commune": (
+                    {"code": commune.code, "nom": commune.name} if commune is not None else None
+                ),
+                "departement": action.departement_id,
+                "visio": session.video,
+                "places": session.capacity,
+                "places_restantes": max(0, session.capacity - session.n_registered),
+            }
+        )
+    return rows
+
+
+def communes(departement: str) -> list[dict]:
+    rows = Commune.objects.filter(departement_id=departement).order_by("code")
+    return [
+        {
+            "code": c.code,
+            "nom": c.name,
+            "epci": c.epci_id or "",
+            "departement": c.departement_id,
+            "codes_postaux": c.postal_codes.split(),
+        }
+        for c in rows
+    ]
+
+
+def answer_text(referral: Referral) -> str:
+    """Le texte de la réponse faite à l'émetteur (le courrier de la détection)."""
+    return render_to_string(
+        "outreach/reponse_signalement.txt",
+        {"referral": referral, "organisation": referral.person.organisation},
+    ).strip()
