@@ -7,6 +7,7 @@ from parcours.demo import aid as aid_demo
 from parcours.demo import base
 from parcours.demo import groups as groups_demo
 from parcours.demo import history as history_demo
+from parcours.demo import orientations as orientations_demo
 from parcours.demo import outreach as outreach_demo
 from parcours.demo import partners as partners_demo
 from parcours.demo import sharing as sharing_demo
@@ -69,6 +70,7 @@ class Command(BaseCommand):
         subsidies_demo.generate(code=code)
         outreach_demo.generate(code=code, seed=options["seed"])
         aid_demo.generate(code=code, seed=options["seed"])
+        orientations_demo.generate(code=code, seed=options["seed"])
         started = time.perf_counter()
         shared = sharing_demo.generate(code=code)
         sharing_seconds = time.perf_counter() - started
