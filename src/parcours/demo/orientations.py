@@ -147,3 +147,57 @@ def generate(*, code: str = "carsat-demo", seed: int = 2026) -> dict:
                 services.answer_by_link(orientation=orientation, status=rules.CLOTUREE)
     reminded = services.send_due_reminders(today=today, sender=nowhere)
     return {"orientations": created, "relancees": reminded}
+
+
+def generate_cross(*, code: str = "carsat-demo", other: str = "caf-demo") -> dict:
+    """Trois orientations de la Carsat vers le second organisme de la démonstration (la CAF),
+    reçues chez lui comme signalements : l'une prise en charge, l'autre la personne rencontrée,
+    la dernière en attente. Sans second organisme, rien."""
+    from parcours.outreach import services as outreach_services
+
+    organisation = Organisation.objects.filter(code=code).first()
+    target = Organisation.objects.filter(code=other).first()
+    if organisation is None or target is None:
+        return {"croisees": 0}
+    worker = User.objects.filter(username="as.ain", organisation=organisation).first()
+    target_as = (
+        User.objects.filter(organisation=target, function=Fonction.AS, departements__code="01")
+        .order_by("username")
+        .first()
+    )
+    if worker is None or target_as is None:
+        return {"croisees": 0}
+    today = clock.today()
+    people = list(
+        Person.objects.filter(
+            organisation=organisation, departement_id="01", merged_into__isnull=True
+        ).order_by("-pk")[:3]
+    )
+    created = 0
+    for i, person in enumerate(people):
+        sent = today - datetime.timedelta(days=20 - 6 * i)
+        with clock.frozen(_at(sent)):
+            orientation = services.send_orientation(
+                actor=worker,
+                person=person,
+                organisation=target,
+                reason="FINANCIERE",
+                request="Étude des droits aux prestations familiales et à l'aide au logement",
+                categories=["IDENTITE", "SITUATION"],
+                basis="MISSION_LEGALE",
+                sender=_Nowhere(),
+            )
+        created += 1
+        referral = orientation.incoming_referral
+        if i < 2 and referral is not None and referral.status == "RECU":
+            with clock.frozen(_at(sent + datetime.timedelta(days=2), 11)):
+                outreach_services.assign_referral(
+                    actor=target_as, referral=referral, social_worker=target_as
+                )
+        if i == 0 and referral is not None:
+            referral.refresh_from_db()
+            with clock.frozen(_at(sent + datetime.timedelta(days=9), 15)):
+                outreach_services.set_referral_status(
+                    actor=target_as, referral=referral, status="RENCONTRE"
+                )
+    return {"croisees": created}

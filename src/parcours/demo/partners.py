@@ -1,4 +1,4 @@
-"""L'annuaire de démonstration : dix-sept partenaires de l'Ain et du Rhône, leurs
+"""L'annuaire de démonstration : dix-neuf partenaires de l'Ain et du Rhône, leurs
 contacts et huit conventions (deux arrivent à échéance dans les 60 jours, une est expirée).
 Déterministe ; écrit par les services de l'annuaire (journal compris), en quelques dizaines
 d'écritures."""

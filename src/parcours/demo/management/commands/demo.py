@@ -73,6 +73,7 @@ class Command(BaseCommand):
         orientations_demo.generate(code=code, seed=options["seed"])
         started = time.perf_counter()
         shared = sharing_demo.generate(code=code)
+        orientations_demo.generate_cross(code=code, other=sharing_demo.CAF_CODE)
         sharing_seconds = time.perf_counter() - started
         started = time.perf_counter()
         past = history_demo.generate(code=code, seed=options["seed"])
