@@ -28,6 +28,7 @@ from parcours.outreach import models as outreach
 from parcours.partners import models as partners
 from parcours.people.models import Person
 from parcours.sharing import models as sharing
+from parcours.sharing.services import orientations as orientation_services
 from parcours.steering import models as steering
 from tests.conftest import login_as
 
@@ -81,6 +82,7 @@ SEGMENT_MODELS = {
     "parcours-partages": sharing.SharedPathway,
     "evaluations-partagees": sharing.EvaluationShare,
     "jetons-api": ApiToken,
+    "orientations": sharing.Orientation,
 }
 #: Les valeurs des paramètres qui ne sont pas des identifiants.
 VALUES = {
@@ -144,6 +146,10 @@ def kwargs_list(route):
     for _converter, name in params:
         if name in VALUES:
             choices[name] = VALUES[name]
+        elif name == "token" and "orientations/lien" in route:
+            choices[name] = [
+                orientation_services.make_token(o) for o in candidates(sharing.Orientation)
+            ]
         elif name == "token":
             choices[name] = [group_services.make_token(i) for i in candidates(groups.Invitation)]
         elif name == "reference":  # l'API des partenaires : la référence d'un signalement

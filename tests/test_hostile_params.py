@@ -30,10 +30,10 @@ PAGES = ["-1", "abc", "99999", "0", "9" * 40]
 IDS = ["abc", "-1", "0", "1e3", "²", "9" * 40]
 DATE_NAMES = ["semaine", "start", "end", "du", "au"]
 ID_NAMES = ["as", "lieu", "personne", "doublon", "ciblage", "seance", "action", "referent"]
-ID_NAMES += ["person_id", "actor"]
+ID_NAMES += ["person_id", "actor", "accompagnement", "entretien", "accueil", "partenaire"]
 TEXT_NAMES = ["etat", "programme", "indicateur", "chiffre", "territoire", "object_type"]
 TEXT_NAMES += ["fonction", "departement", "inactifs", "relance", "inscription", "merci"]
-TEXT_NAMES += ["annulation", "action", "next", "q", "type"]
+TEXT_NAMES += ["annulation", "action", "next", "q", "type", "basis", "consent"]
 
 
 def hostile_queries():
@@ -142,12 +142,17 @@ def path_objects():
     commission = _first(aid.CommissionSession)
     regulation = _first(aid.Regulation)
     token = make_token(invitation) if invitation else "1-1-x"
+    orientation = _first(sharing.Orientation)
+    from parcours.sharing.services.orientations import make_token as orientation_token
+
+    orientation_link = orientation_token(orientation) if orientation else "x-1-x"
     by_name = {
         "objectif-etat": [pk(objective.case if objective else case), pk(objective)],
         "collectif-relances": [pk(action), pk(questionnaire)],
         "collectif-questionnaires-papier": [pk(session), pk(questionnaire)],
         "collectif-saisie": [pk(invitation), pk(questionnaire)],
         "collectif-lien": [token],
+        "orientation-lien": [orientation_link],
         "collectif-lien-questionnaire": [token, pk(questionnaire)],
         "aide-remboursement": [pk(request), 1],
         "aide-recouvrement": [pk(request), pk(overpayment)],
@@ -211,6 +216,11 @@ def path_objects():
         ("parcours-partage", _first(sharing.SharedPathway)),
         ("evaluation-partager", _first(aid.Evaluation)),
         ("evaluation-partagee", _first(sharing.EvaluationShare)),
+        ("orientation-nouvelle", person),
+        ("orientation-categories", person),
+        ("orientation-cloturer", orientation),
+        ("orientation", orientation),
+        ("partenaire-orientations", _first(partners.Partner)),
         ("partenaire-contact-modifier", _first(partners.PartnerContact)),
         ("partenaire-convention-modifier", _first(partners.Convention)),
         ("partenaire", _first(partners.Partner)),

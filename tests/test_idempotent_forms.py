@@ -36,6 +36,7 @@ CREATE_VIEWS = {
     "aides-version-suivante", "aides-aide-nouvelle", "pilotage-historique",
     "administration-lieu-nouveau", "administration-secteur-nouveau",
     "administration-agent-nouveau", "administration-organisme-nouveau",
+    "orientation-nouvelle", "orientation-lien",
 }  # fmt: skip
 
 

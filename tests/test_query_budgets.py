@@ -26,7 +26,7 @@ BUDGETS = {
     "accompagnement": 17,
     "personnes": 13,  # + l'entrée du journal (résultats de recherche, 2026-12-03)
     "personne": 17,
-    "pilotage-rapport": 125,
+    "pilotage-rapport": 129,  # + la clé « orientations », une requête par rapport (2026-12-03)
 }
 
 _names = (f"Durand{suffix}" for suffix in itertools.count())

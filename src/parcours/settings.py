@@ -197,6 +197,9 @@ AXES_VERBOSE = False
 AXES_ENABLED = os.environ.get("PARCOURS_AXES", "1") == "1"
 #: Nombre de mandataires de confiance devant l'application (adresse du client : lockout.client_ip).
 PARCOURS_MANDATAIRES = int(os.environ.get("PARCOURS_MANDATAIRES", "0"))
+# Adresse publique (« https://parcours.exemple.fr ») des liens envoyés hors requête : relances
+# des orientations par ``parcours relancer-orientations``.
+PARCOURS_ADRESSE_PUBLIQUE = os.environ.get("PARCOURS_ADRESSE_PUBLIQUE", "")
 AXES_CLIENT_IP_CALLABLE = "parcours.core.lockout.client_ip"
 
 # Second facteur (django-otp, TOTP).

@@ -13,18 +13,18 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_directory(client, org, manager, today):
-    assert partners_demo.generate(code=org.code) == {"partenaires": 18, "conventions": 9}
+    assert partners_demo.generate(code=org.code) == {"partenaires": 19, "conventions": 9}
     partners_demo.generate(code=org.code)  # régénérée, pas doublée
     partners = Partner.objects.filter(organisation=org)
-    assert partners.count() == 18
-    assert len(set(partners.values_list("kind", flat=True))) == 11
+    assert partners.count() == 19
+    assert len(set(partners.values_list("kind", flat=True))) == 12
     assert set(partners.values_list("territories__code", flat=True)) == {
         "01",
         "69",
         None,
     }  # l'ANGDM : nationale
-    assert partners.filter(commune__isnull=False).count() == 17  # l'ANGDM : nationale
-    assert PartnerContact.objects.filter(partner__organisation=org).count() == 13
+    assert partners.filter(commune__isnull=False).count() == 18  # l'ANGDM : nationale
+    assert PartnerContact.objects.filter(partner__organisation=org).count() == 14
     rows = queries.with_status(Convention.objects.filter(partner__organisation=org), today)
     statuses = sorted(r.status for r in rows)
     assert statuses.count(rules.EXPIRING) == 2

@@ -22,6 +22,7 @@ from parcours.core.models import Commune, Organisation, Sector
 from parcours.core.nomenclatures import Fonction
 from parcours.demo import cases as demo_cases
 from parcours.demo import organisation as demo_organisation
+from parcours.demo import orientations as demo_orientations
 from parcours.demo import outreach as demo_outreach
 from parcours.demo import people as demo_people
 from parcours.demo import sharing as demo_sharing
@@ -41,6 +42,7 @@ def reset(code: str) -> None:
     if organisation is None:
         return
     with transaction.atomic():
+        demo_orientations.reset(organisation)  # elles protègent consentements et partenaires
         demo_sharing.clear(organisation)
         cases = Case.objects.filter(organisation=organisation)
         Contact.objects.filter(case__in=cases).delete()

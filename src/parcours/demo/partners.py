@@ -1,4 +1,4 @@
-"""L'annuaire de démonstration : une quinzaine de partenaires de l'Ain et du Rhône, leurs
+"""L'annuaire de démonstration : dix-neuf partenaires de l'Ain et du Rhône, leurs
 contacts et huit conventions (deux arrivent à échéance dans les 60 jours, une est expirée).
 Déterministe ; écrit par les services de l'annuaire (journal compris), en quelques dizaines
 d'écritures."""
@@ -12,6 +12,7 @@ from parcours.aid.models import Evaluation
 from parcours.core import clock
 from parcours.core.models import Commune, Departement, Organisation, Site, User
 from parcours.core.nomenclatures import Fonction
+from parcours.demo import orientations as demo_orientations
 from parcours.demo import sharing as demo_sharing
 from parcours.demo import subsidies as demo_subsidies
 from parcours.partners import services
@@ -172,6 +173,15 @@ PARTNERS = [
         "",
         [("Sophie André", "Cadre du service social", "36 46")],
     ),
+    (
+        K.PLATEFORME_ACCES_SOINS,
+        "PFIDASS – CPAM de l'Ain",
+        "1 place de la Grenouillère",
+        "01053",
+        ["01", "69"],
+        "",
+        [("Nadia Perrin", "Conseillère PFIDASS", "36 46")],
+    ),
 ]
 
 #: (nom du partenaire, objet, début (jours depuis aujourd'hui), fin (jours), prestations, prix)
@@ -295,6 +305,7 @@ def split(links: dict[str, Partner], text: str) -> tuple[list[Partner], str]:
 
 def reset(organisation) -> None:
     demo_subsidies.reset(organisation)  # elles tiennent aux partenaires et aux conventions
+    demo_orientations.reset(organisation)  # les orientations désignent des partenaires
     demo_sharing.clear(organisation)  # les partages désignent des partenaires
     # les évaluations de démonstration sont refaites ensuite (demo/aid.py)
     Evaluation.objects.filter(organisation=organisation, convention__isnull=False).delete()

@@ -22,6 +22,10 @@ class Partner(models.Model):
         BAILLEUR = "BAILLEUR", "Bailleur"
         FRANCE_SERVICES = "FRANCE_SERVICES", "France Services"
         SECURITE_SOCIALE = "SECURITE_SOCIALE", "Autre organisme de sécurité sociale"
+        PLATEFORME_ACCES_SOINS = (
+            "PLATEFORME_ACCES_SOINS",
+            "Plateforme d'accès aux soins (PFIDASS / MisAS)",
+        )
         AUTRE = "AUTRE", "Autre"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")

@@ -54,6 +54,12 @@ def can_review_partner(user: AnyUser, partner: Partner) -> bool:
     return can_manage_directory(user) and partner.organisation_id == ctx.organisation_id
 
 
+def sees_orientations_link(user: AnyUser) -> bool:
+    """Le lien vers les orientations envoyées aux partenaires (pages du partage, qui décident
+    elles-mêmes) : les responsables, comme ``sharing.policies.can_list_orientations``."""
+    return agent_context(user).role == Role.MANAGER
+
+
 def sees_expiring_conventions(user: AnyUser) -> bool:
     """Les conventions qui arrivent à échéance, sur la page du responsable."""
     return can_manage_directory(user)

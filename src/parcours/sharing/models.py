@@ -343,3 +343,181 @@ class EvaluationShare(models.Model):
     @property
     def recipient(self):
         return self.partner or self.recipient_organisation
+
+
+# --- Orientations ------------------------------------------------------------------------------
+# Une orientation de la personne vers un partenaire de l'annuaire ou un autre organisme de
+# l'installation (domaine.md §12) ; ses états suivent ``rules.orientations``.
+
+from parcours.core.models import Departement  # noqa: E402
+from parcours.core.nomenclatures import Problematique  # noqa: E402
+from parcours.partners.models import PartnerContact  # noqa: E402
+from parcours.rules import orientations as orientation_rules  # noqa: E402
+
+
+class Orientation(models.Model):
+    """Une orientation envoyée : vers qui, pourquoi, ce qui est demandé et partagé, sur quelle
+    base, l'échéance de réponse, l'état et la réponse du destinataire."""
+
+    class Status(models.TextChoices):
+        ENVOYEE = "ENVOYEE", orientation_rules.LABELS["ENVOYEE"]
+        RECUE = "RECUE", orientation_rules.LABELS["RECUE"]
+        ACCEPTEE = "ACCEPTEE", orientation_rules.LABELS["ACCEPTEE"]
+        REFUSEE = "REFUSEE", orientation_rules.LABELS["REFUSEE"]
+        CLOTUREE = "CLOTUREE", orientation_rules.LABELS["CLOTUREE"]
+        RELANCEE = "RELANCEE", orientation_rules.LABELS["RELANCEE"]
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="orientations")
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orientations",
+        verbose_name="accompagnement",
+    )
+    contact = models.ForeignKey(
+        "cases.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orientations",
+        verbose_name="entretien",
+    )
+    front_line_contact = models.ForeignKey(
+        "outreach.FrontLineContact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orientations",
+        verbose_name="contact d'accueil",
+    )
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orientations",
+        verbose_name="partenaire",
+    )
+    recipient_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orientations_received",
+        verbose_name="autre organisme",
+    )
+    partner_contact = models.ForeignKey(
+        PartnerContact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="contact chez le partenaire",
+    )
+    reason = models.CharField("motif", max_length=30, choices=Problematique)
+    request = models.TextField("ce qui est demandé")
+    categories = models.JSONField("informations partagées", default=list)
+    basis = models.CharField("base du partage", max_length=20, choices=list(rules.BASES.items()))
+    consent = models.ForeignKey(
+        Consent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orientations",
+        verbose_name="consentement",
+    )
+    first_deadline = models.DateField("échéance de réponse fixée à l'envoi")
+    deadline = models.DateField("échéance de réponse")
+    status = models.CharField("état", max_length=10, choices=Status, default=Status.ENVOYEE)
+    sent_at = models.DateTimeField("envoyée le")
+    sent_on = models.DateField("date d'envoi")
+    received_on = models.DateField("reçue le", null=True, blank=True)
+    answered_on = models.DateField("réponse le", null=True, blank=True)
+    answer_comment = models.TextField("commentaire du destinataire", blank=True)
+    reminder_count = models.PositiveSmallIntegerField("relances", default=0)
+    last_reminder_on = models.DateField("dernière relance", null=True, blank=True)
+    reference = models.CharField("référence", max_length=24, unique=True, editable=False)
+    link_issued_on = models.DateField("lien du destinataire émis le")
+    incoming_referral = models.OneToOneField(
+        "outreach.Referral",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orientation",
+        verbose_name="signalement chez l'organisme destinataire",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="envoyée par",
+    )
+
+    class Meta:
+        verbose_name = "orientation"
+        verbose_name_plural = "orientations"
+        ordering = ["-sent_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "sent_on"], name="orientation_org_sent"),
+            models.Index(fields=["status", "deadline"], name="orientation_due"),
+            models.Index(fields=["created_by", "status"], name="orientation_sender"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(partner__isnull=True, recipient_organisation__isnull=False)
+                | models.Q(partner__isnull=False, recipient_organisation__isnull=True),
+                name="orientation_one_recipient",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(basis="CONSENTEMENT") | models.Q(consent__isnull=False),
+                name="orientation_consent_when_basis",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(deadline__gte=models.F("sent_on")),
+                name="orientation_deadline_after_sending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Orientation du {self.sent_on:%d/%m/%Y} vers {self.recipient}"
+
+    @property
+    def recipient(self):
+        return self.partner or self.recipient_organisation
+
+    def category_labels(self) -> list[str]:
+        return [rules.CATEGORIES[c] for c in self.categories if c in rules.CATEGORIES]
+
+
+class OrientationEvent(models.Model):
+    """Un changement d'état d'une orientation : de quoi à quoi, quand, par qui (un agent, ou le
+    destinataire par son lien), avec son commentaire."""
+
+    orientation = models.ForeignKey(Orientation, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(
+        "état précédent", max_length=10, choices=Orientation.Status, blank=True
+    )
+    to_status = models.CharField("nouvel état", max_length=10, choices=Orientation.Status)
+    at = models.DateTimeField("le")
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="par l'agent",
+    )
+    by_partner = models.BooleanField("par le destinataire", default=False)
+    comment = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "étape d'une orientation"
+        verbose_name_plural = "étapes des orientations"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_to_status_display()} le {self.at:%d/%m/%Y}"

@@ -6,6 +6,15 @@
   retirent quand la personne le demande ;
 - pilotage et administrateurs ne voient aucune personne, donc aucun consentement ;
 - hors périmètre, 404.
+
+Orientations :
+- AS et accueil orientent les personnes qu'ils voient, et les responsables, qui modifient les
+  accompagnements de leur équipe ; tous trois lisent les orientations des personnes qu'ils
+  voient (leurs départements) ;
+- les responsables voient aussi les chiffres et les listes (par partenaire) des orientations de
+  leurs départements ; le pilotage seulement les chiffres (aucun nom) ; les administrateurs rien ;
+- un autre organisme, 404 ; le partenaire destinataire lit son orientation par son lien, et par
+  lui seulement (``services.orientations.read_token``).
 """
 
 from __future__ import annotations
@@ -20,7 +29,13 @@ from parcours.core.policies import get_or_404
 from parcours.core.roles import Role, agent_context
 from parcours.people.policies import visible_people
 from parcours.rules import sharing as rules
-from parcours.sharing.models import Consent, Disclosure, EvaluationShare, SharedPathway
+from parcours.sharing.models import (
+    Consent,
+    Disclosure,
+    EvaluationShare,
+    Orientation,
+    SharedPathway,
+)
 
 if TYPE_CHECKING:
     from datetime import date
@@ -203,3 +218,63 @@ def get_received_evaluation_or_404(user: User, pk: object) -> EvaluationShare:
 def can_list_pathways(user: User) -> bool:
     """La liste « Parcours partagés » et les évaluations reçues : AS et responsables."""
     return _sees_pathways(user) is not None
+
+
+# --- Orientations ------------------------------------------------------------------------------
+
+
+def visible_orientations(user: User) -> QuerySet[Orientation]:
+    """Les orientations des personnes que l'agent voit (AS, accueil, responsables)."""
+    return Orientation.objects.filter(person__in=visible_people(user))
+
+
+def can_orient(user: User, person: Person) -> bool:
+    """Orienter une personne : AS, accueil et responsables, pour une personne de leur
+    périmètre ; pilotage et administrateurs, non."""
+    ctx = agent_context(user)
+    if ctx.role not in {Role.AS, Role.FRONT_LINE, Role.MANAGER}:
+        return False
+    return visible_people(user).filter(pk=person.pk).exists()
+
+
+def can_close_orientation(user: User, orientation: Orientation) -> bool:
+    """Clore une orientation acceptée ou refusée : AS, accueil et responsables qui la voient."""
+    return visible_orientations(user).filter(pk=orientation.pk).exists()
+
+
+def can_see_orientation_counts(user: User, obj: object | None = None) -> bool:
+    """La page « Orientations » (chiffres) : responsables et pilotage."""
+    return agent_context(user).role in {Role.MANAGER, Role.STEERING}
+
+
+def can_list_orientations(user: User, obj: object | None = None) -> bool:
+    """Les listes d'orientations (avec les personnes) : les responsables."""
+    return agent_context(user).role == Role.MANAGER
+
+
+def counted_orientations(user: User) -> QuerySet[Orientation]:
+    """Ce que comptent les chiffres : responsables et pilotage, les orientations de l'organisme
+    dans leurs départements (tout l'organisme pour un pilotage sans département)."""
+    ctx = agent_context(user)
+    if not can_see_orientation_counts(user) or ctx.organisation_id is None:
+        return Orientation.objects.none()
+    found = Orientation.objects.filter(organisation_id=ctx.organisation_id)
+    if ctx.role == Role.MANAGER or ctx.departements:
+        found = found.filter(departement_id__in=ctx.departements)
+    return found
+
+
+def listed_orientations(user: User) -> QuerySet[Orientation]:
+    """Les orientations qu'un responsable liste (avec les personnes)."""
+    if not can_list_orientations(user):
+        return Orientation.objects.none()
+    return counted_orientations(user).filter(person__in=visible_people(user))
+
+
+def get_orientation_or_404(user: User, pk: object) -> Orientation:
+    return get_or_404(
+        visible_orientations(user).select_related(
+            "person", "partner", "recipient_organisation", "partner_contact", "consent"
+        ),
+        pk,
+    )

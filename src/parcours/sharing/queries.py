@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.db import models
 from django.db.models import Q
 
 from parcours.core import clock
@@ -125,3 +126,134 @@ def evaluation_recipients(evaluation, today: date) -> list[tuple[str, str, dict]
                 )
             )
     return found
+
+
+# --- Orientations ------------------------------------------------------------------------------
+
+#: le « type de partenaire » d'une orientation vers un autre organisme de l'installation
+OTHER_ORGANISATION = "ORGANISME"
+OTHER_ORGANISATION_LABEL = "Autre organisme de l'installation"
+#: combien de jours une réponse reste signalée à l'agent qui a orienté (« Mon activité »)
+ANSWER_SHOWN_DAYS = 30
+
+
+def partner_kind_labels() -> dict[str, str]:
+    from parcours.partners.models import Partner
+
+    return dict(Partner.Kind.choices) | {OTHER_ORGANISATION: OTHER_ORGANISATION_LABEL}
+
+
+def counts_by_kind_and_status(orientations) -> dict:
+    """Les orientations par type de partenaire (``ORGANISME`` pour un autre organisme) et par
+    état : ``{"total", "par_type_partenaire", "par_statut", "croise": {type: {état: n}}}``, en une
+    requête SQL."""
+    from django.db.models import Count
+    from django.db.models.functions import Coalesce
+
+    rows = (
+        orientations.annotate(kind=Coalesce("partner__kind", models.Value(OTHER_ORGANISATION)))
+        .values("kind", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_kind: dict[str, int] = {}
+    by_status: dict[str, int] = {}
+    crossed: dict[str, dict[str, int]] = {}
+    for row in rows:
+        by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + row["n"]
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+        crossed.setdefault(row["kind"], {})[row["status"]] = row["n"]
+    return {
+        "total": sum(by_kind.values()),
+        "par_type_partenaire": dict(sorted(by_kind.items())),
+        "par_statut": dict(sorted(by_status.items())),
+        "croise": crossed,
+    }
+
+
+def answer_delays(orientations) -> dict:
+    """Délais de réponse (``rules.orientations.delay_summary``) : médiane, part dans l'échéance."""
+    from parcours.rules import orientations as orientation_rules
+
+    rows = orientations.values_list("sent_on", "first_deadline", "answered_on").order_by()
+    return orientation_rules.delay_summary(rows)
+
+
+def delays_by_partner(orientations) -> list[dict]:
+    """Par destinataire : nombre, réponses, médiane du délai, part dans l'échéance."""
+    from parcours.rules import orientations as orientation_rules
+
+    grouped: dict[tuple, list] = {}
+    rows = orientations.values_list(
+        "partner_id",
+        "partner__name",
+        "recipient_organisation_id",
+        "recipient_organisation__name",
+        "sent_on",
+        "first_deadline",
+        "answered_on",
+    ).order_by()
+    for partner_id, partner_name, org_id, org_name, sent, deadline, answered in rows:
+        key = (partner_id, org_id, partner_name or org_name)
+        grouped.setdefault(key, []).append((sent, deadline, answered))
+    result = []
+    for (partner_id, org_id, name), values in sorted(grouped.items(), key=lambda i: i[0][2]):
+        result.append(
+            {"partner_id": partner_id, "organisation_id": org_id, "name": name}
+            | orientation_rules.delay_summary(values)
+        )
+    return result
+
+
+def with_delays(orientations) -> list:
+    """Les orientations, chacune avec son délai de réponse (``delay``) et ``late`` (répondue
+    après l'échéance, ou sans réponse l'échéance passée)."""
+    from parcours.core import clock
+    from parcours.rules import orientations as orientation_rules
+
+    today = clock.today()
+    rows = list(orientations)
+    for o in rows:
+        o.delay = orientation_rules.answer_delay_days(o.sent_on, o.answered_on)
+        o.late = (
+            not orientation_rules.answered_within_deadline(o.first_deadline, o.answered_on)
+            if o.answered_on
+            else o.first_deadline < today
+        )
+    return rows
+
+
+def orientations_of_person(visible, person):
+    return (
+        visible.filter(person=person)
+        .select_related("partner", "recipient_organisation", "created_by", "consent")
+        .prefetch_related("events")
+    )
+
+
+def sender_alerts(user, today: date):
+    """Pour l'agent qui a orienté : ses orientations relancées (sans réponse à l'échéance) et
+    celles qui ont eu une réponse ces ``ANSWER_SHOWN_DAYS`` derniers jours."""
+    from datetime import timedelta
+
+    from parcours.sharing.models import Orientation
+
+    since = today - timedelta(days=ANSWER_SHOWN_DAYS)
+    return (
+        Orientation.objects.filter(created_by=user)
+        .filter(
+            Q(status=Orientation.Status.RELANCEE)
+            | Q(answered_on__gte=since)
+            | Q(received_on__gte=since, status=Orientation.Status.RECUE)
+        )
+        .select_related("person", "partner", "recipient_organisation")
+        .order_by("-answered_on", "-sent_at")
+    )
+
+
+def other_organisations(organisation_id: int | None):
+    """Les autres organismes de l'installation, destinataires possibles d'une orientation."""
+    from parcours.core.models import Organisation
+
+    found = Organisation.objects.order_by("name")
+    return found.exclude(pk=organisation_id) if organisation_id is not None else found

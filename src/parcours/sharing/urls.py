@@ -1,7 +1,7 @@
 from django.urls import path
 
 from parcours.sharing.views import consents as views
-from parcours.sharing.views import pathways
+from parcours.sharing.views import orientations, pathways, public
 
 urlpatterns = [
     path("personnes/<int:pk>/partages/", views.person_sharing, name="personne-partages"),
@@ -46,4 +46,23 @@ urlpatterns = [
         pathways.received_evaluation,
         name="evaluation-partagee",
     ),
+    path("personnes/<int:pk>/orienter/", orientations.orientation_new, name="orientation-nouvelle"),
+    path(
+        "personnes/<int:pk>/orienter/categories/",
+        orientations.orientation_categories,
+        name="orientation-categories",
+    ),
+    path("orientations/", orientations.orientations_dashboard, name="orientations"),
+    path("orientations/<int:pk>/", orientations.orientation_detail, name="orientation"),
+    path(
+        "orientations/<int:pk>/cloturer/",
+        orientations.orientation_close,
+        name="orientation-cloturer",
+    ),
+    path(
+        "partenaires/<int:pk>/orientations/",
+        orientations.partner_orientations,
+        name="partenaire-orientations",
+    ),
+    path("orientations/lien/<str:token>/", public.orientation_link, name="orientation-lien"),
 ]

@@ -94,6 +94,22 @@ def appointment_within_15_days(document, scope) -> Decimal | None:
     return _d(rules.pct(counts["within"], counts["total"]))
 
 
+def referred_to_care_platform(document, scope) -> Decimal:
+    """Personnes distinctes orientées dans l'année vers une plateforme d'accès aux soins
+    (partenaire de type ``PLATEFORME_ACCES_SOINS`` : PFIDASS, MisAS) ; département de l'envoi."""
+    from parcours.partners.models import Partner
+    from parcours.steering.report.orientations import orientations_of_year
+
+    people = (
+        orientations_of_year(scope)
+        .filter(partner__kind=Partner.Kind.PLATEFORME_ACCES_SOINS)
+        .values("person")
+        .distinct()
+        .count()
+    )
+    return Decimal(people)
+
+
 def _individual(document) -> int:
     p = document["personnes"]
     return p["individuel_seul"] + p["individuel_et_collectif"]
@@ -222,6 +238,15 @@ INDICATORS = [
         PERCENT,
         HIGHER,
         appointment_within_15_days,
+    ),
+    Indicator(
+        "ACC.APF.06.01",
+        "Orientations vers la plateforme d'accès aux soins",
+        "Personnes distinctes orientées dans l'année vers la plateforme d'accès aux soins de "
+        "l'Assurance maladie (PFIDASS / MisAS : partenaire de ce type dans l'annuaire).",
+        COUNT,
+        HIGHER,
+        referred_to_care_platform,
     ),
     Indicator(
         "OFF.ENV",

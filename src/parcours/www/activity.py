@@ -1,5 +1,6 @@
 """« Mon activité » de l'AS : ses accompagnements (``cases``), ses demandes de rendez-vous en
-attente et ses rendez-vous de la semaine (``outreach``), ses chiffres du mois.
+attente et ses rendez-vous de la semaine (``outreach``), ses orientations relancées ou qui ont
+reçu une réponse (``sharing``), ses chiffres du mois.
 
 Même URL (« mon-activite ») et même gabarit (``cases/mon_activite.html``) qu'avant. Les
 accompagnements ouverts se lisent par pages de 25 (``core.pagination``), les plus anciens sans
@@ -16,6 +17,8 @@ from parcours.core import clock
 from parcours.core.pagination import paginate
 from parcours.people import services as people_services
 from parcours.rules import timers
+from parcours.sharing import policies as sharing_policies
+from parcours.sharing import queries as sharing_queries
 from parcours.www import queries
 
 CASES_PER_PAGE = 25
@@ -35,11 +38,16 @@ def my_activity(request):
     inactive_shown = list(inactive[:INACTIVE_SHOWN])
     waiting = queries.waiting_requests(request.user, today)
     appointments = list(queries.week_appointments(request.user, today))
+    orientations = list(
+        sharing_queries.sender_alerts(request.user, today).filter(
+            pk__in=sharing_policies.visible_orientations(request.user).values("pk")
+        )
+    )
     people_services.record_export(
         actor=request.user,
         what="Mon activité (accompagnements, demandes, rendez-vous)",
         people=people_services.person_ids(
-            [*page, *inactive_shown, *(r for r, _ in waiting), *appointments]
+            [*page, *inactive_shown, *(r for r, _ in waiting), *appointments, *orientations]
         ),
         listing=True,
     )
@@ -56,6 +64,7 @@ def my_activity(request):
             "inactive_more": max(0, inactive_count - INACTIVE_SHOWN),
             "waiting": waiting,
             "appointments": appointments,
+            "orientations": orientations,
             "figures": case_queries.month_figures(request.user, today),
             "nav": "activite",
         },

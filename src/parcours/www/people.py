@@ -1,5 +1,6 @@
 """Recherche de personnes et fiche d'une personne : identité (``people``), AS qui la suivent et
-chronologie (``cases``), demandes et rendez-vous (``outreach``).
+chronologie (``cases``, avec les orientations envoyées et leurs réponses, ``sharing``), demandes
+et rendez-vous (``outreach``).
 
 Mêmes URL (« personnes », « personne ») et mêmes gabarits (``people/…``) qu'avant.
 """
@@ -8,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from parcours.cases import queries as case_queries
 from parcours.core import clock
@@ -15,6 +17,8 @@ from parcours.outreach.policies import can_book
 from parcours.people import policies, services
 from parcours.people.forms import SearchForm
 from parcours.people.queries import search_people
+from parcours.sharing import policies as sharing_policies
+from parcours.sharing import queries as sharing_queries
 from parcours.www import queries
 
 
@@ -49,6 +53,28 @@ def search(request):
     return render(request, "people/recherche.html", context, status=status)
 
 
+def with_orientations(items: list, orientations) -> list:
+    """La chronologie et, pour chaque orientation, son envoi et chaque réponse du destinataire
+    (ou relance), du plus récent au plus ancien."""
+    extra = []
+    for orientation in orientations:
+        for event in orientation.events.all():
+            extra.append(
+                {
+                    "on": timezone.localdate(event.at),
+                    "kind": "orientation",
+                    "orientation": orientation,
+                    "event": event,
+                }
+            )
+
+    def order(item: dict) -> tuple:
+        event = item.get("event")
+        return (item["on"], event.at.timestamp() if event is not None else 0.0)
+
+    return sorted([*items, *extra], key=order, reverse=True)
+
+
 @login_required
 def detail(request, pk):
     person = policies.get_person_or_404(request.user, pk)
@@ -72,5 +98,11 @@ def detail(request, pk):
         cases = case_queries.cases_of_person(request.user, person)
         contacts = case_queries.contacts_of(cases)
         context["cases"] = cases
-        context["timeline"] = case_queries.timeline(person, cases, contacts)
+        context["timeline"] = with_orientations(
+            case_queries.timeline(person, cases, contacts),
+            sharing_queries.orientations_of_person(
+                sharing_policies.visible_orientations(request.user), person
+            ),
+        )
+    context["can_orient"] = sharing_policies.can_orient(request.user, person)
     return render(request, "people/fiche.html", context)

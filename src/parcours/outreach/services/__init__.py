@@ -35,6 +35,7 @@ from parcours.outreach.services.campaigns import (
 )
 from parcours.outreach.services.front_line import record_front_line_contact
 from parcours.outreach.services.referrals import (
+    add_referral_status_hook,
     assign_referral,
     record_answer_to_emitter,
     record_referral,
@@ -56,6 +57,7 @@ __all__ = [
     "SLOT_TAKEN",
     "AlreadyImported",
     "accept_offers_on_registration",
+    "add_referral_status_hook",
     "add_permanence",
     "appointment_took_place",
     "assign_referral",

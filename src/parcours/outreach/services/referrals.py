@@ -4,6 +4,7 @@ avancer, répondre à l'émetteur (courrier noté ou courriel envoyé après val
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -18,6 +19,25 @@ if TYPE_CHECKING:
     from parcours.core.models import User
     from parcours.partners.models import Partner
     from parcours.people.models import Person
+
+
+#: crochets appelés à chaque changement d'état d'un signalement (le partage, couche du dessus,
+#: y suit les orientations reçues d'un autre organisme)
+REFERRAL_STATUS_HOOKS: list[Callable[..., object]] = []
+
+
+def add_referral_status_hook(fn: Callable[..., object]) -> Callable[..., object]:
+    """Ajoute ``fn(*, actor, referral, status)`` aux crochets appelés, dans la transaction,
+    quand un signalement change d'état (prise en charge comprise). Une fonction déjà présente
+    n'est pas ajoutée deux fois ; ce qu'elle renvoie est ignoré. Renvoie ``fn``."""
+    if fn not in REFERRAL_STATUS_HOOKS:
+        REFERRAL_STATUS_HOOKS.append(fn)
+    return fn
+
+
+def _run_status_hooks(*, actor: User | None, referral: Referral) -> None:
+    for hook in list(REFERRAL_STATUS_HOOKS):
+        hook(actor=actor, referral=referral, status=referral.status)
 
 
 def _open_case_for(person: Person, programme: str) -> Case | None:
@@ -115,6 +135,7 @@ def assign_referral(*, actor: User, referral: Referral, social_worker: User | No
         raise BusinessError("Seul un signalement reçu ou pris en charge peut être attribué.")
     referral.assigned_to = social_worker
     referral.save()
+    _run_status_hooks(actor=actor, referral=referral)
     audit.record_write(
         actor=actor,
         obj=referral,
@@ -137,6 +158,7 @@ def set_referral_status(*, actor: User, referral: Referral, status: str) -> Refe
     referral.status = status
     referral.status_changed_on = clock.today()
     referral.save(update_fields=["status", "status_changed_on"])
+    _run_status_hooks(actor=actor, referral=referral)
     audit.record_write(
         actor=actor,
         obj=referral,

@@ -50,6 +50,7 @@ def partner_list(request):
             "departements": departements,
             "can_manage": policies.can_manage_directory(request.user),
             "can_read_subsidies": policies.can_read_subsidies(request.user),
+            "sees_orientations": policies.sees_orientations_link(request.user),
             "nav": NAV,
         },
     )
@@ -81,6 +82,7 @@ def partner_detail(request, pk):
             if policies.can_read_subsidies(request.user)
             else None,
             "can_review": policies.can_review_partner(request.user, partner),
+            "sees_orientations": policies.sees_orientations_link(request.user),
             "nav": NAV,
         },
     )

@@ -58,6 +58,10 @@ def person_sharing(request, pk):
             .select_related("assigned_to", "emitter_partner"),
             "can_list_referrals": outreach_policies.can_list_referrals(request.user),
             "can_record": policies.can_record_consent(request.user, person),
+            "orientations": queries.orientations_of_person(
+                policies.visible_orientations(request.user), person
+            ),
+            "can_orient": policies.can_orient(request.user, person),
             "withdraw_form": WithdrawForm(),
             "nav": NAV,
             **partages_sections(request, person),

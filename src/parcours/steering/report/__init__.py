@@ -23,6 +23,7 @@ from parcours.steering.report.activity import (
     signalements,
 )
 from parcours.steering.report.document import SECTIONS, build, evolution
+from parcours.steering.report.orientations import orientations, orientations_of_year
 from parcours.steering.report.pdp_profile import closures, pdp, pdp_profile_cases
 from parcours.steering.report.people import entretiens, people_table, personnes
 from parcours.steering.report.programmes import programmes
@@ -85,6 +86,8 @@ __all__ = [
     "pdp_profile_cases",
     "closures",
     "pdp",
+    "orientations",
+    "orientations_of_year",
     "SECTIONS",
     "build",
     "evolution",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from parcours.core.models import Departement, Organisation
 from parcours.steering.report.activity import collectif, contacts_accueil, offres, signalements
+from parcours.steering.report.orientations import orientations
 from parcours.steering.report.pdp_profile import pdp
 from parcours.steering.report.people import entretiens, people_table, personnes
 from parcours.steering.report.programmes import programmes
@@ -20,6 +21,7 @@ SECTIONS = (
     ("signalements", signalements),
     ("offres", offres),
     ("pdp", pdp),
+    ("orientations", orientations),  # clé facultative (formats.md §5.1)
 )
 
 

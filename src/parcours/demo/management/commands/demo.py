@@ -7,6 +7,7 @@ from parcours.demo import aid as aid_demo
 from parcours.demo import base
 from parcours.demo import groups as groups_demo
 from parcours.demo import history as history_demo
+from parcours.demo import orientations as orientations_demo
 from parcours.demo import outreach as outreach_demo
 from parcours.demo import partners as partners_demo
 from parcours.demo import sharing as sharing_demo
@@ -69,8 +70,10 @@ class Command(BaseCommand):
         subsidies_demo.generate(code=code)
         outreach_demo.generate(code=code, seed=options["seed"])
         aid_demo.generate(code=code, seed=options["seed"])
+        orientations_demo.generate(code=code, seed=options["seed"])
         started = time.perf_counter()
         shared = sharing_demo.generate(code=code)
+        orientations_demo.generate_cross(code=code, other=sharing_demo.CAF_CODE)
         sharing_seconds = time.perf_counter() - started
         started = time.perf_counter()
         past = history_demo.generate(code=code, seed=options["seed"])
