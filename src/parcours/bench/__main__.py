@@ -1,5 +1,5 @@
-"""``python -m parcours.bench [ciblage|historique|courriers|envoi [Mo]|charge …|api [N]]`` :
-toutes les mesures, ou une seule."""
+"""``python -m parcours.bench [ciblage|historique|courriers|envoi [Mo]|charge …|api [N]|
+partages [N]]`` : toutes les mesures, ou une seule."""
 
 import os
 import subprocess
@@ -25,6 +25,10 @@ if sys.argv[1:2] == ["api"]:  # l'API des partenaires : envoi et suivi d'un sign
     from parcours.bench import api
 
     sys.exit(api.run(int(sys.argv[2]) if sys.argv[2:3] else 300))
+if sys.argv[1:2] == ["partages"]:  # orientations, onglet « Partages », parcours partagés
+    from parcours.bench import sharing
+
+    sys.exit(sharing.run(int(sys.argv[2]) if sys.argv[2:3] else 20000))
 if sys.argv[1:2] == ["charge"]:  # 20 AS en même temps sous gunicorn (locust)
     from parcours.bench import load
 
