@@ -53,6 +53,21 @@ def kwargs_by_name(org):
     case = make_case(person=person, referent=user)
     action = make_action(org=org, actor=user)
     sites = Site.objects.filter(organisation=org)
+    from parcours.core.models import Organisation
+    from parcours.rules.sharing import CATEGORIES
+    from parcours.sharing.services.consents import record_consent
+    from tests.partners.factories import make_partner
+
+    consent = record_consent(
+        actor=user,
+        person=person,
+        categories=list(CATEGORIES),
+        purpose="Parcours",
+        given_on=datetime.date(2026, 1, 5),
+        method="ECRIT",
+        given_by="PERSONNE",
+        partners=[make_partner(org=org, actor=user)],
+    )
     return {
         "person": person,
         "user": user,
@@ -78,6 +93,16 @@ def kwargs_by_name(org):
         "questionnaire": SimpleNamespace(questions=SimpleNamespace(all=list)),
         "options_of": lambda q: [],
         "editing": None,
+        "choices": [],
+        "consent": consent,
+        "consents": [consent],
+        "referents": User.objects.all(),
+        "organisations": Organisation.objects.exclude(pk=org.pk),
+        "pathway": SimpleNamespace(
+            consent=consent,
+            organisations=Organisation.objects.none(),
+            partners=Partner.objects.none(),
+        ),
     }
 
 
