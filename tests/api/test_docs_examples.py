@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from parcours.groups.models import GroupAction, Session
+from parcours.partners.models import Partner
+from parcours.sharing.services import consents as consent_services
+from parcours.sharing.services import orientations as orientation_services
+from parcours.sharing.services import pathways as pathway_services
+from tests.aid.factories import ALL_C, make_evaluation
 from tests.api.conftest import issue
+from tests.factories import UserFactory, make_person
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_kept")]
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "api.md"
@@ -32,6 +38,45 @@ def run(command: str, env: dict) -> str:
     return done.stdout
 
 
+def departement_partner(org):
+    return Partner.objects.create(
+        organisation=org, kind=Partner.Kind.DEPARTEMENT, name="Département de l'Ain"
+    )
+
+
+def shared_with(org, partner):
+    """Une orientation vers ``partner`` (sous mission légale) et une évaluation GIR 1 partagée
+    avec lui sous consentement : de quoi exécuter les exemples des orientations et évaluations."""
+    from parcours.core import clock
+
+    worker = UserFactory(organisation=org, social_worker=True, departements=["01"])
+    person = make_person(org=org, actor=worker, phone="0601020304")
+    orientation = orientation_services.send_orientation(
+        actor=worker,
+        person=person,
+        partner=partner,
+        reason="EMPLOI",
+        request="Étudier un maintien dans l'emploi",
+        categories=["IDENTITE"],
+        basis="MISSION_LEGALE",
+    )
+    evaluation = make_evaluation(person=person, actor=worker, grid=ALL_C, on=clock.today())
+    consent = consent_services.record_consent(
+        actor=worker,
+        person=person,
+        categories=["EVALUATION"],
+        purpose="Reconnaissance de l'évaluation",
+        given_on=clock.today(),
+        method="ECRIT",
+        given_by="PERSONNE",
+        partners=[partner],
+    )
+    share = pathway_services.share_evaluation(
+        actor=worker, evaluation=evaluation, consent=consent, partner=partner
+    )
+    return orientation, share
+
+
 def test_every_curl_example_of_the_guide_answers_as_documented(live_server, org):
     import json
 
@@ -48,11 +93,19 @@ def test_every_curl_example_of_the_guide_answers_as_documented(live_server, org)
         capacity=8,
         partner_place="Mairie",
     )
-    _, secret = issue(org)
-    env = {**os.environ, "PARCOURS_URL": live_server.url, "JETON": secret}
+    departement = departement_partner(org)
+    orientation, share = shared_with(org, departement)
+    _, secret = issue(org, partner=departement)
+    env = {
+        **os.environ,
+        "PARCOURS_URL": live_server.url,
+        "JETON": secret,
+        "ORIENTATION": orientation.reference,
+        "EVALUATION": share.reference,
+    }
     blocks = examples()
-    assert len(blocks) == 6
-    expected = [201, 200, 200, 200, 200, 422]
+    assert len(blocks) == 9
+    expected = [201, 200, 200, 200, 200, 200, 200, 200, 422]
     for block, status in zip(blocks, expected, strict=True):
         *body, code = run(block.strip(), env).rsplit("\n", 1)
         assert int(code) == status, (block, body)
@@ -60,6 +113,12 @@ def test_every_curl_example_of_the_guide_answers_as_documented(live_server, org)
         if status == 201:
             env["REFERENCE"] = answer["reference"]
             assert answer["statut"] == "RECU"
+        if "/orientations?" in block:
+            assert [row["reference"] for row in answer] == [orientation.reference]
+        if "/reponse" in block:
+            assert answer == {"reference": orientation.reference, "statut": "ACCEPTEE"}
+        if "/evaluations/" in block:
+            assert answer["reference"] == share.reference and answer["gir"] == 1
         if status == 422:
             assert answer["erreurs"][0]["champ"] == "personne.date_naissance"
     assert "REFERENCE" in env

@@ -30,6 +30,9 @@ schema.app = get_wsgi_application()
 SCOPES = {
     ("POST", "/api/v1/signalements"): "signalements:ecrire",
     ("GET", "/api/v1/signalements/{reference}"): "signalements:lire",
+    ("GET", "/api/v1/orientations"): "orientations:lire",
+    ("POST", "/api/v1/orientations/{reference}/reponse"): "orientations:repondre",
+    ("GET", "/api/v1/evaluations/{reference}"): "evaluations:lire",
     ("GET", "/api/v1/collectif/seances"): "collectif:lire",
     ("GET", "/api/v1/rapports/activite"): "rapports:lire",
     ("GET", "/api/v1/referentiel/communes"): "referentiel:lire",

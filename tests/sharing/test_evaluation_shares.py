@@ -89,7 +89,7 @@ def test_sharing_needs_evaluation_covered_and_the_recipient_named(person, worker
 
 
 @pytest.mark.parametrize(("grid", "allowed"), [(ALL_C, True), (GIR5, False)])
-def test_the_departement_receives_gir_1_to_4_only(person, worker, org, grid, allowed):
+def test_the_departement_receives_gir_1_to_4_only(client, person, worker, org, grid, allowed):
     evaluation = record_evaluation(person=person, actor=worker, grid=grid)
     departement = make_partner(
         org=org, actor=worker, name="Département de l'Ain", kind=Partner.Kind.DEPARTEMENT
@@ -104,6 +104,10 @@ def test_the_departement_receives_gir_1_to_4_only(person, worker, org, grid, all
     if allowed:
         share = services.share_evaluation(**args)
         assert share.recipient == departement
+        # la référence que le département lit par l'API, donnée depuis l'onglet « Partages »
+        login_as(client, worker)
+        tab = client.get(reverse("personne-partages", args=[person.pk])).content.decode()
+        assert f"<code>{share.reference}</code>" in tab
     else:
         with pytest.raises(BusinessError, match="GIR 1 à 4"):
             services.share_evaluation(**args)

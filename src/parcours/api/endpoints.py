@@ -21,11 +21,16 @@ from parcours.api import policies, problems, queries, schemas, services
 from parcours.api.models import ApiToken, Scope
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
+from parcours.sharing.services import orientations as orientation_services
 from parcours.steering import report
 
 logger = logging.getLogger("parcours.api")
 
 REFERENCE = re.compile(r"SIG-[2-9A-Z]{16}")
+ORIENTATION = re.compile(r"[0-9a-f]{16}")
+EVALUATION = re.compile(r"EVA-[2-9A-Z]{16}")
+#: Les champs du service de réponse (page du lien) et leur nom dans l'API.
+ANSWER_FIELDS = {"status": "statut", "comment": "commentaire", "__all__": ""}
 ERRORS = dict.fromkeys((401, 403, 422, 429), schemas.Probleme)
 DESCRIPTION = """API de Parcours pour les systèmes des partenaires (formats.md §7).
 
@@ -220,6 +225,96 @@ def get_referral(request, reference: str):
         "date": referral.received_on,
         "reponse": answer,
     }
+
+
+# --- Orientations ---------------------------------------------------------------------------
+
+
+@api.get(
+    "/orientations",
+    response={200: list[schemas.Orientation], **ERRORS},
+    summary="Orientations adressées au partenaire",
+    tags=["orientations"],
+    description="Portée `orientations:lire`. Les orientations de l'organisme du jeton adressées à "
+    "son partenaire (ou organisme), les plus récentes d'abord ; de la personne, les seules "
+    "catégories que l'orientation partage (identité, situation, dernière évaluation). Une "
+    "orientation dont le consentement a été retiré n'est plus listée.",
+)
+def get_orientations(request, statut: schemas.StatutOrientation | None = None):
+    token = _token(request, Scope.ORIENTATIONS_LIRE, "statut")
+    rows = queries.orientations(token, today=clock.today(), status=statut or "")
+    people = {row.pop("_person_id") for row in rows}
+    services.record_read(
+        token=token,
+        what=f"orientations reçues ({len(rows)})",
+        count=len(people),
+        criteria={"statut": statut or ""},
+    )
+    return rows
+
+
+@api.post(
+    "/orientations/{reference}/reponse",
+    response={
+        200: schemas.OrientationRepondue,
+        400: schemas.Probleme,
+        404: schemas.Probleme,
+        **ERRORS,
+    },
+    summary="Répondre à une orientation",
+    tags=["orientations"],
+    description="Portée `orientations:repondre`. La réponse du destinataire, comme sur la page "
+    "de son lien : accepter, refuser (commentaire obligatoire) ou clôturer une orientation "
+    "acceptée ou refusée ; un changement d'état que les règles refusent répond 422.",
+)
+def post_orientation_answer(request, reference: str, payload: schemas.ReponseOrientation):
+    token = _token(request, Scope.ORIENTATIONS_REPONDRE)
+    if not ORIENTATION.fullmatch(reference):
+        raise Http404
+    orientation = policies.get_orientation_or_404(token, reference, clock.today())
+    try:
+        orientation = orientation_services.answer_by_link(
+            orientation=orientation, status=payload.statut, comment=payload.commentaire
+        )
+    except BusinessError as error:
+        errors = [
+            {"champ": ANSWER_FIELDS.get(name, name), "message": message}
+            for name, message in error.errors.items()
+        ]
+        named = ", ".join(f"« {e['champ']} »" for e in errors if e["champ"])
+        raise problems.Problem(
+            422,
+            f"La réponse est refusée ({named or 'orientation'}) : {errors[0]['message']}",
+            errors=errors,
+        ) from None
+    return {"reference": orientation.reference, "statut": orientation.status}
+
+
+# --- Évaluations partagées ---------------------------------------------------------------------
+
+
+@api.get(
+    "/evaluations/{reference}",
+    response={200: schemas.EvaluationPartagee, 404: schemas.Probleme, **ERRORS},
+    summary="Lire une évaluation partagée",
+    tags=["evaluations"],
+    description="Portée `evaluations:lire`. Une évaluation des besoins de l'organisme du jeton "
+    "partagée avec son partenaire (ou organisme) : date, organisme auteur, les 10 variables "
+    "AGGIR, GIR. Partage inconnu, adressé à un autre, ou dont le consentement a été retiré : 404.",
+)
+def get_evaluation(request, reference: str):
+    token = _token(request, Scope.EVALUATIONS_LIRE)
+    if not EVALUATION.fullmatch(reference):
+        raise Http404
+    share = policies.get_evaluation_share_or_404(token, reference, clock.today())
+    services.record_read(
+        token=token,
+        what="évaluation partagée",
+        count=1,
+        obj=share,
+        person_id=share.evaluation.person_id,
+    )
+    return queries.evaluation_share(share)
 
 
 # --- Collectif ------------------------------------------------------------------------------

@@ -1,11 +1,14 @@
 """Les droits de l'API : ce qu'un jeton voit et fait, et qui administre les jetons.
 
-Un jeton voit les données de **son** organisme, et de ses signalements ceux que **son**
-partenaire (ou organisme) a envoyés ; le reste répond 404, comme l'application web.
+Un jeton voit les données de **son** organisme : de ses signalements ceux que **son**
+partenaire (ou organisme) a envoyés, de ses orientations et évaluations partagées celles
+adressées à ce partenaire (ou organisme) sous un partage qui tient encore ; le reste répond 404,
+comme l'application web.
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -15,6 +18,8 @@ from parcours.api.models import ApiToken, ReceivedReferral
 from parcours.core import policies as core_policies
 from parcours.groups.models import Session
 from parcours.outreach.models import Referral
+from parcours.sharing import queries as sharing_queries
+from parcours.sharing.models import EvaluationShare, Orientation
 
 if TYPE_CHECKING:
     from parcours.core.models import User
@@ -40,6 +45,50 @@ def visible_sent_referrals(token: ApiToken) -> QuerySet[Referral]:
 
 def get_sent_referral_or_404(token: ApiToken, reference: str) -> Referral:
     found = visible_sent_referrals(token).filter(reference=reference).first()
+    if found is None:
+        raise Http404("Introuvable.")
+    return found
+
+
+def visible_orientations(token: ApiToken, today: datetime.date) -> QuerySet[Orientation]:
+    """Les orientations de l'organisme du jeton adressées à son partenaire (ou organisme), dont
+    le partage tient encore ``today`` : un consentement retiré ferme l'accès, comme la page du
+    lien (« accès retiré »)."""
+    found = Orientation.objects.filter(organisation_id=token.organisation_id)
+    if token.partner_id:
+        found = found.filter(partner_id=token.partner_id)
+    else:
+        found = found.filter(recipient_organisation_id=token.peer_id)
+    return found.filter(sharing_queries.basis_in_force(today))
+
+
+def get_orientation_or_404(token: ApiToken, reference: str, today: datetime.date) -> Orientation:
+    found = visible_orientations(token, today).filter(reference=reference).first()
+    if found is None:
+        raise Http404("Introuvable.")
+    return found
+
+
+def visible_evaluation_shares(token: ApiToken, today: datetime.date) -> QuerySet[EvaluationShare]:
+    """Les évaluations de l'organisme du jeton partagées avec son partenaire (ou organisme),
+    sous une base qui tient encore ``today`` (mission légale, consentement en vigueur)."""
+    found = EvaluationShare.objects.filter(evaluation__organisation_id=token.organisation_id)
+    if token.partner_id:
+        found = found.filter(partner_id=token.partner_id)
+    else:
+        found = found.filter(recipient_organisation_id=token.peer_id)
+    return found.filter(sharing_queries.basis_in_force(today))
+
+
+def get_evaluation_share_or_404(
+    token: ApiToken, reference: str, today: datetime.date
+) -> EvaluationShare:
+    found = (
+        visible_evaluation_shares(token, today)
+        .select_related("evaluation__organisation")
+        .filter(reference=reference)
+        .first()
+    )
     if found is None:
         raise Http404("Introuvable.")
     return found

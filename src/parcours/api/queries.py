@@ -1,4 +1,4 @@
-"""Les lectures de l'API : séances à venir, communes, suivi d'un signalement."""
+"""Les lectures de l'API : séances à venir, communes, suivi d'un signalement, orientations."""
 
 from __future__ import annotations
 
@@ -11,13 +11,18 @@ from parcours.api import policies
 from parcours.core.models import Commune
 from parcours.core.nomenclatures import TypeCollectif
 from parcours.groups import queries as group_queries
+from parcours.rules import aggir
+from parcours.sharing import queries as sharing_queries
 
 if TYPE_CHECKING:
     from parcours.api.models import ApiToken
     from parcours.outreach.models import Referral
+    from parcours.sharing.models import EvaluationShare, Orientation
 
 #: Au plus tant de séances par réponse (les plus proches d'abord).
 MAX_SESSIONS = 500
+#: Au plus tant d'orientations par réponse (les plus récentes d'abord).
+MAX_ORIENTATIONS = 500
 
 
 def neutral_title(action_type: str) -> str:
@@ -88,3 +93,67 @@ def answer_text(referral: Referral) -> str:
         "outreach/reponse_signalement.txt",
         {"referral": referral, "organisation": referral.person.organisation},
     ).strip()
+
+
+def orientations(token: ApiToken, *, today: datetime.date, status: str = "") -> list[dict]:
+    """Les orientations adressées au partenaire du jeton, avec les seules catégories partagées
+    (la sélection de la page du lien : ``sharing.queries.shared_by_orientation``)."""
+    found = policies.visible_orientations(token, today)
+    if status:
+        found = found.filter(status=status)
+    found = found.select_related("person__commune").order_by("-sent_at", "-pk")
+    return [orientation_row(o) for o in found[:MAX_ORIENTATIONS]]
+
+
+def orientation_row(orientation: Orientation) -> dict:
+    shown = sharing_queries.shared_by_orientation(orientation)
+    person = shown.get("identity")
+    evaluation = shown.get("evaluation")
+    commune = person.commune if person is not None else None
+    return {
+        "reference": orientation.reference,
+        "statut": orientation.status,
+        "date_envoi": orientation.sent_on,
+        "date_reception": orientation.received_on,
+        "date_reponse": orientation.answered_on,
+        "echeance": orientation.deadline,
+        "motif": orientation.reason,
+        "motif_libelle": orientation.get_reason_display(),
+        "demande": orientation.request,
+        "commentaire_reponse": orientation.answer_comment,
+        "categories": list(orientation.categories),
+        "identite": None
+        if person is None
+        else {
+            "nom": person.last_name,
+            "prenom": person.first_names,
+            "date_naissance": person.birth_date,
+            "adresse": person.address,
+            "code_postal": person.postal_code,
+            "commune": {"code": commune.code, "nom": commune.name} if commune else None,
+            "telephone": person.phone,
+            "email": person.email,
+        },
+        "situation": None
+        if "situation" not in shown
+        else [{"libelle": label, "valeur": value} for label, value in shown["situation"]],
+        "evaluation": None
+        if evaluation is None
+        else {"date": evaluation.evaluated_on, "gir": evaluation.gir},
+        "_person_id": orientation.person_id,
+    }
+
+
+def evaluation_share(share: EvaluationShare) -> dict:
+    """Une évaluation partagée : sa date, l'organisme auteur, la grille AGGIR et le GIR ; ni la
+    situation ni le plan proposé."""
+    evaluation = share.evaluation
+    author = evaluation.organisation
+    return {
+        "reference": share.reference,
+        "date": evaluation.evaluated_on,
+        "organisme": {"code": author.code, "nom": author.name},
+        "variables": {name: getattr(evaluation, name.lower()) for name in aggir.VARIABLES},
+        "gir": evaluation.gir,
+        "partagee_le": share.shared_at.date(),
+    }

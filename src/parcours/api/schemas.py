@@ -157,6 +157,98 @@ class RapportActivite(Schema):
     departements: list[dict]
 
 
+StatutOrientation = Literal["ENVOYEE", "RECUE", "ACCEPTEE", "REFUSEE", "CLOTUREE", "RELANCEE"]
+CategorieCode = Literal["IDENTITE", "SITUATION", "EVALUATION"]
+
+
+class Identite(Schema):
+    nom: str
+    prenom: str
+    date_naissance: datetime.date
+    adresse: str
+    code_postal: str
+    commune: CommuneCourte | None
+    telephone: str
+    email: str
+
+
+class ElementSituation(Schema):
+    libelle: str
+    valeur: str
+
+
+class DerniereEvaluation(Schema):
+    date: datetime.date
+    gir: int = Field(..., ge=1, le=6)
+
+
+class Orientation(Schema):
+    reference: str
+    statut: StatutOrientation
+    date_envoi: datetime.date
+    date_reception: datetime.date | None
+    date_reponse: datetime.date | None
+    echeance: datetime.date = Field(
+        ..., description="Échéance de réponse (repoussée par une relance)."
+    )
+    motif: str = Field(..., description="Code de la problématique (nomenclature).")
+    motif_libelle: str
+    demande: str
+    commentaire_reponse: str
+    categories: list[CategorieCode] = Field(..., description="Les catégories partagées.")
+    identite: Identite | None = Field(..., description="Si la catégorie IDENTITE est partagée.")
+    situation: list[ElementSituation] | None = Field(
+        ..., description="Si la catégorie SITUATION est partagée."
+    )
+    evaluation: DerniereEvaluation | None = Field(
+        ..., description="La dernière évaluation, si la catégorie EVALUATION est partagée."
+    )
+
+
+class ReponseOrientation(Schema):
+    statut: Literal["ACCEPTEE", "REFUSEE", "CLOTUREE"]
+    commentaire: str = Field("", max_length=2000, description="Obligatoire pour un refus.")
+
+    _check = field_validator("commentaire")(_printable)
+
+
+class OrientationRepondue(Schema):
+    reference: str
+    statut: StatutOrientation
+
+
+Modalite = Literal["A", "B", "C"]
+
+
+class Organisme(Schema):
+    code: str
+    nom: str
+
+
+class VariablesAggir(Schema):
+    """Les 10 variables discriminantes de la grille AGGIR, cotées A, B ou C."""
+
+    COH: Modalite
+    ORI: Modalite
+    TOI: Modalite
+    HAB: Modalite
+    ALI: Modalite
+    ELI: Modalite
+    TRA: Modalite
+    DPI: Modalite
+    DPE: Modalite
+    COM: Modalite
+
+
+class EvaluationPartagee(Schema):
+    reference: str
+    date: datetime.date = Field(..., description="Date de l'évaluation.")
+    organisme: Organisme = Field(..., description="L'organisme auteur de l'évaluation.")
+    variables: VariablesAggir
+    gir: int = Field(..., ge=1, le=6)
+    partagee_le: datetime.date
+
+
 class ErreurChamp(Schema):
     champ: str
     message: str

@@ -8,10 +8,13 @@
   de la personne les liste tous.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 
 from parcours.core.models import Organisation
+from parcours.outreach.models import REFERENCE_ALPHABET
 from parcours.partners.models import Partner
 from parcours.people.models import Person
 from parcours.rules import sharing as rules
@@ -284,6 +287,12 @@ class PathwaySynthesis(models.Model):
         return f"Synthèse, version {self.version}"
 
 
+def new_evaluation_share_reference() -> str:
+    """La référence publique d'une évaluation partagée : ``EVA-`` et 16 caractères tirés au
+    hasard (``secrets``, 79 bits), comme un signalement ; le destinataire la lit par l'API."""
+    return "EVA-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(16))
+
+
 class EvaluationShare(models.Model):
     """Une évaluation des besoins partagée avec un autre organisme (lue en lecture seule) ou un
     partenaire (partage noté ; sa lecture passera par l'interface des partenaires)."""
@@ -317,6 +326,13 @@ class EvaluationShare(models.Model):
         verbose_name="consentement",
     )
     shared_at = models.DateTimeField("partagée le")
+    reference = models.CharField(
+        "référence",
+        max_length=24,
+        unique=True,
+        default=new_evaluation_share_reference,
+        editable=False,
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par"
     )

@@ -223,6 +223,40 @@ def with_delays(orientations) -> list:
     return rows
 
 
+def basis_in_force(today: date) -> Q:
+    """Le partage (orientation, évaluation partagée) tient encore ``today`` : mission légale, ou
+    consentement donné et non retiré — la même règle que ``consent_still_valid``."""
+    return Q(basis=rules.MISSION_LEGALE) | (
+        Q(consent__given_on__lte=today)
+        & (Q(consent__withdrawn_on__isnull=True) | Q(consent__withdrawn_on__gt=today))
+    )
+
+
+def shared_by_orientation(orientation) -> dict:
+    """Ce que le destinataire d'une orientation peut voir de la personne : les seules catégories
+    partagées (l'identité et les coordonnées, la situation, la dernière évaluation), jamais le
+    contenu d'un accompagnement. La page du lien et l'API lisent la même sélection."""
+    person = orientation.person
+    shown: dict = {"categories": orientation.category_labels()}
+    if rules.IDENTITE in orientation.categories:
+        shown["identity"] = person
+    if rules.SITUATION in orientation.categories:
+        shown["situation"] = [
+            (label, value)
+            for label, value in (
+                ("Statut", person.get_status_display()),
+                ("Situation familiale", person.get_family_situation_display()),
+                ("Logement", person.get_housing_display()),
+                ("Emploi", person.get_employment_display()),
+                ("Mesure de protection juridique", "oui" if person.legal_protection else ""),
+            )
+            if value
+        ]
+    if rules.EVALUATION in orientation.categories:
+        shown["evaluation"] = person.evaluations.order_by("-evaluated_on", "-pk").first()
+    return shown
+
+
 def orientations_of_person(visible, person):
     return (
         visible.filter(person=person)

@@ -13,7 +13,7 @@ from parcours.core.forms import apply_business_errors
 from parcours.core.once import creates_once
 from parcours.core.params import flag_param
 from parcours.rules import orientations as rules
-from parcours.rules import sharing as sharing_rules
+from parcours.sharing import queries
 from parcours.sharing.forms import OrientationAnswerForm
 from parcours.sharing.services import orientations as services
 
@@ -23,29 +23,6 @@ ANSWER_LABELS = {
     rules.REFUSEE: "Je refuse (dites pourquoi)",
     rules.CLOTUREE: "La prise en charge est terminée : je clôture",
 }
-
-
-def _shared(orientation) -> dict:
-    """Ce que la page peut montrer de la personne : les catégories partagées, rien d'autre."""
-    person = orientation.person
-    shown: dict = {"categories": orientation.category_labels()}
-    if sharing_rules.IDENTITE in orientation.categories:
-        shown["identity"] = person
-    if sharing_rules.SITUATION in orientation.categories:
-        shown["situation"] = [
-            (label, value)
-            for label, value in (
-                ("Statut", person.get_status_display()),
-                ("Situation familiale", person.get_family_situation_display()),
-                ("Logement", person.get_housing_display()),
-                ("Emploi", person.get_employment_display()),
-                ("Mesure de protection juridique", "oui" if person.legal_protection else ""),
-            )
-            if value
-        ]
-    if sharing_rules.EVALUATION in orientation.categories:
-        shown["evaluation"] = person.evaluations.order_by("-evaluated_on", "-pk").first()
-    return shown
 
 
 def _choices(orientation):
@@ -85,7 +62,7 @@ def orientation_link(request, token):
             "choices": choices,
             "events": orientation.events.filter(by_partner=True),
             "thanks": flag_param(request, "merci"),
-            **_shared(orientation),
+            **queries.shared_by_orientation(orientation),
         },
         status=422 if form.errors else 200,
     )
