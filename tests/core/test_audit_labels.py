@@ -10,6 +10,7 @@ SAME_IN_FRENCH = {
     "convention",
     "epci",
     "invitation",
+    "orientation",
     "questionnaire",
     "question",
     "transmission",
