@@ -20,7 +20,28 @@ from parcours.people.models import Person
 from parcours.rules import sharing as rules
 
 
-class Consent(models.Model):
+class SharedCategories:
+    """Les catégories d'informations d'un objet (``categories``), en clair, dans l'ordre de la
+    liste fermée."""
+
+    categories: list[str]
+
+    def category_labels(self) -> list[str]:
+        return [rules.CATEGORIES[c] for c in self.categories if c in rules.CATEGORIES]
+
+
+class OneRecipient:
+    """Un partage vers un seul destinataire : un partenaire de l'annuaire ou un autre organisme."""
+
+    partner: Partner | None
+    recipient_organisation: Organisation | None
+
+    @property
+    def recipient(self) -> Partner | Organisation | None:
+        return self.partner or self.recipient_organisation
+
+
+class Consent(SharedCategories, models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     given_by = models.CharField("donné par", max_length=20, choices=list(rules.GIVERS.items()))
@@ -72,11 +93,8 @@ class Consent(models.Model):
     def __str__(self):
         return f"Consentement du {self.given_on:%d/%m/%Y}"
 
-    def category_labels(self) -> list[str]:
-        return [rules.CATEGORIES[c] for c in self.categories if c in rules.CATEGORIES]
 
-
-class Disclosure(models.Model):
+class Disclosure(SharedCategories, OneRecipient, models.Model):
     """Un partage fait : à qui, quoi, sur quelle base, à propos de quel objet."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -138,13 +156,6 @@ class Disclosure(models.Model):
     def __str__(self):
         return self.label
 
-    @property
-    def recipient(self):
-        return self.partner or self.recipient_organisation
-
-    def category_labels(self) -> list[str]:
-        return [rules.CATEGORIES[c] for c in self.categories if c in rules.CATEGORIES]
-
 
 # --- Parcours partagés entre organismes, évaluations reconnues, synthèse partagée -------------
 #
@@ -155,7 +166,7 @@ class Disclosure(models.Model):
 # consentement est en vigueur.
 
 
-class SharedPathway(models.Model):
+class SharedPathway(SharedCategories, models.Model):
     class Purpose(models.TextChoices):
         SEPARATION = "SEPARATION", "Parcours séparation"
         PDP = "PDP", "Prévention de la désinsertion professionnelle"
@@ -231,9 +242,6 @@ class SharedPathway(models.Model):
             return self.label
         return self.get_purpose_display()
 
-    def category_labels(self) -> list[str]:
-        return [rules.CATEGORIES[c] for c in self.categories if c in rules.CATEGORIES]
-
 
 class PathwayStep(models.Model):
     """Une étape du parcours, écrite par un agent d'un organisme participant."""
@@ -293,7 +301,7 @@ def new_evaluation_share_reference() -> str:
     return "EVA-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(16))
 
 
-class EvaluationShare(models.Model):
+class EvaluationShare(OneRecipient, models.Model):
     """Une évaluation des besoins partagée avec un autre organisme (lue en lecture seule) ou un
     partenaire (partage noté ; sa lecture passera par l'interface des partenaires)."""
 
@@ -356,10 +364,6 @@ class EvaluationShare(models.Model):
     def __str__(self):
         return f"Évaluation partagée le {self.shared_at:%d/%m/%Y}"
 
-    @property
-    def recipient(self):
-        return self.partner or self.recipient_organisation
-
 
 # --- Orientations ------------------------------------------------------------------------------
 # Une orientation de la personne vers un partenaire de l'annuaire ou un autre organisme de
@@ -371,7 +375,7 @@ from parcours.partners.models import PartnerContact  # noqa: E402
 from parcours.rules import orientations as orientation_rules  # noqa: E402
 
 
-class Orientation(models.Model):
+class Orientation(SharedCategories, OneRecipient, models.Model):
     """Une orientation envoyée : vers qui, pourquoi, ce qui est demandé et partagé, sur quelle
     base, l'échéance de réponse, l'état et la réponse du destinataire."""
 
@@ -500,13 +504,6 @@ class Orientation(models.Model):
 
     def __str__(self):
         return f"Orientation du {self.sent_on:%d/%m/%Y} vers {self.recipient}"
-
-    @property
-    def recipient(self):
-        return self.partner or self.recipient_organisation
-
-    def category_labels(self) -> list[str]:
-        return [rules.CATEGORIES[c] for c in self.categories if c in rules.CATEGORIES]
 
 
 class OrientationEvent(models.Model):
