@@ -270,6 +270,7 @@ LAYERS: list[set[str]] = [
     {"outreach"},
     {"sharing"},
     {"steering"},
+    {"privacy"},
     {"www", "demo", "api"},
 ]
 # Au-dessus de tout, à part : l'assemblage du projet. Ils s'importent entre eux librement.

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "parcours.groups",
     "parcours.aid",
     "parcours.steering",
+    "parcours.privacy",
     "parcours.demo",
     "parcours.api",
     "ninja",

@@ -135,6 +135,10 @@ class User(AbstractUser):
         Departement, verbose_name="départements d'intervention", blank=True
     )
     is_org_admin = models.BooleanField("administrateur de l'organisme", default=False)
+    # Un drapeau, pas une fonction : la fonction est une nomenclature du contrat (formats.md §1,
+    # les agents du rapport) ; le délégué à la protection des données est souvent un chargé de
+    # mission ou un juriste de l'organisme.
+    is_dpo = models.BooleanField("délégué·e à la protection des données", default=False)
     competences = models.CharField("compétences", max_length=300, blank=True)
 
     class Meta:

@@ -37,6 +37,7 @@ class AgentContext:
     departements: frozenset[str]
     role: str
     is_org_admin: bool
+    is_dpo: bool = False
 
     @property
     def sees_people(self) -> bool:
@@ -64,6 +65,7 @@ def agent_context(user) -> AgentContext:
         departements=departements if user.organisation_id else frozenset(),
         role=_ROLE_OF_FUNCTION.get(user.function, Role.NONE) if user.organisation_id else Role.NONE,
         is_org_admin=bool(user.organisation_id and user.is_org_admin),
+        is_dpo=bool(user.organisation_id and user.is_dpo),
     )
     user._agent_context = ctx
     return ctx

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "parcours.privacy"
+    label = "privacy"
+    verbose_name = "protection des données"
