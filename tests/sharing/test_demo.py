@@ -26,6 +26,7 @@ def frozen():
 def test_demo_holds_a_caf_and_shared_pathways(call, client):
     out = call("demo", personnes=40, seed=5)
     assert "4 parcours partagés" in out and "caf-demo" in out
+    assert "1 évaluation partagée," in out or "1 évaluation partagée " in out
     caf = Organisation.objects.get(code="caf-demo")
     assert caf.kind == "CAF"
     assert set(User.objects.filter(organisation=caf).values_list("username", flat=True)) == {

@@ -20,6 +20,7 @@ from parcours.demo.organisation import DEMO_PASSWORD, REGION
 from parcours.partners.models import Partner
 from parcours.people import services as people_services
 from parcours.people.models import Person
+from parcours.rules import wording
 from parcours.sharing.models import Consent, Disclosure, EvaluationShare, SharedPathway
 from parcours.sharing.services import consents as consent_services
 from parcours.sharing.services import pathways as services
@@ -113,7 +114,7 @@ def _steps(pathway, steps):
             services.add_step(actor=actor, pathway=pathway, on=on, kind=kind, text=text)
 
 
-def generate(*, code: str = "carsat-demo") -> dict[str, int]:
+def generate(*, code: str = "carsat-demo") -> list[str]:
     today = clock.today()
     day = lambda n: today - datetime.timedelta(days=n)  # noqa: E731
     carsat = Organisation.objects.get(code=code)
@@ -295,10 +296,9 @@ def generate(*, code: str = "carsat-demo") -> dict[str, int]:
                 consent_services.withdraw_consent(
                     actor=carsat_as2, consent=consent, reason="À la demande de la personne"
                 )
-    return {
-        "personnes CAF": len(people),
-        "parcours partagés": SharedPathway.objects.filter(
-            organisation__in=[carsat, organisation]
-        ).count(),
-        "évaluations partagées": shares,
-    }
+    pathways = SharedPathway.objects.filter(organisation__in=[carsat, organisation]).count()
+    return [
+        wording.count(len(people), "une personne CAF|personnes CAF"),
+        wording.count(pathways, "un parcours partagé|parcours partagés"),
+        wording.count(shares, "une évaluation partagée"),
+    ]

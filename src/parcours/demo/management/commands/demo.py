@@ -86,7 +86,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Partage entre organismes en {sharing_seconds:.1f} s : "
-            + ", ".join(f"{n} {what}" for what, n in shared.items())
+            + ", ".join(shared)
             + f" (second organisme : {sharing_demo.CAF_CODE})."
         )
         if past is not None:
