@@ -1,6 +1,8 @@
 """Orientations : table des états, échéance, relance, délais (rules.orientations)."""
 
+import statistics
 from datetime import date, timedelta
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -156,3 +158,40 @@ def test_median_between_min_and_max(delays):
     summary = rules.delay_summary(rows)
     assert min(delays) <= summary["median_days"] <= max(delays)
     assert 0.0 <= summary["within_deadline_pct"] <= 100.0
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.integers(min_value=-3, max_value=60)),
+            st.booleans(),
+            st.integers(min_value=1, max_value=5),
+        ),
+        max_size=25,
+    )
+)
+def test_summary_of_counted_groups_is_the_summary_of_the_rows(groups):
+    """Le compte par groupes (délai, dans l'échéance, combien) que rend la base donne les mêmes
+    chiffres que les orientations une à une ; la médiane, celle de ``statistics``."""
+    summary = rules.delay_summary_of_counts(groups)
+    delays = [max(0, d) for d, _, n in groups if d is not None for _ in range(n)]
+    total = sum(n for _, _, n in groups)
+    assert summary["total"] == total
+    assert summary["answered"] == len(delays)
+    assert summary["median_days"] == (float(statistics.median(delays)) if delays else None)
+    within = sum(n for _, in_time, n in groups if in_time)
+    half_up = int(Fraction(1000 * within, total) + Fraction(1, 2)) / 10 if total else None
+    assert summary["within_deadline_pct"] == half_up
+
+
+def test_summary_of_counts_exact_values():
+    # 2 × 4 jours, 1 × 15 jours, 1 × 20 jours : rangs du milieu 4 et 15
+    groups = [(4, True, 2), (15, True, 1), (20, False, 1), (None, False, 3)]
+    assert rules.delay_summary_of_counts(groups) == {
+        "total": 7,
+        "answered": 4,
+        "median_days": 9.5,
+        "within_deadline_pct": 42.9,
+    }
+    assert rules.delay_summary_of_counts([(7, True, 3)])["median_days"] == 7.0
+    assert rules.delay_summary_of_counts([(-2, True, 1)])["median_days"] == 0.0

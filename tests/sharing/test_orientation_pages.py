@@ -284,3 +284,39 @@ def test_reminder_command(call, person, worker, orientation, today):
     assert (
         call("relancer-orientations", "--date", "2026-12-19").strip() == "0 orientation relancée."
     )
+
+
+def test_delays_counted_by_the_base_match_the_rule_on_each_row(org, person, worker, partner, today):
+    """Les délais par destinataire, comptés par la base (SQLite et PostgreSQL), sont ceux de
+    ``delay_summary`` appliquée aux orientations une à une."""
+    from parcours.rules import orientations as orientation_rules
+    from parcours.sharing import queries
+    from tests.partners.factories import make_partner
+
+    other = make_partner(org=org, actor=worker, name="Mission locale")
+    sent = datetime.date(2026, 3, 2)
+    answers = {partner: [0, 4, 4, 15, 16, 31, None], other: [2, 9, None, None]}
+    for target, delays in answers.items():
+        for delay in delays:
+            o = services.send_orientation(
+                actor=worker,
+                person=person,
+                partner=target,
+                reason="EMPLOI",
+                request="x",
+                categories=["IDENTITE"],
+                basis="MISSION_LEGALE",
+            )
+            answered = None if delay is None else sent + datetime.timedelta(days=delay)
+            deadline = sent + datetime.timedelta(days=15)
+            Orientation.objects.filter(pk=o.pk).update(
+                sent_on=sent, first_deadline=deadline, answered_on=answered
+            )
+    everything, by_partner = queries.delays_by_partner(Orientation.objects.all())
+    rows = list(Orientation.objects.values_list("sent_on", "first_deadline", "answered_on"))
+    assert everything == orientation_rules.delay_summary(rows)
+    assert everything["total"] == 11 and everything["answered"] == 8
+    assert [(r["name"], r["median_days"], r["within_deadline_pct"]) for r in by_partner] == [
+        ("Cap emploi de l'Ain", 9.5, 57.1),
+        ("Mission locale", 5.5, 50.0),
+    ]

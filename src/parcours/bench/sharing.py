@@ -127,6 +127,7 @@ def _floor(organisation_id: int, year: int, departement: str) -> None:
 
 def run(count: int = 20000) -> int:
     vendor = _setup()
+    from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
@@ -135,6 +136,8 @@ def run(count: int = 20000) -> int:
 
     year = _today().year
     _more_orientations(count, year)
+    with connection.cursor() as cursor:  # les statistiques du planificateur, comme en service
+        cursor.execute("ANALYZE")
     organisation = Organisation.objects.get(code="carsat-demo")
     total = Orientation.objects.filter(organisation=organisation, sent_on__year=year).count()
 

@@ -1,11 +1,12 @@
 """Lectures partagées de l'organisme : les agents par fonction et par territoire, les communes
-sans secteur, les appareils de second facteur d'un agent."""
+sans secteur, les appareils de second facteur d'un agent ; le nombre de jours entre deux dates,
+calculé par la base."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Func, IntegerField, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from parcours.core.models import Commune, User
@@ -13,6 +14,25 @@ from parcours.core.nomenclatures import Fonction
 
 if TYPE_CHECKING:
     from parcours.core.models import Organisation
+
+
+class DaysBetween(Func):
+    """``DaysBetween("sent_on", "answered_on")`` : les jours de la première date à la seconde
+    (``NULL`` si l'une manque), un entier calculé par la base — PostgreSQL soustrait deux dates,
+    SQLite compare leurs jours juliens (sans la fonction Python que Django appelle à chaque ligne
+    pour soustraire deux dates)."""
+
+    arity = 2
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        start, end = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"({end[0]} - {start[0]})", [*end[1], *start[1]]
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        start, end = (compiler.compile(e) for e in self.get_source_expressions())
+        sql = f"CAST(julianday({end[0]}) - julianday({start[0]}) AS INTEGER)"
+        return sql, [*end[1], *start[1]]
 
 
 def social_workers(organisation_id: int, departement_code: str) -> QuerySet[User]:

@@ -43,6 +43,7 @@ __all__ = [
     "check_transition",
     "default_deadline",
     "delay_summary",
+    "delay_summary_of_counts",
     "link_expired",
     "next_deadline_after_reminder",
     "reminder_due",
@@ -148,24 +149,49 @@ def link_expired(issued_on: date, today: date) -> bool:
     return today > issued_on + timedelta(days=LINK_VALIDITY_DAYS - 1)
 
 
-def _median(values: list[int]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return float(ordered[middle])
-    return (ordered[middle - 1] + ordered[middle]) / 2
+def _median_of_counts(counts: dict[int, int]) -> float:
+    """La médiane des valeurs comptées ``{valeur: combien}`` (au moins une valeur)."""
+    total = sum(counts.values())
+    wanted = [(total - 1) // 2, total // 2]  # les deux rangs du milieu (les mêmes si impair)
+    found: list[int] = []
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        while len(found) < 2 and wanted[len(found)] < seen:
+            found.append(value)
+    return (found[0] + found[1]) / 2
+
+
+def delay_summary_of_counts(groups: Iterable[tuple[int | None, bool, int]]) -> dict[str, object]:
+    """``delay_summary`` sur des orientations déjà comptées : des groupes (délai de réponse en
+    jours ou ``None`` sans réponse, répondue dans l'échéance, combien), comme les rend un
+    ``GROUP BY`` de la base ; un délai négatif (réponse datée avant l'envoi) compte 0 jour."""
+    total = answered = within = 0
+    delays: dict[int, int] = {}
+    for delay, in_time, n in groups:
+        total += n
+        if in_time:
+            within += n
+        if delay is not None:
+            answered += n
+            delays[max(0, delay)] = delays.get(max(0, delay), 0) + n
+    return {
+        "total": total,
+        "answered": answered,
+        "median_days": _median_of_counts(delays) if delays else None,
+        "within_deadline_pct": pct(within, total) if total else None,
+    }
 
 
 def delay_summary(rows: Iterable[tuple[date, date, date | None]]) -> dict[str, object]:
     """Sur des orientations (envoi, échéance initiale, réponse ou ``None``) : combien, combien
     ont une réponse, la médiane du délai de réponse en jours (``None`` sans réponse) et la part
     (en %, une décimale) répondue au plus tard à l'échéance, sur toutes les orientations."""
-    rows = list(rows)
-    delays = [d for s, _, a in rows if (d := answer_delay_days(s, a)) is not None]
-    within = sum(1 for _, deadline, a in rows if answered_within_deadline(deadline, a))
-    return {
-        "total": len(rows),
-        "answered": len(delays),
-        "median_days": _median(delays) if delays else None,
-        "within_deadline_pct": pct(within, len(rows)) if rows else None,
-    }
+    return delay_summary_of_counts(
+        (
+            None if answered is None else (answered - sent).days,
+            answered_within_deadline(deadline, answered),
+            1,
+        )
+        for sent, deadline, answered in rows
+    )

@@ -186,6 +186,7 @@ def orientations_dashboard(request):
     year = _year(request)
     sent = policies.counted_orientations(request.user).filter(sent_on__year=year)
     counts = queries.counts_by_kind_and_status(sent)
+    delays, by_partner = queries.delays_by_partner(sent)
     labels = queries.partner_kind_labels()
     statuses = [(s, SHORT_STATUS[s]) for s in Orientation.Status.values]
     table = [
@@ -207,8 +208,8 @@ def orientations_dashboard(request):
             "statuses": statuses,
             "status_totals": [counts["par_statut"].get(s, 0) for s, _ in statuses],
             "table": table,
-            "delays": queries.answer_delays(sent),
-            "by_partner": queries.delays_by_partner(sent),
+            "delays": delays,
+            "by_partner": by_partner,
             "can_list": policies.can_list_orientations(request.user),
             "nav": "orientations",
         },
