@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("parcours.cases.urls")),
     path("", include("parcours.outreach.urls")),
     path("", include("parcours.sharing.urls")),
+    path("", include("parcours.privacy.urls")),
     path("collectif/", include("parcours.groups.urls")),
     path("partenaires/", include("parcours.partners.urls")),
     path("aides/", include("parcours.aid.urls")),

@@ -95,3 +95,63 @@ class PurgeRun(models.Model):
 
     def __str__(self):
         return f"Purge du {self.as_of:%d/%m/%Y}"
+
+
+class AccessExport(models.Model):
+    """Un export du droit d'accès (RGPD art. 15) remis à une personne : qui l'a préparé, quand,
+    pour qui, sous quel format, et si les notes privées ont été retenues (motif légal et
+    précision). Le contenu n'est pas conservé : seulement l'acte, son empreinte et ses comptes."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        JSON = "json", "JSON"
+
+    class Channel(models.TextChoices):
+        WEB = "WEB", "Application"
+        CLI = "CLI", "Ligne de commande"
+
+    class WithheldReason(models.TextChoices):
+        TIERS = "TIERS", "Protection des droits et libertés de tiers (RGPD, art. 15.4)"
+        SANTE = "SANTE", "Santé : communication par un médecin (CSP, art. L. 1111-7)"
+        ENQUETE = "ENQUETE", "Procédure judiciaire en cours (loi Informatique et libertés)"
+        AUTRE = "AUTRE", "Autre motif prévu par la loi (précisé)"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="access_exports"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="access_exports"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="préparé par",
+    )
+    at = models.DateTimeField("préparé le")
+    format = models.CharField("format", max_length=4, choices=Format)
+    channel = models.CharField("depuis", max_length=3, choices=Channel, default=Channel.WEB)
+    private_notes_withheld = models.BooleanField("notes privées retenues", default=False)
+    withheld_reason = models.CharField(
+        "motif légal de la rétention", max_length=10, choices=WithheldReason, blank=True
+    )
+    withheld_details = models.TextField("précision du motif", blank=True)
+    counts = models.JSONField("éléments par rubrique", default=dict)
+    sha256 = models.CharField("empreinte du fichier remis", max_length=64)
+
+    class Meta:
+        verbose_name = "export du droit d'accès"
+        verbose_name_plural = "exports du droit d'accès"
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(private_notes_withheld=False, withheld_reason="")
+                | (models.Q(private_notes_withheld=True) & ~models.Q(withheld_reason="")),
+                name="access_export_withheld_has_reason",
+            )
+        ]
+
+    def __str__(self):
+        return f"Export du droit d'accès du {self.at:%d/%m/%Y}"

@@ -3,18 +3,25 @@
 - le registre des traitements : les administrateurs de l'organisme l'écrivent, le ou la
   délégué·e à la protection des données (DPO) et les administrateurs le lisent ;
 - purges et extraits pseudonymisés : administrateurs et DPO seulement ;
-- l'export d'accès d'une personne : le DPO, et les responsables pour les personnes de leurs
-  départements ;
-- hors de l'organisme, 404.
+- l'export d'accès d'une personne : le DPO, pour toute personne de l'organisme, et les
+  responsables pour les personnes de leurs départements ; AS, accueil, pilotage et
+  administrateurs (non DPO), non ;
+- hors de l'organisme, 404 ; une fiche fusionnée dans une autre n'est plus un sujet d'export
+  (l'export de la fiche conservée reprend son historique).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from parcours.core.policies import get_or_404
 from parcours.core.roles import Role, agent_context
+from parcours.people.models import Person
+from parcours.people.policies import visible_people
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from parcours.core.models import User
 
 
@@ -37,3 +44,33 @@ def can_run_purges(user: User) -> bool:
 def can_prepare_access_exports(user: User) -> bool:
     ctx = agent_context(user)
     return ctx.organisation_id is not None and (ctx.is_dpo or ctx.role == Role.MANAGER)
+
+
+def visible_access_subjects(user: User) -> QuerySet[Person]:
+    """Les personnes dont ``user`` peut préparer l'export d'accès : toutes celles de
+    l'organisme pour le DPO ; celles de ses départements pour un responsable ; aucune sinon."""
+    ctx = agent_context(user)
+    if ctx.organisation_id is None:
+        return Person.objects.none()
+    people = Person.objects.filter(organisation_id=ctx.organisation_id, merged_into__isnull=True)
+    if ctx.is_dpo:
+        return people
+    if ctx.role == Role.MANAGER:
+        return people.filter(departement_id__in=ctx.departements)
+    return Person.objects.none()
+
+
+def get_access_subject_or_404(user: User, pk: int | str) -> Person:
+    return get_or_404(visible_access_subjects(user), pk)
+
+
+def can_prepare_access_export(user: User, person: Person) -> bool:
+    """« Droit d'accès » sur la fiche : le DPO de l'organisme, ou un responsable pour une
+    personne de ses départements."""
+    return visible_access_subjects(user).filter(pk=person.pk).exists()
+
+
+def can_open_person_page(user: User, person: Person) -> bool:
+    """La fiche de la personne est visible de l'agent (un DPO administrateur ne la voit pas :
+    ses pages du droit d'accès n'y renvoient pas)."""
+    return visible_people(user).filter(pk=person.pk).exists()

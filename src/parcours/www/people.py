@@ -17,6 +17,7 @@ from parcours.outreach.policies import can_book
 from parcours.people import policies, services
 from parcours.people.forms import SearchForm
 from parcours.people.queries import search_people
+from parcours.privacy import policies as privacy_policies
 from parcours.sharing import policies as sharing_policies
 from parcours.sharing import queries as sharing_queries
 from parcours.www import queries
@@ -90,6 +91,7 @@ def detail(request, pk):
         "pending_requests": queries.pending_requests_of(request.user, person, today),
         "can_book": can_book(request.user),
         "can_merge": policies.can_merge_people(request.user),
+        "can_export_access": privacy_policies.can_prepare_access_export(request.user, person),
         "now": clock.now(),
         "appointments": queries.appointments_of(request.user, person),
         "nav": "personnes",
