@@ -216,6 +216,7 @@ def path_objects():
         ("parcours-partage", _first(sharing.SharedPathway)),
         ("evaluation-partager", _first(aid.Evaluation)),
         ("evaluation-partagee", _first(sharing.EvaluationShare)),
+        ("droit-acces-export", person),
         ("orientation-nouvelle", person),
         ("orientation-categories", person),
         ("orientation-cloturer", orientation),

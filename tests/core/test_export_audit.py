@@ -268,6 +268,9 @@ CASES = {
     "aide-commission": Case(
         "manager", lambda w: reverse("aide-commission", args=[w.commission.pk]),
         lambda w: 2, LIST),
+    "droit-acces-export": Case(
+        "manager", lambda w: reverse("droit-acces-export", args=[w.people[0].pk]), lambda w: 1,
+        post={"format": "pdf", "private_notes": "communiquer"}),
     "pilotage-detail": Case(
         "manager",
         lambda w: reverse("pilotage-detail")

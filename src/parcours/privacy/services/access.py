@@ -73,15 +73,15 @@ def preview_access_export(
     """Le contenu tel qu'il sera remis, NIR masqué (l'écran d'aperçu) ; l'aperçu montre tout
     le dossier à l'agent : il est journalisé comme une consultation de la fiche."""
     check_withholding(withhold_private_notes=withhold_private_notes, reason=reason, details=details)
+    content = queries.access_export(
+        person, with_private_notes=not withhold_private_notes, reveal_nir=False
+    )
     audit.record(
         actor=actor,
         action=AuditEntry.Action.READ,
         obj=person,
         person_id=person.pk,
         summary="Aperçu de l'export du droit d'accès",
-    )
-    content = queries.access_export(
-        person, with_private_notes=not withhold_private_notes, reveal_nir=False
     )
     content["personne"]["export"] = export_notice(
         organisation=person.organisation,
