@@ -204,3 +204,19 @@ def test_command_refuses_a_malformed_nir_in_french(world, call, bad):
 def test_command_refuses_an_unknown_organisation(call):
     with pytest.raises(CommandError, match="Organisme inconnu"):
         call("rgpd", "acces", "--organisation", "nulle-part", "--personne", "1", "--format", "json")
+
+
+def test_the_export_reads_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    """Une requête par rubrique (et ses préchargements), pas une par ligne : dix entretiens de
+    plus ne coûtent rien."""
+    from parcours.privacy.queries.access import access_export
+    from tests.factories import make_case, make_contact
+
+    with django_assert_max_num_queries(45) as before:
+        access_export(world.person, with_private_notes=True, reveal_nir=True)
+    case = make_case(person=world.person, referent=world.worker)
+    for _ in range(10):
+        make_contact(case=case, actor=world.worker, note="Suivi.")
+    with django_assert_max_num_queries(45) as after:
+        access_export(world.person, with_private_notes=True, reveal_nir=True)
+    assert len(after.captured_queries) <= len(before.captured_queries)  # la fiche est en cache
