@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 
 from parcours.core import crypto
@@ -68,7 +69,7 @@ def _label(field_name: str) -> str:
 
     try:
         field = Person._meta.get_field(field_name)
-    except Exception:  # noqa: BLE001 — un champ disparu depuis : son nom technique
+    except FieldDoesNotExist:  # un champ disparu depuis : son nom technique
         return field_name
     label = str(getattr(field, "verbose_name", field_name))
     return label[:1].upper() + label[1:]
@@ -79,7 +80,7 @@ def _value(field_name: str, value):
 
     try:
         field = Person._meta.get_field(field_name)
-    except Exception:  # noqa: BLE001
+    except FieldDoesNotExist:
         return value
     choices = dict(getattr(field, "flatchoices", None) or [])
     return choices.get(value, value) if choices else value
