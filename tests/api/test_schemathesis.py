@@ -1,14 +1,14 @@
-"""L'API sous schemathesis : chaque opération du document OpenAPI servi, des données tirées de
-son schéma (valides et invalides), un jeton valide portant la portée de l'opération ; aucune
-réponse 5xx, chaque réponse conforme au document (statut, type, en-têtes, corps).
+"""L'API sous schemathesis : chaque opération du document OpenAPI (docs/openapi.json), des
+données tirées de son schéma (valides et invalides), un jeton valide portant la portée de
+l'opération ; aucune réponse 5xx, chaque réponse conforme au document (statut, type, en-têtes,
+corps). Puis les scénarios à états : les liens du document enchaînés avec un jeton de toutes les
+portées.
 
-L'application est appelée en WSGI (le serveur de Django, sans réseau), dans la base de test.
+L'application est appelée en WSGI (le serveur de Django, sans réseau), dans la base de test ;
+test_schemathesis_live.py refait les deux contre un vrai serveur HTTP.
 """
 
-import datetime
-import json
 import os
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -16,41 +16,54 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from parcours.core.models import Commune
-from parcours.groups.models import GroupAction, Session
-from tests.api.conftest import issue
+from tests.api.conftest import issue, make_world
+from tests.api.fuzz import (
+    CASES,
+    EXCLUDED,
+    SCOPES,
+    SPEC,
+    assert_links_followed,
+    authorization,
+    run_stateful,
+)
 
-DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
-schema = schemathesis.openapi.from_dict(json.loads(DOCUMENT.read_text(encoding="utf-8")))
+schema = schemathesis.openapi.from_dict(SPEC)
 schema.app = get_wsgi_application()
 
-#: La portée de chaque opération (formats.md §7).
-SCOPES = {
-    ("POST", "/api/v1/signalements"): "signalements:ecrire",
-    ("GET", "/api/v1/signalements/{reference}"): "signalements:lire",
-    ("GET", "/api/v1/orientations"): "orientations:lire",
-    ("POST", "/api/v1/orientations/{reference}/reponse"): "orientations:repondre",
-    ("GET", "/api/v1/evaluations/{reference}"): "evaluations:lire",
-    ("GET", "/api/v1/collectif/seances"): "collectif:lire",
-    ("GET", "/api/v1/rapports/activite"): "rapports:lire",
-    ("GET", "/api/v1/referentiel/communes"): "referentiel:lire",
-}
-#: « Une requête conforme au schéma est acceptée » ne vaut pas ici : 422 répond aussi aux règles
-#: que le schéma ne dit pas (commune ou région inconnue, date dans le futur, date du
-#: consentement exigée par la base légale, région et département ensemble).
-EXCLUDED = [positive_data_acceptance]
 #: Les cas tirés pour chaque opération (le tout reste sous la minute sur SQLite).
 EXAMPLES = int(os.environ.get("PARCOURS_API_CAS", "40"))
+#: Les scénarios à états et leur longueur au plus.
+SCENARIOS = int(os.environ.get("PARCOURS_API_SCENARIOS", "25"))
 
 
 def test_every_operation_has_a_scope():
-    document = json.loads(DOCUMENT.read_text(encoding="utf-8"))
     operations = {
-        (method.upper(), path) for path, methods in document["paths"].items() for method in methods
+        (method.upper(), path) for path, methods in SPEC["paths"].items() for method in methods
     }
     assert operations == set(SCOPES)
+
+
+def test_the_document_declares_the_links():
+    links = {
+        (path, method, status, name): link["operationId"]
+        for path, methods in SPEC["paths"].items()
+        for method, operation in methods.items()
+        for status, answer in operation["responses"].items()
+        for name, link in answer.get("links", {}).items()
+    }
+    assert links == {
+        ("/api/v1/signalements", "post", "201", "suivreSignalement"): (
+            "parcours_api_endpoints_get_referral"
+        ),
+        ("/api/v1/orientations", "get", "200", "repondrePremiere"): (
+            "parcours_api_endpoints_post_orientation_answer"
+        ),
+        ("/api/v1/orientations/{reference}/reponse", "post", "200", "repondreEncore"): (
+            "parcours_api_endpoints_post_orientation_answer"
+        ),
+    }
 
 
 @pytest.fixture
@@ -65,25 +78,14 @@ def _connection_kept():
 
 
 @pytest.fixture
-def tokens(org, settings, _connection_kept):
+def world(org, settings, _connection_kept):
     settings.PARCOURS_API_LIMITE = 100_000
-    action = GroupAction.objects.create(
-        organisation=org,
-        type="ATELIER",
-        programme="PDP",
-        title="Atelier",
-        departement_id="01",
-    )
-    Session.objects.create(
-        organisation=org,
-        action=action,
-        date=datetime.date.today(),  # noqa: DTZ011
-        start_time=datetime.time(9, 0),
-        capacity=8,
-        site=None,
-        partner_place="Mairie",
-    )
     assert Commune.objects.filter(departement_id="01").exists()
+    return make_world(org)
+
+
+@pytest.fixture
+def tokens(org, world):
     return {scope: issue(org, scopes=[scope])[1] for scope in set(SCOPES.values())}
 
 
@@ -97,9 +99,12 @@ def tokens(org, settings, _connection_kept):
 def test_api_conforms_to_its_document(case, tokens):
     # la portée de l'opération (une autre méthode sur la même adresse : 405 attendu)
     secret = tokens[next(scope for (_, path), scope in SCOPES.items() if path == case.path)]
-    # Un cas tiré porte « Bearer … » : il reçoit le vrai jeton. Un cas invalide sans en-tête, ou
-    # avec un en-tête d'une autre forme, le garde tel quel (401 attendu).
-    headers = {}
-    if str((case.headers or {}).get("Authorization", "")).startswith("Bearer "):
-        headers = {"Authorization": f"Bearer {secret}"}
-    case.call_and_validate(headers=headers, excluded_checks=EXCLUDED)
+    CASES["wsgi"] += 1
+    case.call_and_validate(headers=authorization(case, secret), excluded_checks=EXCLUDED)
+
+
+@pytest.mark.django_db
+def test_stateful_scenarios_follow_the_links(world):
+    seen = run_stateful(schema, world.secret, label="états", examples=SCENARIOS, steps=6)
+    assert_links_followed(seen)
+    assert not [key for key in seen if key[2] >= 500]

@@ -32,6 +32,29 @@ EVALUATION = re.compile(r"EVA-[2-9A-Z]{16}")
 #: Les champs du service de réponse (page du lien) et leur nom dans l'API.
 ANSWER_FIELDS = {"status": "statut", "comment": "commentaire", "__all__": ""}
 ERRORS = dict.fromkeys((401, 403, 422, 429), schemas.Probleme)
+#: Les liens OpenAPI (« links ») : ce qu'une réponse permet d'appeler ensuite, avec quelle valeur.
+#: Ils documentent l'enchaînement pour les partenaires et guident les essais à états.
+FOLLOW_REFERRAL = {
+    "suivreSignalement": {
+        "operationId": "parcours_api_endpoints_get_referral",
+        "parameters": {"path.reference": "$response.body#/reference"},
+        "description": "Suivre le signalement créé, par sa référence.",
+    }
+}
+ANSWER_FIRST = {
+    "repondrePremiere": {
+        "operationId": "parcours_api_endpoints_post_orientation_answer",
+        "parameters": {"path.reference": "$response.body#/0/reference"},
+        "description": "Répondre à la plus récente des orientations listées.",
+    }
+}
+ANSWER_AGAIN = {
+    "repondreEncore": {
+        "operationId": "parcours_api_endpoints_post_orientation_answer",
+        "parameters": {"path.reference": "$response.body#/reference"},
+        "description": "Répondre de nouveau à la même orientation (clôturer après acceptation).",
+    }
+}
 DESCRIPTION = """API de Parcours pour les systèmes des partenaires (formats.md §7).
 
 Chaque appel porte `Authorization: Bearer <jeton>` ; un jeton appartient à un organisme et à un
@@ -186,6 +209,7 @@ def not_found(request: HttpRequest) -> HttpResponse:
     "/signalements",
     response={201: schemas.SignalementCree, 400: schemas.Probleme, **ERRORS},
     summary="Envoyer un signalement",
+    openapi_extra={"responses": {201: {"links": FOLLOW_REFERRAL}}},
     tags=["signalements"],
     description="Portée `signalements:ecrire`. La personne est retrouvée (NIR, sinon nom, prénom,"
     " sexe et naissance) ou sa fiche créée ; le signalement est reçu par l'organisme du jeton.",
@@ -234,6 +258,7 @@ def get_referral(request, reference: str):
     "/orientations",
     response={200: list[schemas.Orientation], **ERRORS},
     summary="Orientations adressées au partenaire",
+    openapi_extra={"responses": {200: {"links": ANSWER_FIRST}}},
     tags=["orientations"],
     description="Portée `orientations:lire`. Les orientations de l'organisme du jeton adressées à "
     "son partenaire (ou organisme), les plus récentes d'abord ; de la personne, les seules "
@@ -262,6 +287,7 @@ def get_orientations(request, statut: schemas.StatutOrientation | None = None):
         **ERRORS,
     },
     summary="Répondre à une orientation",
+    openapi_extra={"responses": {200: {"links": ANSWER_AGAIN}}},
     tags=["orientations"],
     description="Portée `orientations:repondre`. La réponse du destinataire, comme sur la page "
     "de son lien : accepter, refuser (commentaire obligatoire) ou clôturer une orientation "
