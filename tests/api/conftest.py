@@ -17,6 +17,20 @@ def issue(org: Organisation, *, partner=None, peer=None, scopes=api_access.SCOPE
     return token, secret
 
 
+@pytest.fixture
+def _connection_kept():
+    """Comme le client de test de Django : l'application appelée en WSGI ne ferme pas la
+    connexion de la base à la fin de chaque requête (elle porte la transaction du test)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def bearer(secret: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 

@@ -12,9 +12,7 @@ import os
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from parcours.core.models import Commune
@@ -64,17 +62,6 @@ def test_the_document_declares_the_links():
             "parcours_api_endpoints_post_orientation_answer"
         ),
     }
-
-
-@pytest.fixture
-def _connection_kept():
-    """Comme le client de test de Django : l'application appelée en WSGI ne ferme pas la
-    connexion de la base à la fin de chaque requête (elle porte la transaction du test)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
