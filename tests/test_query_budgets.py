@@ -26,7 +26,8 @@ BUDGETS = {
     "accompagnement": 17,
     "personnes": 13,  # + l'entrée du journal (résultats de recherche, 2026-12-03)
     "personne": 17,
-    "pilotage-rapport": 129,  # + la clé « orientations », une requête par rapport (2026-12-03)
+    "pilotage-rapport": 129,
+    "api-orientations": 8,  # GET /api/v1/orientations (2026-12-04)
 }
 
 _names = (f"Durand{suffix}" for suffix in itertools.count())
@@ -159,4 +160,47 @@ def test_activity_report_page(client, org, django_assert_max_num_queries):
         lambda: queries(lambda: client.get(url, params)),
         lambda: grow(5),
         django_assert_max_num_queries,
+    )
+
+
+def test_api_orientation_list(client, org, team, django_assert_max_num_queries):
+    """GET /api/v1/orientations : la dernière évaluation de chaque personne listée se lit en une
+    requête pour toute la liste, pas une par orientation (1 puis 20 orientations)."""
+    from parcours.partners.models import Partner
+    from parcours.sharing.services import orientations as orientation_services
+    from tests.aid.factories import ALL_C, make_evaluation
+    from tests.api.conftest import bearer, issue
+
+    partner = Partner.objects.create(organisation=org, kind="AUTRE", name="Cap emploi")
+    worker = team[0]
+
+    def grow(n=1):
+        for _ in range(n):
+            person = make_person(org=org, actor=worker, last_name=next(_names))
+            for day in (1, 2):
+                make_evaluation(
+                    person=person, actor=worker, grid=ALL_C, on=datetime.date(2026, 11, day)
+                )
+            orientation_services.send_orientation(
+                actor=worker,
+                person=person,
+                partner=partner,
+                reason="EMPLOI",
+                request="Étudier un maintien dans l'emploi",
+                categories=["IDENTITE", "SITUATION", "EVALUATION"],
+                basis="MISSION_LEGALE",
+            )
+
+    grow()
+    _, secret = issue(org, partner=partner, scopes=["orientations:lire"])
+
+    def measure():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/api/v1/orientations", **bearer(secret))
+        assert response.status_code == 200
+        assert all(row["evaluation"]["date"] == "2026-11-02" for row in response.json())
+        return len(captured.captured_queries)
+
+    assert_flat_and_within_budget(
+        "api-orientations", measure, lambda: grow(19), django_assert_max_num_queries
     )

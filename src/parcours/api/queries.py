@@ -12,6 +12,7 @@ from parcours.core.models import Commune
 from parcours.core.nomenclatures import TypeCollectif
 from parcours.groups import queries as group_queries
 from parcours.rules import aggir
+from parcours.rules import sharing as sharing_rules
 from parcours.sharing import queries as sharing_queries
 
 if TYPE_CHECKING:
@@ -102,11 +103,20 @@ def orientations(token: ApiToken, *, today: datetime.date, status: str = "") -> 
     if status:
         found = found.filter(status=status)
     found = found.select_related("person__commune").order_by("-sent_at", "-pk")
-    return [orientation_row(o) for o in found[:MAX_ORIENTATIONS]]
+    rows = list(found[:MAX_ORIENTATIONS])
+    # la dernière évaluation de chaque personne, en une requête pour toute la liste
+    latest = sharing_queries.latest_evaluations(
+        {o.person_id for o in rows if sharing_rules.EVALUATION in o.categories}
+    )
+    return [orientation_row(o, latest) for o in rows]
 
 
-def orientation_row(orientation: Orientation) -> dict:
-    shown = sharing_queries.shared_by_orientation(orientation)
+def orientation_row(orientation: Orientation, latest: dict) -> dict:
+    """Une orientation listée ; ``latest`` : la dernière évaluation de chaque personne, déjà
+    lue (``sharing.queries.latest_evaluations``)."""
+    shown = sharing_queries.shared_by_orientation(
+        orientation, evaluation=latest.get(orientation.person_id)
+    )
     person = shown.get("identity")
     evaluation = shown.get("evaluation")
     commune = person.commune if person is not None else None

@@ -256,10 +256,35 @@ def basis_in_force(today: date) -> Q:
     )
 
 
-def shared_by_orientation(orientation) -> dict:
+_UNREAD = object()
+
+
+def latest_evaluations(person_ids) -> dict:
+    """La dernière évaluation de chaque personne (la plus récente, puis la dernière saisie), en
+    une requête quel que soit le nombre de personnes : ``{person_id: évaluation}``."""
+    from parcours.aid.models import Evaluation
+
+    latest = (
+        Evaluation.objects.filter(person_id=models.OuterRef("person_id"))
+        .order_by("-evaluated_on", "-pk")
+        .values("pk")[:1]
+    )
+    found = (
+        Evaluation.objects.filter(person_id__in=list(person_ids))
+        .annotate(_latest=models.Subquery(latest))
+        .filter(pk=models.F("_latest"))
+        .order_by("person_id")
+    )
+    return {evaluation.person_id: evaluation for evaluation in found}
+
+
+def shared_by_orientation(orientation, *, evaluation=_UNREAD) -> dict:
     """Ce que le destinataire d'une orientation peut voir de la personne : les seules catégories
     partagées (l'identité et les coordonnées, la situation, la dernière évaluation), jamais le
-    contenu d'un accompagnement. La page du lien et l'API lisent la même sélection."""
+    contenu d'un accompagnement. La page du lien et l'API lisent la même sélection.
+
+    ``evaluation`` : la dernière évaluation de la personne déjà lue (``latest_evaluations``,
+    pour une liste), sinon elle est lue ici."""
     person = orientation.person
     shown: dict = {"categories": orientation.category_labels()}
     if rules.IDENTITE in orientation.categories:
@@ -277,7 +302,9 @@ def shared_by_orientation(orientation) -> dict:
             if value
         ]
     if rules.EVALUATION in orientation.categories:
-        shown["evaluation"] = person.evaluations.order_by("-evaluated_on", "-pk").first()
+        if evaluation is _UNREAD:
+            evaluation = person.evaluations.order_by("-evaluated_on", "-pk").first()
+        shown["evaluation"] = evaluation
     return shown
 
 
