@@ -193,3 +193,67 @@ def test_foreign_expiring_convention_not_on_manager_page(
     make_convention(partner=foreign, actor=foreign_manager, end=today + datetime.timedelta(days=10))
     login_as(client, manager)
     assert "Ailleurs" not in client.get(reverse("equipe")).content.decode()
+
+
+def test_partner_code_is_set_in_the_form_unique_in_the_directory(
+    client, manager, directory, other_org
+):
+    """Le code du partenaire (celui de « parcours jeton-api --partenaire CODE ») se saisit dans
+    le formulaire de l'annuaire, se lit sur la page du partenaire, est unique dans l'annuaire."""
+    import io
+
+    from django.core.management import call_command
+
+    from parcours.api.models import ApiToken
+
+    login_as(client, manager)
+    url = reverse("partenaire-nouveau")
+    response = client.post(
+        url, {"kind": "CLIC", "name": "CLIC de la Dombes", "code": "clic-dombes"}
+    )
+    partner = Partner.objects.get(name="CLIC de la Dombes")
+    assert response.status_code == 302 and partner.code == "clic-dombes"
+    page = client.get(reverse("partenaire", args=[partner.pk])).content.decode()
+    assert "<dt>Code</dt><dd><code>clic-dombes</code></dd>" in page
+
+    # le même code dans l'annuaire : refusé, nommé, rien de perdu
+    again = client.post(url, {"kind": "CCAS", "name": "CCAS de Belley", "code": "clic-dombes"})
+    assert again.status_code == 422
+    assert again.context["form"].errors["code"] == [
+        "Ce code désigne déjà un autre partenaire de l'annuaire."
+    ]
+    assert 'value="CCAS de Belley"' in again.content.decode()
+    # pas un code : espaces, accents
+    bad = client.post(url, {"kind": "CCAS", "name": "CCAS de Belley", "code": "CCAS Belley é"})
+    assert bad.status_code == 422
+    assert bad.context["form"].errors["code"][0].startswith("Lettres sans accent, chiffres")
+    assert not Partner.objects.filter(name="CCAS de Belley").exists()
+    # un autre organisme peut avoir le même code ; plusieurs partenaires sans code
+    make_partner(org=other_org, actor=None, name="CLIC ailleurs", code="clic-dombes")
+    assert client.post(url, {"kind": "CCAS", "name": "CCAS de Belley"}).status_code == 302
+
+    # la modification montre le code et le change ; le même que le sien est permis
+    edit = reverse("partenaire-modifier", args=[partner.pk])
+    assert 'value="clic-dombes"' in client.get(edit).content.decode()
+    kept = {"kind": "CLIC", "name": "CLIC de la Dombes", "code": "clic-dombes", "active": "on"}
+    assert client.post(edit, kept).status_code == 302
+    taken = directory["ccas"]
+    client.post(reverse("partenaire-modifier", args=[taken.pk]), {**kept, "code": "ccas-bourg"})
+    refused = client.post(edit, {**kept, "code": "ccas-bourg"})
+    assert refused.context["form"].errors["code"] == [
+        "Ce code désigne déjà un autre partenaire de l'annuaire."
+    ]
+    assert client.post(edit, {**kept, "code": "clic-01"}).status_code == 302
+    partner.refresh_from_db()
+    assert partner.code == "clic-01"
+
+    # la commande des jetons désigne ce partenaire par ce code (sans en créer un autre)
+    call_command(
+        "jeton-api",
+        organisation=manager.organisation.code,
+        partenaire="clic-01",
+        portees="collectif:lire",
+        stdout=io.StringIO(),
+    )
+    assert ApiToken.objects.get().partner == partner
+    assert Partner.objects.filter(organisation=manager.organisation).count() == 5

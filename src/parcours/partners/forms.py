@@ -31,6 +31,20 @@ def _organisation_departements(user):
 class PartnerForm(Form):
     kind = forms.ChoiceField(label="Type de partenaire", choices=Partner.Kind.choices)
     name = forms.CharField(label="Nom", max_length=200)
+    code = forms.SlugField(
+        label="Code",
+        required=False,
+        max_length=40,
+        help_text="Facultatif. Court et unique dans l'annuaire (lettres sans accent, chiffres, "
+        "tirets ; par exemple ch-bourg) : il désigne le partenaire dans les commandes "
+        "(« parcours jeton-api --partenaire ch-bourg ») et les échanges de fichiers.",
+        error_messages={
+            "invalid": "Lettres sans accent, chiffres, tirets et soulignés seulement, sans "
+            "espace (par exemple ch-bourg).",
+            "max_length": "40 caractères au plus.",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     siret = forms.CharField(
         label="SIRET",
         required=False,
@@ -60,6 +74,9 @@ class PartnerForm(Form):
         self.fields["territories"].queryset = _organisation_departements(user)
         self.fields["hosted_sites"].queryset = queries.partner_sites(user.organisation_id)
 
+    def clean_code(self):
+        return self.cleaned_data["code"].strip()
+
     def clean_siret(self):
         text = self.cleaned_data["siret"].strip()
         if not text:
@@ -88,6 +105,7 @@ class PartnerForm(Form):
         return {
             "kind": partner.kind,
             "name": partner.name,
+            "code": partner.code,
             "siret": partner.siret,
             "address": partner.address,
             "commune_code": partner.commune_id or "",
