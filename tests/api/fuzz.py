@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -50,13 +51,36 @@ def _positive(case) -> bool:
     return case.meta is not None and case.meta.generation.mode == GenerationMode.POSITIVE
 
 
+def printable_texts(body) -> None:
+    """Les caractères de contrôle (refusés, à raison, par l'API) retirés des textes tirés ; un
+    texte qui n'en garde rien devient « Martin »."""
+    if not isinstance(body, dict):
+        return
+    for name, value in body.items():
+        if isinstance(value, dict):
+            printable_texts(value)
+        elif isinstance(value, str):
+            kept = "".join(c for c in value if not unicodedata.category(c).startswith("C"))
+            body[name] = kept if kept.strip() else "Martin"
+
+
 def plausible_referral(body) -> None:
     """Un signalement tiré du schéma est presque toujours refusé par des règles que le schéma
     ne dit pas (commune connue, naissance passée, date du consentement) : pour que les scénarios
     aillent au-delà, ces champs-là reçoivent des valeurs plausibles, les autres restent tirés."""
     if not isinstance(body, dict) or not isinstance(body.get("personne"), dict):
         return
-    body["personne"].update(nir="", commune_insee="01053", date_naissance="1970-05-04")
+    person = body["personne"]
+    # les caractères de contrôle (refusés, à raison) retirés des textes tirés
+    for fields, names in ((person, ("nom", "prenom")), (body, ("motif",))):
+        for name in names:
+            if isinstance(fields.get(name), str):
+                kept = "".join(
+                    c for c in fields[name] if not unicodedata.category(c).startswith("C")
+                )
+                fields[name] = kept if kept.strip() else "Martin"
+    person.update(nir="", commune_insee="01053", date_naissance="1970-05-04", email="")
+    person.update(telephone="0601020304")
     body.update(
         departement="01",
         base_legale="CONSENTEMENT",
@@ -77,6 +101,8 @@ def run_stateful(
             super().before_call(case)
             if case.path == "/api/v1/signalements" and _positive(case):
                 plausible_referral(case.body)
+            if case.path == "/api/v1/orientations/{reference}/reponse" and _positive(case):
+                printable_texts(case.body)
 
         def get_call_kwargs(self, case):
             kwargs: dict = {"headers": authorization(case, secret)}
@@ -106,6 +132,8 @@ def run_stateful(
             stateful_step_count=steps,
             deadline=None,
             database=None,
+            # tirage fixe : les scénarios (et les liens suivis) sont les mêmes à chaque essai
+            derandomize=True,
             phases=[hypothesis.Phase.generate],
             suppress_health_check=list(hypothesis.HealthCheck),
         ),

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 #: Les cas tirés par opération contre le serveur, et les scénarios à états.
 EXAMPLES = int(os.environ.get("PARCOURS_API_CAS_SERVEUR", "12"))
-SCENARIOS = int(os.environ.get("PARCOURS_API_SCENARIOS_SERVEUR", "8"))
+SCENARIOS = int(os.environ.get("PARCOURS_API_SCENARIOS_SERVEUR", "20"))
 
 live = schemathesis.openapi.from_dict(SPEC)  # sans application : les appels passent par HTTP
 
