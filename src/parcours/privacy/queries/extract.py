@@ -5,18 +5,15 @@ entretiens (``cases.Contact``) datés dans l'année, de l'organisme, chacun ratt
 et au programme de son accompagnement — ``steering.report.contacts_of_year``, réutilisé tel quel.
 L'âge est celui du rapport (au 31 décembre, ``rules.report``).
 
-La lecture se fait par paquets (pagination par clé sur ``(date, id)``) : trois requêtes par
-paquet (entretiens avec accompagnement et personne ; actions ; problématiques), jamais toute
-l'année en mémoire.
+La lecture se fait en flux : trois requêtes lues par paquets (``iterator``), triées de la même
+façon par ``(date, id de l'entretien)`` — entretiens avec accompagnement et personne, actions,
+problématiques — et fusionnées au fil de l'eau ; jamais toute l'année en mémoire.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date
-
-from django.db.models import Q
 
 from parcours.cases.models import ContactAction, ContactProblem
 from parcours.core.models import Organisation
@@ -61,15 +58,40 @@ def summary(organisation: Organisation, year: int) -> tuple[int, int]:
     return qs.count(), qs.values("case__person_id").distinct().count()
 
 
-def _codes(model, ids: list[int]) -> dict[int, str]:
-    found: dict[int, list[str]] = defaultdict(list)
-    for contact_id, code in (
-        model.objects.filter(contact_id__in=ids)
-        .order_by("contact_id", "code")
+def _codes(model, contacts) -> Iterator[tuple[int, list[str]]]:
+    """Les codes (actions ou problématiques) des entretiens de ``contacts``, en flux, dans
+    l'ordre des entretiens (date, id) : ``(id de l'entretien, codes triés)``."""
+    stream = (
+        model.objects.filter(contact__in=contacts.values("id"))
+        .order_by("contact__on", "contact_id")
         .values_list("contact_id", "code")
-    ):
-        found[contact_id].append(code)
-    return {k: SEPARATOR.join(v) for k, v in found.items()}
+        .iterator(chunk_size=CHUNK)
+    )
+    current, codes = None, []
+    for contact_id, code in stream:
+        if contact_id != current:
+            if current is not None:
+                yield current, sorted(codes)
+            current, codes = contact_id, []
+        codes.append(code)
+    if current is not None:
+        yield current, sorted(codes)
+
+
+class _Merge:
+    """Les codes d'un entretien, en avançant un flux de codes trié comme les entretiens : la
+    tête du flux est celle de l'entretien courant, ou d'un entretien qui vient après."""
+
+    def __init__(self, stream: Iterator[tuple[int, list[str]]]):
+        self.stream = stream
+        self.head = next(stream, None)
+
+    def take(self, contact_id: int) -> str:
+        if self.head is None or self.head[0] != contact_id:
+            return ""
+        codes = self.head[1]
+        self.head = next(self.stream, None)
+        return SEPARATOR.join(codes)
 
 
 def rows(
@@ -80,42 +102,40 @@ def rows(
     chunk: int = CHUNK,
 ) -> Iterator[Row]:
     """Une ligne par entretien de l'année, ordonnées par date puis par entretien ;
-    ``pseudonym(person_id)`` donne la colonne ``pseudonyme``."""
+    ``pseudonym(person_id)`` donne la colonne ``pseudonyme``. Trois lectures en flux, triées de
+    la même façon (entretiens, actions, problématiques), fusionnées au fil de l'eau."""
     base = contacts(organisation, year)
-    fields = (
-        "id",
-        "on",
-        "mode",
-        "duration_minutes",
-        "case__departement_id",
-        "case__programme",
-        "case__person_id",
-        "case__person__sex",
-        "case__person__birth_date",
+    stream = (
+        base.order_by("on", "id")
+        .values_list(
+            "id",
+            "on",
+            "mode",
+            "duration_minutes",
+            "case__departement_id",
+            "case__programme",
+            "case__person_id",
+            "case__person__sex",
+            "case__person__birth_date",
+        )
+        .iterator(chunk_size=chunk)
     )
-    after: Q | None = None
-    while True:
-        page = base.filter(after) if after is not None else base
-        batch = list(page.order_by("on", "id").values_list(*fields)[:chunk])
-        if not batch:
-            return
-        ids = [r[0] for r in batch]
-        actions, problems = _codes(ContactAction, ids), _codes(ContactProblem, ids)
-        for cid, on, mode, minutes, dep, programme, pid, sex, born in batch:
-            band = report_rules.age_band(report_rules.age_on_dec31(born, year))
-            yield (
-                pseudonym(pid),
-                sex,
-                band,
-                dep,
-                programme,
-                mode,
-                on,
-                minutes,
-                actions.get(cid, ""),
-                problems.get(cid, ""),
-            )
-        last_on, last_id = batch[-1][1], batch[-1][0]
-        after = Q(on__gt=last_on) | Q(on=last_on, id__gt=last_id)
-        if len(batch) < chunk:
-            return
+    actions = _Merge(_codes(ContactAction, base))
+    problems = _Merge(_codes(ContactProblem, base))
+    bands: dict[date, str] = {}
+    for cid, on, mode, minutes, dep, programme, pid, sex, born in stream:
+        band = bands.get(born)
+        if band is None:
+            band = bands[born] = report_rules.age_band(report_rules.age_on_dec31(born, year))
+        yield (
+            pseudonym(pid),
+            sex,
+            band,
+            dep,
+            programme,
+            mode,
+            on,
+            minutes,
+            actions.take(cid),
+            problems.take(cid),
+        )

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import hashlib
 import hmac
 import os
 import secrets
@@ -72,11 +71,16 @@ class Outcome:
 
 
 def pseudonymiser(key: bytes) -> Callable[[int], str]:
-    """La fonction ``id de personne → pseudonyme`` d'un extrait de clé ``key``."""
+    """La fonction ``id de personne → pseudonyme`` d'un extrait de clé ``key`` (calculé une fois
+    par personne : une entrée par personne de l'extrait en mémoire)."""
+    known: dict[int, str] = {}
 
     def pseudonym(person_id: int) -> str:
-        digest = hmac.new(key, DOMAIN + str(person_id).encode(), hashlib.sha256).digest()
-        return base64.b32encode(digest[:PSEUDONYM_BYTES]).decode().lower()
+        found = known.get(person_id)
+        if found is None:
+            digest = hmac.digest(key, DOMAIN + str(person_id).encode(), "sha256")
+            found = known[person_id] = base64.b32encode(digest[:PSEUDONYM_BYTES]).decode().lower()
+        return found
 
     return pseudonym
 
