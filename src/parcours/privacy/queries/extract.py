@@ -67,7 +67,8 @@ def _codes(model, contacts) -> Iterator[tuple[int, list[str]]]:
         .values_list("contact_id", "code")
         .iterator(chunk_size=CHUNK)
     )
-    current, codes = None, []
+    current: int | None = None
+    codes: list[str] = []
     for contact_id, code in stream:
         if contact_id != current:
             if current is not None:

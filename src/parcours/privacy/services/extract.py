@@ -34,12 +34,13 @@ from django.db import transaction
 
 from parcours.core import audit, clock
 from parcours.core.models import AuditEntry, Organisation, User
+from parcours.privacy.models import DIMENSION_LABELS
 from parcours.privacy.queries import extract as queries
 from parcours.rules import secrecy
 
 FORMATS = ("csv", "parquet")
 #: Dimensions permises pour ``--agregats`` (une valeur par ligne ; pas les listes de codes).
-DIMENSIONS = ("sexe", "tranche_age", "departement", "programme", "mode")
+DIMENSIONS = tuple(DIMENSION_LABELS)
 AGGREGATE_COLUMNS = ("personnes", "entretiens", "secret")
 KEY_BYTES = 32
 PSEUDONYM_BYTES = 15
@@ -319,4 +320,22 @@ def _record(
             "cle_conservee": key_kept,
             "date": clock.today().isoformat(),
         },
+    )
+
+
+# ---------------------------------------------------------------- depuis le web
+
+
+def extracts_folder() -> Path:
+    """Où les extraits lancés du web sont rangés (``var/extraits/``)."""
+    return Path(settings.VAR_DIR) / "extraits"
+
+
+def record_extract_download(*, actor: User, run: Any) -> Any:
+    """Le téléchargement d'un extrait déjà écrit : une ligne « Export » de plus au journal."""
+    return audit.record_export(
+        actor=actor,
+        what=f"Extrait pseudonymisé {run.year} téléchargé",
+        count=run.people or 0,
+        obj=run,
     )
