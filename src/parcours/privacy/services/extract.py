@@ -174,7 +174,7 @@ def _csv_to_parquet(source: Path, target: Path, header: Sequence[str]) -> None:
     import duckdb
 
     columns = {name: PARQUET_TYPES.get(name, "VARCHAR") for name in header}
-    con = duckdb.connect(config={"threads": 1, "memory_limit": "256MB"})
+    con = duckdb.connect(config={"threads": 1, "memory_limit": "128MB"})
     try:
         con.execute(
             "COPY (SELECT * FROM read_csv(?, delim = ';', quote = '\"', header = true, "
