@@ -27,6 +27,7 @@ from parcours.groups import services as group_services
 from parcours.outreach import models as outreach
 from parcours.partners import models as partners
 from parcours.people.models import Person
+from parcours.privacy.models import ExtractRun
 from parcours.sharing import models as sharing
 from parcours.sharing.services import orientations as orientation_services
 from parcours.steering import models as steering
@@ -83,6 +84,7 @@ SEGMENT_MODELS = {
     "evaluations-partagees": sharing.EvaluationShare,
     "jetons-api": ApiToken,
     "orientations": sharing.Orientation,
+    "extraits": ExtractRun,
 }
 #: Les valeurs des paramètres qui ne sont pas des identifiants.
 VALUES = {

@@ -123,6 +123,7 @@ def path_objects():
     from parcours.outreach import models as outreach
     from parcours.partners import models as partners
     from parcours.people.models import Person
+    from parcours.privacy.models import ExtractRun
     from parcours.sharing import models as sharing
     from parcours.steering.models import HistoryImport
 
@@ -228,6 +229,7 @@ def path_objects():
         ("administration-lieu", _first(core.Site)),
         ("administration-secteur", _first(core.Sector)),
         ("api-jeton", _first(ApiToken)),
+        ("rgpd-extrait", _first(ExtractRun)),
     ]
     return by_name, by_prefix
 

@@ -1,5 +1,5 @@
 """``python -m parcours.bench [ciblage|historique|courriers|envoi [Mo]|charge …|api [N]|
-partages [N]]`` : toutes les mesures, ou une seule."""
+partages [N]|extrait]`` : toutes les mesures, ou une seule."""
 
 import os
 import subprocess
@@ -29,6 +29,13 @@ if sys.argv[1:2] == ["partages"]:  # orientations, onglet « Partages », parcou
     from parcours.bench import sharing
 
     sys.exit(sharing.run(int(sys.argv[2]) if sys.argv[2:3] else 20000))
+if sys.argv[1:2] in (["extrait"], ["_extrait"]):  # extrait pseudonymisé d'une région-année
+    from parcours.bench import extract
+
+    if sys.argv[1] == "_extrait":
+        extract._child(sys.argv[2], sys.argv[3])
+        sys.exit(0)
+    sys.exit(extract.run())
 if sys.argv[1:2] == ["charge"]:  # 20 AS en même temps sous gunicorn (locust)
     from parcours.bench import load
 

@@ -1,10 +1,11 @@
-"""Le formulaire de l'export du droit d'accès : format, notes privées communiquées ou retenues
-(motif légal et sa précision)."""
+"""Les formulaires de la protection des données : l'export du droit d'accès (format, notes
+privées communiquées ou retenues, motif légal et sa précision) ; l'extrait pseudonymisé lancé du
+web."""
 
 from django import forms
 
 from parcours.core.forms import EMPTY_LABEL, Form
-from parcours.privacy.models import AccessExport
+from parcours.privacy.models import DIMENSION_LABELS, AccessExport
 
 COMMUNICATE, WITHHOLD = "communiquer", "retenir"
 
@@ -50,3 +51,29 @@ class AccessExportForm(Form):
             "reason": data["withheld_reason"] if withhold else "",
             "details": data["withheld_details"] if withhold else "",
         }
+
+
+FIRST_YEAR = 2000
+
+
+class ExtractForm(Form):
+    """Année, format et, au choix, les dimensions des agrégats (sinon : une ligne par
+    entretien)."""
+
+    annee = forms.TypedChoiceField(label="Année", coerce=int)
+    format = forms.ChoiceField(
+        label="Format", choices=[("csv", "CSV (tableur)"), ("parquet", "Parquet")], initial="csv"
+    )
+    agregats = forms.MultipleChoiceField(
+        label="Agrégats par",
+        help_text="Cochez des dimensions pour obtenir les comptes par case, sous secret "
+        "statistique (moins de 11 personnes : masquée), au lieu d'une ligne par entretien.",
+        choices=list(DIMENSION_LABELS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["annee"].choices = [(y, str(y)) for y in range(today.year, FIRST_YEAR - 1, -1)]
+        self.fields["annee"].initial = today.year - 1

@@ -155,3 +155,56 @@ class AccessExport(models.Model):
 
     def __str__(self):
         return f"Export du droit d'accès du {self.at:%d/%m/%Y}"
+
+
+#: Les dimensions des agrégats d'un extrait, en clair.
+DIMENSION_LABELS = {
+    "sexe": "Sexe",
+    "tranche_age": "Tranche d'âge",
+    "departement": "Département",
+    "programme": "Programme",
+    "mode": "Mode de l'entretien",
+}
+
+
+class ExtractRun(models.Model):
+    """Un extrait pseudonymisé lancé depuis le web (tâche de fond) ; le fichier est rangé sous
+    ``var/extraits/`` et se télécharge depuis la page des extraits. Clé toujours neuve."""
+
+    class Status(models.TextChoices):
+        EN_ATTENTE = "en_attente", "En attente"
+        EN_COURS = "en_cours", "En cours"
+        TERMINE = "termine", "Terminé"
+        ECHEC = "echec", "Échec"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("année")
+    fmt = models.CharField("format", max_length=10)
+    aggregated_by = models.JSONField("agrégats par", default=list, blank=True)
+    status = models.CharField("état", max_length=12, choices=Status, default=Status.EN_ATTENTE)
+    message = models.CharField("message", max_length=300, blank=True)
+    stored_as = models.CharField(max_length=300, blank=True, editable=False)
+    rows = models.PositiveIntegerField("lignes", null=True, blank=True)
+    people = models.PositiveIntegerField("personnes", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "extrait pseudonymisé"
+        verbose_name_plural = "extraits pseudonymisés"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Extrait {self.year} ({self.fmt})"
+
+    @property
+    def file_name(self) -> str:
+        by = "-agregats-" + "-".join(self.aggregated_by) if self.aggregated_by else ""
+        return f"extrait-{self.year}{by}-{self.pk}.{self.fmt}"
+
+    @property
+    def aggregated_labels(self) -> str:
+        return ", ".join(DIMENSION_LABELS.get(d, d).lower() for d in self.aggregated_by)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from parcours.core.models import User
+    from parcours.privacy.models import ExtractRun
 
 
 def can_read_register(user: User) -> bool:
@@ -74,3 +75,18 @@ def can_open_person_page(user: User, person: Person) -> bool:
     """La fiche de la personne est visible de l'agent (un DPO administrateur ne la voit pas :
     ses pages du droit d'accès n'y renvoient pas)."""
     return visible_people(user).filter(pk=person.pk).exists()
+
+
+def visible_extract_runs(user: User) -> QuerySet[ExtractRun]:
+    """Les extraits pseudonymisés lancés du web dans l'organisme : pour qui peut les lancer
+    (``can_run_purges``), aucun pour les autres."""
+    from parcours.privacy.models import ExtractRun
+
+    organisation_id = agent_context(user).organisation_id
+    if organisation_id is None or not can_run_purges(user):
+        return ExtractRun.objects.none()
+    return ExtractRun.objects.filter(organisation_id=organisation_id)
+
+
+def get_extract_run_or_404(user: User, pk: object) -> ExtractRun:
+    return get_or_404(visible_extract_runs(user), pk)
