@@ -9,18 +9,58 @@ import zoneinfo
 
 import pytest
 
-from parcours.cases.models import Contact
+from parcours.aid.models import AidRequest, Evaluation, Overpayment
+from parcours.cases.models import Case, Contact, Objective, PrivateNote
 from parcours.core import clock
 from parcours.core.models import Organisation
+from parcours.groups.models import Answer
+from parcours.outreach.models import AppointmentRequest, FrontLineContact, Referral
 from parcours.people.models import Person
 from parcours.privacy.models import PurgeRun, RetentionRules
-from parcours.privacy.services import purge
+from parcours.privacy.services import purge, selection
+from parcours.sharing.models import (
+    Consent,
+    Orientation,
+    OrientationEvent,
+    PathwayStep,
+    PathwaySynthesis,
+)
 from parcours.steering import dashboard, report
 
 pytestmark = pytest.mark.django_db
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 NOW = datetime.datetime(2026, 11, 22, 9, 0, tzinfo=PARIS)
 YEARS = range(2021, 2027)
+#: (modèle, chemin vers la personne, texte libre) : vides après l'anonymisation
+FREE_TEXT = [
+    (Case, "person", "synthesis"),
+    (Contact, "case__person", "note"),
+    (Objective, "case__person", "label"),
+    (PrivateNote, "case__person", "text"),
+    (Evaluation, "person", "situation"),
+    (AidRequest, "person", "opinion"),
+    (AidRequest, "person", "decision_reason"),
+    (Overpayment, "request__person", "reason"),
+    (Referral, "person", "reason"),
+    (Referral, "person", "emitter_name"),
+    (FrontLineContact, "person", "reason"),
+    (AppointmentRequest, "person", "reason"),
+    (Consent, "person", "purpose"),
+    (PathwayStep, "pathway__person", "text"),
+    (PathwaySynthesis, "pathway__person", "text"),
+    (Orientation, "person", "request"),
+    (OrientationEvent, "orientation__person", "comment"),
+    (Answer, "response__invitation__person", "text"),
+]
+
+
+def free_text(ids):
+    return {
+        (model.__name__, column): model.objects.filter(**{f"{path}__in": ids})
+        .exclude(**{column: ""})
+        .count()
+        for model, path, column in FREE_TEXT
+    }
 
 
 @pytest.fixture
@@ -52,10 +92,14 @@ def figures(org):
 
 def test_past_reports_indicators_and_evolutions_are_unchanged_by_the_purge(demo):
     with clock.frozen(NOW):
+        # 0 year: every dormant closed file is due today — live files (notes, syntheses, aid,
+        # pathways…) as well as the imported years: the hardest case for the figures
         RetentionRules.objects.create(
-            organisation=demo, closed_files_years=1, unreached_targets_months=1
+            organisation=demo, closed_files_years=0, unreached_targets_months=1
         )
         before = figures(demo)
+        due = selection.closed_files(demo.pk, NOW.date())
+        texts = free_text(due)
         essai = purge.purge(organisation=demo, dry_run=True)
         done = purge.purge(organisation=demo, dry_run=False)
         after = figures(demo)
@@ -67,6 +111,15 @@ def test_past_reports_indicators_and_evolutions_are_unchanged_by_the_purge(demo)
     # people that were helped in past years are among them: the reports really went through
     assert Contact.objects.filter(case__person__in=anonymised, on__year__lt=2025).exists()
     assert set(before) == set(after)
+    # the anonymised files held free text (notes, syntheses, reasons…): none is left
+    assert sum(texts.values()) > 100, texts
+    assert sum(1 for n in texts.values() if n) >= 5, texts
+    assert set(free_text(due).values()) == {0}
+    assert not anonymised.exclude(last_name="", first_names="", phone="", email="", address="")
+    assert not anonymised.exclude(nir_hash="").exists()
+    assert set(anonymised.values_list("birth_date__day", "birth_date__month").distinct()) == {
+        (1, 7)
+    }
     for key, value in before.items():
         if key[0] == "rapport":
             for section in value:
