@@ -117,7 +117,9 @@ def test_the_person_page_says_anonymised(client, org, worker):
     purge.purge(organisation=org, dry_run=False)
     login_as(client, worker)
     page = client.get(f"/personnes/{who.pk}/").content.decode()
-    assert "Personne anonymisée" in page and "Dupont" not in page.upper().title()
+    assert "Personne anonymisée" in page and "DUPONT" not in page.upper()
+    assert "Modifier la fiche" not in page
+    assert client.get(f"/personnes/{who.pk}/modifier/").status_code == 404
 
 
 def test_what_is_not_yet_due_is_kept(org, worker):
