@@ -1,4 +1,4 @@
-"""Lectures de la protection des données."""
+"""Lectures des purges : le panneau (dernière et prochaine purge)."""
 
 from __future__ import annotations
 
