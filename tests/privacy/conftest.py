@@ -100,3 +100,11 @@ def world(org, today):
     people_services.record_view(actor=manager, person=person)
     person.refresh_from_db()
     return World(org, worker, manager, person)
+
+
+@pytest.fixture(autouse=True)
+def import_dir(settings, tmp_path):
+    """Fichiers déposés et listes de rejets sous ``tmp_path`` : la purge n'y trouve que ceux
+    du test."""
+    settings.PARCOURS_IMPORT_DIR = tmp_path / "imports"
+    return settings.PARCOURS_IMPORT_DIR

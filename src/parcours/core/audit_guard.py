@@ -10,9 +10,10 @@ fonction : la suppression y échoue aussi.
 Qui passe par cette porte :
 
 - le vidage des bases de test entre deux tests transactionnels (``tests/conftest.py``) ;
-- demain, la purge de conservation (durée de conservation du journal) : un seul service,
-  réservé et journalisé (une entrée d'audit dit qui a purgé quoi, jusqu'à quelle date), dans
-  la même transaction. Rien d'autre ; aucune vue ni commande n'efface le journal aujourd'hui.
+- la purge de conservation (durée de conservation du journal) : :func:`purge_before`, le seul
+  service qui efface des entrées, appelé par ``parcours rgpd purger`` (et sa tâche quotidienne)
+  seulement ; une entrée d'audit dit qui a purgé combien d'entrées, jusqu'à quelle date, dans
+  la même transaction. Rien d'autre ; aucune vue n'efface le journal.
 
 Ce n'est pas une barrière contre le propriétaire de la base (qui peut retirer un déclencheur) :
 c'est une garde contre une écriture applicative fautive ou une manipulation à la main.
@@ -20,8 +21,9 @@ c'est une garde contre une écriture applicative fautive ou une manipulation à 
 
 import contextlib
 import contextvars
+import datetime
 
-from django.db import connections
+from django.db import connections, transaction
 
 _allowed: contextvars.ContextVar[bool] = contextvars.ContextVar("audit_purge", default=False)
 
@@ -54,3 +56,28 @@ def allow_deletion(using: str = "default"):
         if connection.vendor == "postgresql":
             _set_postgres(connection, "off")
         _allowed.reset(token)
+
+
+def purge_before(*, organisation_id: int, before: datetime.datetime, actor=None) -> int:
+    """Efface les entrées du journal de l'organisme antérieures à ``before`` (durée de
+    conservation échue) et l'écrit au journal, dans la même transaction : qui, combien, jusqu'à
+    quelle date. Le seul chemin applicatif qui efface le journal. Renvoie le nombre effacé."""
+    from parcours.core import audit
+    from parcours.core.models import AuditEntry
+
+    with transaction.atomic(), allow_deletion():
+        old = AuditEntry.objects.filter(organisation_id=organisation_id, at__lt=before)
+        deleted, _ = old.delete()
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.DELETE,
+            object_type="auditentry",
+            organisation_id=organisation_id,
+            summary=(
+                f"Purge du journal : {deleted} entrée{'s' if deleted > 1 else ''} "
+                f"antérieure{'s' if deleted > 1 else ''} au {before:%d/%m/%Y} supprimée"
+                f"{'s' if deleted > 1 else ''} (durée de conservation échue)"
+            ),
+            changes={"supprimees": deleted, "anterieures_au": before.date().isoformat()},
+        )
+    return deleted

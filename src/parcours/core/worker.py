@@ -8,11 +8,15 @@
   import d'historique) « Échec » avec une raison en français ; appelé quand la tâche lève
   (signal ``task_finished``) et quand le travailleur meurt en pleine tâche
   (:func:`fail_abandoned`, appelé par ``parcours travailleur``) : une page n'attend jamais
-  indéfiniment une tâche qui ne finira pas.
+  indéfiniment une tâche qui ne finira pas ;
+- :func:`daily` : une tâche quotidienne (la purge de conservation) ; :func:`schedule_daily` met
+  en file son prochain passage (``run_after``), au démarrage de ``parcours travailleur`` et à
+  la fin de chaque passage : une seule exécution en attente à la fois.
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import logging
 import time
@@ -21,6 +25,7 @@ from typing import Any
 
 from django.db import OperationalError
 
+from parcours.core import clock
 from parcours.rules import background
 
 logger = logging.getLogger(__name__)
@@ -116,3 +121,57 @@ def fail_abandoned(worker_id: str) -> int:
             WORKER_DIED,
         )
     return len(abandoned)
+
+
+# --- tâches quotidiennes ----------------------------------------------------------------------
+
+#: chemin de la tâche → (tâche, heure murale de son passage quotidien)
+_DAILY: dict[str, tuple[Any, datetime.time]] = {}
+
+
+def daily(at: datetime.time) -> Callable[[Any], Any]:
+    """Déclare la tâche (sans argument) ``task`` quotidienne, à l'heure ``at`` (Paris) : mise en
+    file par :func:`schedule_daily`, au démarrage du travailleur et à la fin de chaque passage."""
+
+    def register(task: Any) -> Any:
+        _DAILY[task.module_path] = (task, at)
+        return task
+
+    return register
+
+
+def next_daily_run(task: Any) -> datetime.datetime | None:
+    """Le prochain passage prévu de la tâche quotidienne ``task`` : celui qui attend en file,
+    sinon celui que le travailleur mettra en file à son démarrage."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    _, at = _DAILY[task.module_path]
+    waiting = (
+        DBTaskResult.objects.filter(status="READY", task_path=task.module_path)
+        .order_by("run_after")
+        .values_list("run_after", flat=True)
+        .first()
+    )
+    if waiting is not None:
+        return timezone.localtime(waiting)
+    return background.next_daily(timezone.localtime(clock.now()), at)
+
+
+def schedule_daily() -> int:
+    """Met en file le prochain passage de chaque tâche quotidienne qui n'en a pas déjà un en
+    attente ; renvoie le nombre mis en file. Sans effet si la file ne sait pas différer une tâche
+    (tâches immédiates des essais)."""
+    from django.utils import timezone
+    from django_tasks import default_task_backend
+    from django_tasks_db.models import DBTaskResult
+
+    if not default_task_backend.supports_defer:
+        return 0
+    queued = 0
+    for path, (task, at) in _DAILY.items():
+        if DBTaskResult.objects.filter(status="READY", task_path=path).exists():
+            continue
+        task.using(run_after=background.next_daily(timezone.localtime(clock.now()), at)).enqueue()
+        queued += 1
+    return queued

@@ -6,6 +6,9 @@ from django.db import models
 from parcours.core.models import Commune, Departement, Organisation
 from parcours.core.nomenclatures import Canal, Sexe
 
+#: ce qu'affiche une fiche anonymisée à la place du nom
+ANONYMISED_LABEL = "Personne anonymisée"
+
 
 class Person(models.Model):
     class Status(models.TextChoices):
@@ -86,6 +89,10 @@ class Person(models.Model):
         related_name="merged_duplicates",
         editable=False,
     )
+    # Anonymisée à l'échéance de conservation (privacy.services.anonymise) : la fiche garde ce
+    # que comptent les rapports (sexe, année de naissance, commune, département), plus
+    # d'identité ; la recherche et la détection des doublons l'ignorent.
+    anonymised_on = models.DateField("anonymisée le", null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -127,6 +134,8 @@ class Person(models.Model):
         ]
 
     def __str__(self):
+        if self.anonymised_on:
+            return ANONYMISED_LABEL
         return f"{self.last_name.upper()} {self.first_names}"
 
     @property

@@ -57,8 +57,9 @@ def can_see_case_contents(user: User) -> bool:
 
 
 def can_edit_person(user: User, person: Person) -> bool:
-    """Toute personne qui voit la fiche peut corriger identité et coordonnées."""
-    return visible_people(user).filter(pk=person.pk).exists()
+    """Toute personne qui voit la fiche peut corriger identité et coordonnées ; une fiche
+    anonymisée ne se corrige plus (son identité ne revient pas)."""
+    return person.anonymised_on is None and visible_people(user).filter(pk=person.pk).exists()
 
 
 def can_reveal_nir(user: User, person: Person) -> bool:

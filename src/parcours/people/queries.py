@@ -79,7 +79,8 @@ def search_people(user, query: str, limit: int = MAX_RESULTS) -> list[Person]:
     query = (query or "").strip()
     if not query:
         return []
-    people = visible_people(user)
+    # une fiche anonymisée ne se retrouve plus, ni par nom, ni par naissance, ni par NIR
+    people = visible_people(user).filter(anonymised_on__isnull=True)
     if _looks_like_nir(query):
         hashed = nir_hash(query)
         return list(people.filter(nir_hash=hashed).order_by()[:limit]) if hashed else []
@@ -146,7 +147,7 @@ def duplicate_candidates(user, person: Person):
         condition |= Q(nir_hash=person.nir_hash)
     return (
         visible_people(user)
-        .filter(condition)
+        .filter(condition, anonymised_on__isnull=True)
         .exclude(pk=person.pk)
         .select_related("departement", "commune")
     )

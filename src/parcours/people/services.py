@@ -106,7 +106,10 @@ def find_duplicates(
         if hashed:
             condition |= Q(nir_hash=hashed)
     queryset = Person.objects.filter(
-        condition, organisation_id=organisation_id, merged_into__isnull=True
+        condition,
+        organisation_id=organisation_id,
+        merged_into__isnull=True,
+        anonymised_on__isnull=True,
     )
     if exclude_pk:
         queryset = queryset.exclude(pk=exclude_pk)

@@ -45,6 +45,8 @@ class Command(BaseCommand):
         host = f"parcours-{socket.gethostname()[:40]}-"
         if abandoned := worker.fail_abandoned(host):
             self._say(f"{abandoned} tâche(s) interrompue(s) par un arrêt précédent : en échec.")
+        if queued := worker.schedule_daily():
+            self._say(f"{queued} tâche(s) quotidienne(s) mise(s) en file.")
         failures = 0
         while not self.stopping:
             worker_id = f"{host}{uuid.uuid4().hex[:12]}"

@@ -1,0 +1,55 @@
+"""Le panneau des purges dans le navigateur : le DPO voit la dernière et la prochaine purge, lance
+l'essai à blanc (htmx) et lit ce que ferait la purge, par catégorie ; rien n'est modifié."""
+
+import subprocess
+import sys
+
+from tests.e2e.conftest import SERVER_ENV, check_page, login
+
+DPO = "dpo.e2e"
+
+
+def shell(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "parcours.cli", "shell", "-c", code],
+        env=SERVER_ENV,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+def test_the_dpo_previews_the_purge(page):
+    shell(f"""
+from parcours.core.models import Organisation, User
+org = Organisation.objects.get(code="carsat-demo")
+user, _ = User.objects.get_or_create(username="{DPO}", defaults={{"organisation": org,
+    "first_name": "Dominique", "last_name": "Protection", "function": "CHARGE_MISSION"}})
+user.is_dpo = True
+user.set_password("parcours-demo-2026")
+user.save()
+""")
+    before = shell(
+        "from parcours.people.models import Person; "
+        "print(Person.objects.filter(anonymised_on__isnull=False).count())"
+    )
+    login(page, DPO)
+    page.goto("/protection-des-donnees/purges/")
+    assert page.get_by_role("heading", name="Purges de conservation", level=1).is_visible()
+    assert page.get_by_text("Aucune purge réelle encore.").is_visible()
+    page.get_by_role("button", name="Essai à blanc").click()
+    page.get_by_text("rien n'a été modifié").first.wait_for()
+    assert page.get_by_text("Dossiers clos depuis plus de 5 an(s)").is_visible()
+    check_page(page, "rgpd-purges")
+    after = shell(
+        "from parcours.people.models import Person; "
+        "print(Person.objects.filter(anonymised_on__isnull=False).count())"
+    )
+    assert before == after
+
+
+def test_a_social_worker_gets_404(page):
+    login(page, "as.ain")
+    response = page.goto("/protection-des-donnees/purges/")
+    assert response.status == 404
