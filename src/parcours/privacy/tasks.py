@@ -1,11 +1,15 @@
-<<<<<<< HEAD
-"""Tâches de fond de la protection des données : l'extrait pseudonymisé lancé du web."""
+"""Tâches de fond de la protection des données : l'extrait pseudonymisé lancé du web ; la
+purge de conservation réelle, chaque nuit, organisme par organisme."""
 
+import datetime
+import logging
 import secrets
 
 from django_tasks import task
 
 from parcours.core import clock, worker
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -54,17 +58,7 @@ def _extract_failed(run_id: int, *, reason: str) -> None:
     ExtractRun.objects.filter(
         pk=run_id, status__in=[ExtractRun.Status.EN_ATTENTE, ExtractRun.Status.EN_COURS]
     ).update(status=ExtractRun.Status.ECHEC, message=reason[:300], finished_at=clock.now())
-=======
-"""Tâche de fond : la purge de conservation réelle, chaque nuit, organisme par organisme."""
 
-import datetime
-import logging
-
-from django_tasks import task
-
-from parcours.core import worker
-
-logger = logging.getLogger(__name__)
 
 #: l'heure (Paris) de la purge quotidienne : la nuit, loin des heures d'accueil
 PURGE_AT = datetime.time(3, 30)
@@ -88,4 +82,3 @@ def daily_purges() -> None:
                 logger.exception("Purge de conservation en échec (organisme %s)", organisation.pk)
     finally:
         worker.schedule_daily()
->>>>>>> h-purge
