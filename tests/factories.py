@@ -54,6 +54,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         manager = factory.Trait(function=Fonction.MANAGER)
         steering = factory.Trait(function=Fonction.PILOTAGE)
         admin = factory.Trait(function="", is_org_admin=True)
+        dpo = factory.Trait(function="", is_dpo=True)
 
     @factory.post_generation
     def departements(self, create, extracted, **kwargs):

@@ -27,6 +27,7 @@ from parcours.groups import services as group_services
 from parcours.outreach import models as outreach
 from parcours.partners import models as partners
 from parcours.people.models import Person
+from parcours.privacy import models as privacy
 from parcours.privacy.models import ExtractRun
 from parcours.sharing import models as sharing
 from parcours.sharing.services import orientations as orientation_services
@@ -85,6 +86,7 @@ SEGMENT_MODELS = {
     "jetons-api": ApiToken,
     "orientations": sharing.Orientation,
     "extraits": ExtractRun,
+    "traitements": privacy.Processing,
 }
 #: Les valeurs des paramètres qui ne sont pas des identifiants.
 VALUES = {
@@ -223,6 +225,7 @@ def test_every_get_as_every_role_writes_nothing(client, demo):
         "responsable": staff["manager.ain"],
         "pilotage": staff["pilotage"],
         "administrateur": staff["admin"],
+        "délégué·e à la protection des données": staff["dpo"],
     }
     routes = [r for r in patterns() if "deconnexion" not in r]
     assert len(routes) > 100

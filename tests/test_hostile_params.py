@@ -22,7 +22,7 @@ from tests.conftest import login_as
 pytestmark = pytest.mark.django_db
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
-ROLES = ["as.ain", "csam.ain", "secretaire.rhone", "manager.ain", "pilotage", "admin"]
+ROLES = ["as.ain", "csam.ain", "secretaire.rhone", "manager.ain", "pilotage", "admin", "dpo"]
 
 YEARS = ["0", "-1", "10000", "abc", "1899", "2101", "２０２６", "9" * 40]
 DATES = ["31/02/2026", "2026-13-01", "2026-02-30", "9" * 40, "0001-01-01", "31/12/9999", "x"]
@@ -123,7 +123,7 @@ def path_objects():
     from parcours.outreach import models as outreach
     from parcours.partners import models as partners
     from parcours.people.models import Person
-    from parcours.privacy.models import ExtractRun
+    from parcours.privacy.models import ExtractRun, Processing
     from parcours.sharing import models as sharing
     from parcours.steering.models import HistoryImport
 
@@ -230,6 +230,7 @@ def path_objects():
         ("administration-secteur", _first(core.Sector)),
         ("api-jeton", _first(ApiToken)),
         ("rgpd-extrait", _first(ExtractRun)),
+        ("protection-donnees-traitement", _first(Processing)),
     ]
     return by_name, by_prefix
 

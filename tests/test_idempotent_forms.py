@@ -36,7 +36,7 @@ CREATE_VIEWS = {
     "aides-version-suivante", "aides-aide-nouvelle", "pilotage-historique",
     "administration-lieu-nouveau", "administration-secteur-nouveau",
     "administration-agent-nouveau", "administration-organisme-nouveau",
-    "orientation-nouvelle", "orientation-lien",
+    "orientation-nouvelle", "orientation-lien", "protection-donnees-traitement-nouveau",
 }  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from parcours.cases.models import Case, Contact
 from parcours.core import clock, crypto
 from parcours.core.models import User
 from parcours.people.models import Person
+from parcours.privacy.models import Processing, RetentionRules
 from parcours.rules import nir
 
 pytestmark = pytest.mark.django_db
@@ -49,13 +50,21 @@ def test_demo_roles_and_logins(call):
             "function", flat=True
         )
     )
-    assert functions == {"AS": 5, "CSAM": 2, "SECRETAIRE": 1, "MANAGER": 2, "PILOTAGE": 1, "": 1}
+    # sans fonction : l'administrateur et la déléguée à la protection des données
+    assert functions == {"AS": 5, "CSAM": 2, "SECRETAIRE": 1, "MANAGER": 2, "PILOTAGE": 1, "": 2}
     # the imported history adds only its inactive « agent non renseigné » (offers' campaigns)
     inactive = User.objects.filter(organisation__code="carsat-demo", is_active=False)
     assert list(inactive.values_list("username", flat=True)) == ["carsat-demo.historique"]
     admin = User.objects.get(username="admin")
     assert admin.is_org_admin and admin.check_password("parcours-demo-2026")
-    assert "as.ain" in call("demo", "--identifiants")
+    dpo = User.objects.get(username="dpo")
+    assert dpo.is_dpo and not dpo.is_org_admin and dpo.check_password("parcours-demo-2026")
+    logins = call("demo", "--identifiants")
+    assert "as.ain" in logins and "délégué·e à la protection des données : dpo" in logins
+    # le registre des traitements et les durées de conservation des deux organismes
+    for code in ("carsat-demo", "caf-demo"):
+        assert Processing.objects.filter(organisation__code=code).count() == 9
+        assert RetentionRules.objects.get(organisation__code=code).closed_files_years == 5
 
 
 def test_demo_invariants(call):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parcours.rules.calendar import add_months
@@ -189,12 +189,14 @@ dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
 periods = st.integers(min_value=0, max_value=12 * 10)
 
 
+@settings(database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(dated=dates, months=periods, as_of=dates)
 def test_cutoff_is_exactly_the_expiry(dated, months, as_of):
     """``d <= seuil`` équivaut à « a fait son temps », pour toute date et toute durée."""
     assert (dated <= cutoff_for(as_of, months)) == has_expired(dated, months, as_of)
 
 
+@settings(database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(as_of=dates, months=periods)
 def test_cutoff_is_the_last_expired_day(as_of, months):
     cutoff = cutoff_for(as_of, months)
@@ -204,11 +206,13 @@ def test_cutoff_is_the_last_expired_day(as_of, months):
     assert 0 <= (cutoff - add_months(as_of, -months)).days <= 3
 
 
+@settings(database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(as_of=dates, months=st.integers(min_value=0, max_value=119))
 def test_a_longer_period_keeps_more(as_of, months):
     assert cutoff_for(as_of, months + 1) <= cutoff_for(as_of, months)
 
 
+@settings(database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(day=dates, months=periods)
 def test_cutoff_moves_forward_with_the_day(day, months):
     assert cutoff_for(day, months) <= cutoff_for(day + timedelta(days=1), months)

@@ -34,7 +34,8 @@ ENTRIES = {
         "steering",
     },
     "steering": {"aid", "partners", "steering"},
-    "admin": {"aid", "partners", "history", "administration"},
+    "admin": {"aid", "partners", "history", "privacy", "administration"},
+    "dpo": {"aid", "privacy"},
 }
 LINKS = {
     "my_activity": "mon-activite",
@@ -48,6 +49,7 @@ LINKS = {
     "pathways": "parcours-partages",
     "steering": "pilotage",
     "history": "pilotage-historique",
+    "privacy": "protection-donnees",
     "administration": "administration",
 }
 

@@ -163,7 +163,10 @@ class StaffForm(Form):
     function = forms.ChoiceField(
         label="Fonction",
         required=False,
-        choices=[("", "Aucune (compte d'administration seulement)"), *Fonction.choices],
+        choices=[
+            ("", "Aucune (administration ou protection des données seulement)"),
+            *Fonction.choices,
+        ],
     )
     fte = forms.DecimalField(
         label="ETP (temps de travail)",
@@ -195,6 +198,12 @@ class StaffForm(Form):
         required=False,
         help_text="Gère les lieux, les secteurs et les agents, et lit le journal d'audit. "
         "Second facteur obligatoire.",
+    )
+    is_dpo = forms.BooleanField(
+        label="Délégué·e à la protection des données (DPO)",
+        required=False,
+        help_text="Lit le registre des traitements et les durées de conservation, "
+        "prépare les exports d'accès des personnes.",
     )
     password = forms.CharField(
         label="Mot de passe initial",
@@ -228,6 +237,7 @@ class StaffForm(Form):
             "departements": list(user.departements.values_list("code", flat=True)),
             "competences": user.competences,
             "is_org_admin": user.is_org_admin,
+            "is_dpo": user.is_dpo,
         }
 
     def service_data(self):

@@ -57,7 +57,8 @@ def home_page_for(user: AnyUser) -> str | None:
 
     Chacun arrive là où est son travail : AS, « Mon activité » ; responsable, « Mon équipe » ;
     accueil (CSAM, secrétaire), les personnes ; pilotage et chargés de mission, le tableau de
-    bord ; administrateur de l'organisme sans autre fonction, l'administration ; opérateur de la
+    bord ; administrateur de l'organisme sans autre fonction, l'administration ; délégué·e à la
+    protection des données sans autre fonction, la protection des données ; opérateur de la
     plateforme, les organismes ; les autres, l'accueil commun. La fonction passe avant les
     droits d'administration. Utilisée par l'accueil et à la connexion.
     """
@@ -66,6 +67,8 @@ def home_page_for(user: AnyUser) -> str | None:
         return HOME_PAGE_OF_ROLE[ctx.role]
     if ctx.is_org_admin:
         return "administration"
+    if ctx.is_dpo:
+        return "protection-donnees"
     if can_operate_platform(user):
         return "administration-organismes"
     return None

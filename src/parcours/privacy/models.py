@@ -43,6 +43,14 @@ class Processing(models.Model):
         MISSION_PUBLIQUE = "MISSION_PUBLIQUE", "Mission d'intérêt public (art. 6.1.e)"
         INTERET_LEGITIME = "INTERET_LEGITIME", "Intérêt légitime (art. 6.1.f)"
 
+    class RetentionRule(models.TextChoices):
+        """La durée de conservation de l'organisme qui s'applique à la ligne (RetentionRules)."""
+
+        CLOSED_FILES = "CLOSED_FILES", "Dossiers clos"
+        UNREACHED_TARGETS = "UNREACHED_TARGETS", "Personnes ciblées jamais jointes"
+        IMPORT_FILES = "IMPORT_FILES", "Fichiers importés"
+        AUDIT = "AUDIT", "Journal des accès et écritures"
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="processings"
     )
@@ -50,10 +58,19 @@ class Processing(models.Model):
     name = models.CharField("traitement", max_length=200)
     purpose = models.TextField("finalité")
     legal_basis = models.CharField("base légale", max_length=20, choices=LegalBasis)
+    health_condition = models.CharField(
+        "condition de l'article 9 (données de santé)",
+        max_length=300,
+        blank=True,
+        help_text="Vide si le traitement ne porte pas de données de santé.",
+    )
     data_categories = models.TextField("catégories de données")
     people_categories = models.TextField("catégories de personnes")
     recipients = models.TextField("destinataires")
-    retention = models.CharField("durée de conservation", max_length=300)
+    retention_rule = models.CharField(
+        "durée de l'organisme appliquée", max_length=20, choices=RetentionRule, blank=True
+    )
+    retention = models.CharField("durée de conservation", max_length=300, blank=True)
     articles = models.TextField("textes applicables", blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)

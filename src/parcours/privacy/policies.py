@@ -18,6 +18,7 @@ from parcours.core.policies import get_or_404
 from parcours.core.roles import Role, agent_context
 from parcours.people.models import Person
 from parcours.people.policies import visible_people
+from parcours.privacy.models import Processing
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -90,3 +91,30 @@ def visible_extract_runs(user: User) -> QuerySet[ExtractRun]:
 
 def get_extract_run_or_404(user: User, pk: object) -> ExtractRun:
     return get_or_404(visible_extract_runs(user), pk)
+
+
+def can_read_retention(user: User) -> bool:
+    """Les durées de conservation : lues par les administrateurs et le DPO."""
+    return can_read_register(user)
+
+
+def can_edit_retention(user: User) -> bool:
+    """Les durées de conservation : modifiées par les administrateurs seulement."""
+    return can_edit_register(user)
+
+
+def can_see_privacy(user: User) -> bool:
+    """L'entrée « Protection des données » du menu et sa page d'accueil."""
+    return can_read_register(user)
+
+
+def visible_processings(user: User) -> QuerySet[Processing]:
+    """Le registre de l'organisme pour qui le lit, rien pour les autres."""
+    organisation_id = agent_context(user).organisation_id
+    if organisation_id is None or not can_read_register(user):
+        return Processing.objects.none()
+    return Processing.objects.filter(organisation_id=organisation_id)
+
+
+def get_processing_or_404(user: User, pk: object) -> Processing:
+    return get_or_404(visible_processings(user), pk)

@@ -11,6 +11,7 @@ from parcours.groups import policies as group_policies
 from parcours.outreach import policies as outreach_policies
 from parcours.partners import policies as partner_policies
 from parcours.people import policies as people_policies
+from parcours.privacy import policies as privacy_policies
 from parcours.sharing import policies as sharing_policies
 from parcours.steering import policies as steering_policies
 
@@ -36,6 +37,7 @@ def navigation(request: HttpRequest) -> dict[str, dict[str, bool] | None]:
             "pathways": sharing_policies.can_list_pathways(user),
             "steering": steering_policies.can_see_steering(user),
             "history": steering_policies.can_import_history(user),
+            "privacy": privacy_policies.can_see_privacy(user),
             "administration": core_policies.can_administer(user),
         }
     }

@@ -34,6 +34,7 @@ STAFF_AUDIT_FIELDS = [
     "fte",
     "site",
     "is_org_admin",
+    "is_dpo",
     "is_active",
     "competences",
 ]
@@ -59,6 +60,7 @@ def _staff_values(
     departements: Iterable[Departement | str],
     is_org_admin: bool,
     competences: str,
+    is_dpo: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:
     errors = {}
     username = (username or "").strip()
@@ -91,9 +93,10 @@ def _staff_values(
     function = function or ""
     if function and function not in Fonction.values:
         errors["function"] = "Fonction inconnue."
-    elif not function and not is_org_admin:
+    elif not function and not is_org_admin and not is_dpo:
         errors["function"] = (
-            "Choisissez une fonction (ou cochez « administrateur de l'organisme »)."
+            "Choisissez une fonction (ou cochez « administrateur de l'organisme » ou "
+            "« délégué·e à la protection des données »)."
         )
     fte_value: Decimal | None
     try:
@@ -125,6 +128,7 @@ def _staff_values(
         "fte": fte_value,
         "site": site_obj,
         "is_org_admin": bool(is_org_admin),
+        "is_dpo": bool(is_dpo),
         "competences": (competences or "").strip(),
     }
     return values, codes
@@ -154,6 +158,7 @@ def create_staff(
     departements: Iterable[Departement | str] = (),
     is_org_admin: bool = False,
     competences: str = "",
+    is_dpo: bool = False,
 ) -> User:
     """Un compte d'agent ; le mot de passe initial passe les validateurs de Django."""
     errors: dict[str, str] = {}
@@ -173,6 +178,7 @@ def create_staff(
             departements=departements,
             is_org_admin=is_org_admin,
             competences=competences,
+            is_dpo=is_dpo,
         )
     except BusinessError as error:
         errors = dict(error.errors)
@@ -219,6 +225,7 @@ def update_staff(
     departements: Iterable[Departement | str] = (),
     is_org_admin: bool = False,
     competences: str = "",
+    is_dpo: bool = False,
     password: str | None = None,
 ) -> User:
     """Modifie un agent ; ``password`` (facultatif) le remplace. L'état actif ne change que par
@@ -244,6 +251,7 @@ def update_staff(
             departements=departements,
             is_org_admin=is_org_admin,
             competences=competences,
+            is_dpo=is_dpo,
         )
     except BusinessError as error:
         errors |= error.errors

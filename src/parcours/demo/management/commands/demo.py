@@ -10,6 +10,7 @@ from parcours.demo import history as history_demo
 from parcours.demo import orientations as orientations_demo
 from parcours.demo import outreach as outreach_demo
 from parcours.demo import partners as partners_demo
+from parcours.demo import privacy as privacy_demo
 from parcours.demo import sharing as sharing_demo
 from parcours.demo import steering as steering_demo
 from parcours.demo import subsidies as subsidies_demo
@@ -79,6 +80,7 @@ class Command(BaseCommand):
         past = history_demo.generate(code=code, seed=options["seed"])
         history_seconds = time.perf_counter() - started
         steering_demo.generate(code=code, seed=options["seed"])
+        privacy_demo.generate(code=code, others=(sharing_demo.CAF_CODE,))
         self.stdout.write(
             f"Démonstration {code} prête en {summary.seconds:.1f} s : {summary.people} personnes, "
             f"{summary.cases} accompagnements ({summary.closed} clos), {summary.contacts} "
