@@ -19,6 +19,7 @@ from parcours.core.once import creates_once
 from parcours.core.pdf import pdf_response
 from parcours.privacy import exports, policies
 from parcours.privacy.forms import ProcessingDeleteForm, ProcessingForm, RetentionRulesForm
+from parcours.privacy.queries import purge as purge_queries
 from parcours.privacy.queries import register as queries
 from parcours.privacy.services import register as services
 
@@ -77,6 +78,7 @@ def home(request):
         processings=queries.register_summary(organisation),
         rules=queries.retention_rules_of(organisation),
         rules_saved=queries.retention_rules_saved(organisation),
+        panel=purge_queries.purge_panel(organisation),
     )
 
 
