@@ -14,11 +14,8 @@ urlpatterns = [
     path("partenaires/", include("parcours.partners.urls")),
     path("aides/", include("parcours.aid.urls")),
     path("pilotage/", include("parcours.steering.urls")),
-    path("protection-donnees/", include("parcours.privacy.urls_register")),
     path("administration/", include("parcours.core.urls_admin")),
     path("administration/jetons-api/", include("parcours.api.urls_admin")),
-    path("rgpd/extraits/", include("parcours.privacy.urls_extract")),
-    path("protection-des-donnees/", include("parcours.privacy.urls_purge")),
     path("api/v1/", api.urls),
     re_path(r"^api/", not_found, name="api-introuvable"),
 ]

@@ -31,7 +31,7 @@ def test_dpo_launches_and_downloads_an_extract(page, e2e_server):
         f"u.set_password('{PASSWORD}'); u.save()"
     )
     login(page, "dpo.e2e", PASSWORD)
-    page.goto("/rgpd/extraits/")
+    page.goto("/protection-donnees/extraits/")
     expect(page.get_by_role("heading", name="Extraits pseudonymisés", level=1)).to_be_visible()
     check_page(page, "rgpd-extraits")
     page.get_by_text("Département", exact=True).click()

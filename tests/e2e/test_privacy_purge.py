@@ -35,7 +35,7 @@ user.save()
         "print(Person.objects.filter(anonymised_on__isnull=False).count())"
     )
     login(page, DPO)
-    page.goto("/protection-des-donnees/purges/")
+    page.goto("/protection-donnees/purges/")
     assert page.get_by_role("heading", name="Purges de conservation", level=1).is_visible()
     assert page.get_by_text("Aucune purge réelle encore.").is_visible()
     page.get_by_role("button", name="Essai à blanc").click()
@@ -51,5 +51,5 @@ user.save()
 
 def test_a_social_worker_gets_404(page):
     login(page, "as.ain")
-    response = page.goto("/protection-des-donnees/purges/")
+    response = page.goto("/protection-donnees/purges/")
     assert response.status == 404

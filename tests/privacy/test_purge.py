@@ -181,8 +181,9 @@ def test_the_period_is_the_organisations(org, worker):
     who = make_person(org=org, actor=worker, last_name="Recent")
     f.case(who, opened=datetime.date(2018, 1, 1), closed=datetime.date(2024, 6, 14))
     RetentionRules.objects.create(organisation=org, closed_files_years=2)
-    assert purge.purge(organisation=org, as_of=datetime.date(2026, 6, 14)).closed_files == 0
-    assert purge.purge(organisation=org).closed_files == 1  # one day more than 2 years
+    # rules.retention : le jour anniversaire, les 2 ans sont passés
+    assert purge.purge(organisation=org, as_of=datetime.date(2026, 6, 13)).closed_files == 0
+    assert purge.purge(organisation=org, as_of=datetime.date(2026, 6, 14)).closed_files == 1
 
 
 def test_merged_duplicates_are_anonymised_with_their_file_and_links_stay(org, worker):
@@ -317,7 +318,8 @@ def test_the_audit_trail_is_purged_through_its_one_path_and_says_so(org, worker,
     assert ours.filter(at__year=2022).exists()
     assert AuditEntry.objects.filter(organisation=other_org, at__year=2020).count() == 1
     row = ours.get(object_type="auditentry")
-    assert row.changes == {"supprimees": 3, "anterieures_au": "2021-06-15"}
+    # le jour anniversaire a fait son temps (rules.retention) : avant le 16, le 15 compris
+    assert row.changes == {"supprimees": 3, "anterieures_au": "2021-06-16"}
     assert "3 entrées" in row.summary
 
 

@@ -50,12 +50,12 @@ def test_a_killed_purge_leaves_no_person_half_anonymised_and_a_rerun_finishes(tm
     base = Base(tmp_path)
     base.run("init", "--organisation", "crash", "--nom", "Essai de coupure", "--region", "84")
     base.run("demo", "--personnes", "200")
-    # every dormant closed file due today: many batches to anonymise
+    # every dormant closed file due today: many batches to anonymise (the demo has saved the
+    # organisation's rules already)
     execute(
         base,
-        "INSERT INTO privacy_retentionrules (organisation_id, closed_files_years, "
-        "unreached_targets_months, import_files_months, audit_years, updated_at) "
-        f"SELECT id, 0, 12, 3, 5, CURRENT_TIMESTAMP FROM core_organisation WHERE code = '{ORG}'",
+        "UPDATE privacy_retentionrules SET closed_files_years = 0 WHERE organisation_id = "
+        f"(SELECT id FROM core_organisation WHERE code = '{ORG}')",
     )
     args = ["rgpd", "purger", "--organisation", ORG, "--format", "json"]
     trial = json.loads(base.run(*args, "--essai").stdout)

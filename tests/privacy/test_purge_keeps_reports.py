@@ -94,8 +94,8 @@ def test_past_reports_indicators_and_evolutions_are_unchanged_by_the_purge(demo)
     with clock.frozen(NOW):
         # 0 year: every dormant closed file is due today — live files (notes, syntheses, aid,
         # pathways…) as well as the imported years: the hardest case for the figures
-        RetentionRules.objects.create(
-            organisation=demo, closed_files_years=0, unreached_targets_months=1
+        RetentionRules.objects.update_or_create(  # la démonstration a déjà les siennes
+            organisation=demo, defaults={"closed_files_years": 0, "unreached_targets_months": 1}
         )
         before = figures(demo)
         due = selection.closed_files(demo.pk, NOW.date())

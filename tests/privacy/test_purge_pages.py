@@ -17,8 +17,8 @@ from tests.steering import factories as f
 pytestmark = pytest.mark.django_db
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 NOW = datetime.datetime(2026, 6, 15, 10, 0, tzinfo=PARIS)
-PAGE = "/protection-des-donnees/purges/"
-PREVIEW = "/protection-des-donnees/purges/essai/"
+PAGE = "/protection-donnees/purges/"
+PREVIEW = "/protection-donnees/purges/essai/"
 
 ROLES = {
     "admin": {"admin": True},

@@ -7,6 +7,7 @@ from django.urls import reverse
 from parcours.core import worker
 from parcours.core.models import Organisation
 from parcours.privacy.models import PurgeRun
+from parcours.privacy.queries.register import retention_rules_of
 
 
 def purge_panel(organisation: Organisation) -> dict:
@@ -14,7 +15,6 @@ def purge_panel(organisation: Organisation) -> dict:
     la dernière purge réelle (ses comptes, ou « interrompue » si elle ne s'est pas terminée), la
     prochaine purge quotidienne prévue, les durées appliquées et l'adresse de l'essai à blanc."""
     from parcours.privacy import tasks
-    from parcours.privacy.services.purge import retention_rules
 
     last = (
         PurgeRun.objects.filter(organisation=organisation, dry_run=False)
@@ -26,6 +26,6 @@ def purge_panel(organisation: Organisation) -> dict:
         "last": last,
         "last_interrupted": last is not None and last.finished_at is None,
         "next_at": worker.next_daily_run(tasks.daily_purges),
-        "rules": retention_rules(organisation),
+        "rules": retention_rules_of(organisation),
         "preview_url": reverse("rgpd-purge-essai"),
     }

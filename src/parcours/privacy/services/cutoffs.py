@@ -1,20 +1,17 @@
-"""Les dates de coupure de la purge, au jour ``as_of`` : ce qui est plus ancien que la coupure
-a dépassé sa durée de conservation.
+"""Les dates de coupure de la purge, au jour ``as_of`` : ce qui est daté **strictement avant**
+la coupure a dépassé sa durée de conservation.
 
-Aide privée, en attendant la règle pure commune des durées de conservation
-(``rules.retention``) : la purge y passera quand elle sera là, avec les mêmes bornes.
+Le calcul est celui de la règle pure ``rules.retention.cutoffs`` (le dernier jour qui a fait
+son temps, fins de mois et 29 février compris) ; la purge compare des dates et des instants
+avec ``<``, d'où le lendemain de ce dernier jour.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from parcours.rules.calendar import add_months
-
-if TYPE_CHECKING:
-    from parcours.privacy.models import RetentionRules
+from parcours.rules import retention
 
 
 @dataclass(frozen=True)
@@ -29,11 +26,13 @@ class Cutoffs:
     audit: datetime.date
 
 
-def cutoffs(rules: RetentionRules, as_of: datetime.date) -> Cutoffs:
+def cutoffs(rules: retention.Periods, as_of: datetime.date) -> Cutoffs:
     """``rules`` : les durées de conservation de l'organisme (``RetentionRules``)."""
+    last = retention.cutoffs(rules, as_of)
+    day = datetime.timedelta(days=1)
     return Cutoffs(
-        closed_files=add_months(as_of, -12 * rules.closed_files_years),
-        unreached_targets=add_months(as_of, -rules.unreached_targets_months),
-        import_files=add_months(as_of, -rules.import_files_months),
-        audit=add_months(as_of, -12 * rules.audit_years),
+        closed_files=last.closed_files + day,
+        unreached_targets=last.unreached_targets + day,
+        import_files=last.import_files + day,
+        audit=last.audit + day,
     )

@@ -35,6 +35,7 @@ from parcours.core.models import AuditEntry, Organisation, User
 from parcours.outreach.models import LetterBatch, TargetingEntry, TargetingRun
 from parcours.people.models import Person
 from parcours.privacy.models import PurgeRun, RetentionRules
+from parcours.privacy.queries.register import retention_rules_of
 from parcours.privacy.services import anonymise as anonymisation
 from parcours.privacy.services import selection
 from parcours.privacy.services.cutoffs import Cutoffs, cutoffs
@@ -84,13 +85,6 @@ class Result:
             "dossiers_clos_anonymises": self.closed_files,
             "cibles_anonymisees": self.targets_anonymised,
         }
-
-
-def retention_rules(organisation: Organisation) -> RetentionRules:
-    """Les durées de l'organisme ; celles de formats.md §8 s'il n'en a pas fixé (sans rien
-    écrire : un essai n'écrit rien)."""
-    found = RetentionRules.objects.filter(organisation=organisation).first()
-    return found or RetentionRules(organisation=organisation)
 
 
 def check_date(as_of: datetime.date) -> None:
@@ -212,7 +206,7 @@ def purge(
     par défaut). ``PurgeError`` pour une date à venir."""
     as_of = as_of or clock.today()
     check_date(as_of)
-    rules = retention_rules(organisation)
+    rules = retention_rules_of(organisation)
     limits = cutoffs(rules, as_of)
     result = Result(as_of=as_of, dry_run=dry_run, limits=limits, rules=rules)
     closed = selection.closed_files(organisation.pk, limits.closed_files)

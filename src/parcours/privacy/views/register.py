@@ -79,6 +79,7 @@ def home(request):
         rules=queries.retention_rules_of(organisation),
         rules_saved=queries.retention_rules_saved(organisation),
         panel=purge_queries.purge_panel(organisation),
+        can_run=policies.can_run_purges(request.user),
     )
 
 
