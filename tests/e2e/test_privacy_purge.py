@@ -40,7 +40,7 @@ user.save()
     assert page.get_by_text("Aucune purge réelle encore.").is_visible()
     page.get_by_role("button", name="Essai à blanc").click()
     page.get_by_text("rien n'a été modifié").first.wait_for()
-    assert page.get_by_text("Dossiers clos depuis plus de 5 an(s)").is_visible()
+    assert page.get_by_text("Dossiers clos depuis plus de 5 ans").is_visible()
     check_page(page, "rgpd-purges")
     after = shell(
         "from parcours.people.models import Person; "

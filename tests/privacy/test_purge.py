@@ -368,7 +368,7 @@ def test_the_command_reads_like_a_report_and_records_the_run(org, worker, call):
     closed_long_ago(org, worker)
     text = call("rgpd", "purger", "--organisation", org.code, "--date", "2026-06-01")
     assert "Purge de conservation au 01/06/2026 — purge réelle." in text
-    assert "Dossiers clos depuis plus de 5 an(s)" in text and "1 personne(s) anonymisée(s)" in text
+    assert "Dossiers clos depuis plus de 5 ans" in text and "1 personne anonymisée" in text
     run = PurgeRun.objects.get()
     assert (run.as_of, run.by, run.dry_run) == (datetime.date(2026, 6, 1), None, False)
     assert run.counts["personnes_anonymisees"] == 1 and run.finished_at

@@ -58,7 +58,7 @@ def test_every_role(client, org, closed_file, role):
         assert "16/06/2026 à 03:30" in page.content.decode()
         text = preview.content.decode()
         assert "rien n&#x27;a été modifié" in text or "rien n'a été modifié" in text
-        assert "1 personne(s) à anonymiser" in text
+        assert "1 personne à anonymiser" in text
     closed_file.refresh_from_db()
     assert closed_file.anonymised_on is None and not PurgeRun.objects.exists()
 
@@ -66,7 +66,7 @@ def test_every_role(client, org, closed_file, role):
 def test_another_organisations_admin_sees_only_their_own(client, org, other_org, closed_file):
     login_as(client, UserFactory(organisation=other_org, admin=True))
     text = client.post(PREVIEW, HTTP_HX_REQUEST="true").content.decode()
-    assert "0 personne(s) à anonymiser" in text
+    assert "aucune personne à anonymiser" in text
 
 
 def test_anonymous_visitors_are_sent_to_login(client):

@@ -39,6 +39,7 @@ from parcours.privacy.queries.register import retention_rules_of
 from parcours.privacy.services import anonymise as anonymisation
 from parcours.privacy.services import selection
 from parcours.privacy.services.cutoffs import Cutoffs, cutoffs
+from parcours.rules import wording
 from parcours.steering.models import HistoryImport
 
 #: personnes traitées par transaction
@@ -251,24 +252,35 @@ def purge(
 
 
 def summary_lines(result: Result) -> list[str]:
-    """Le résumé lisible, par catégorie, en français."""
+    """Le résumé lisible, par catégorie, en français (les nombres accordés)."""
     r = result.rules
-    verb = "à anonymiser" if result.dry_run else "anonymisée(s)"
-    gone = "à supprimer" if result.dry_run else "supprimé(e)s"
+    count = wording.count
+    # (essai, réel) de chaque nom compté
+    nouns = {
+        "people": ("une personne à anonymiser|personnes à anonymiser", "une personne anonymisée"),
+        "targets": ("une personne à supprimer|personnes à supprimer", "une personne supprimée"),
+        "files": ("un fichier à supprimer|fichiers à supprimer", "un fichier supprimé"),
+        "audit": ("une entrée à supprimer|entrées à supprimer", "une entrée supprimée"),
+    }
+
+    def counted(n: int, what: str) -> str:
+        return count(n, nouns[what][0 if result.dry_run else 1])
+
     head = f"Purge de conservation au {result.as_of:%d/%m/%Y}"
     head += " — essai : rien n'a été modifié." if result.dry_run else " — purge réelle."
     return [
         head,
-        f"Dossiers clos depuis plus de {r.closed_files_years} an(s) "
+        f"Dossiers clos depuis plus de {count(r.closed_files_years, 'un an')} "
         f"(dernière clôture avant le {result.limits.closed_files:%d/%m/%Y}) : "
-        f"{result.closed_files} personne(s) {verb}.",
+        f"{counted(result.closed_files, 'people')}.",
         f"Personnes ciblées jamais jointes depuis plus de {r.unreached_targets_months} mois "
         f"(ciblées avant le {result.limits.unreached_targets:%d/%m/%Y}) : "
-        f"{result.targets_deleted} {gone}, {result.targets_anonymised} {verb} "
+        f"{counted(result.targets_deleted, 'targets')}, "
+        f"{counted(result.targets_anonymised, 'people')} "
         "(offre de service restée sans réponse).",
         f"Fichiers déposés et documents produits de plus de {r.import_files_months} mois : "
-        f"{result.files} {gone}.",
-        f"Journal d'audit de plus de {r.audit_years} an(s) "
-        f"(avant le {result.limits.audit:%d/%m/%Y}) : {result.audit_entries} entrée(s) {gone}.",
-        f"En tout : {result.people_anonymised} personne(s) {verb}.",
+        f"{counted(result.files, 'files')}.",
+        f"Journal d'audit de plus de {count(r.audit_years, 'un an')} "
+        f"(avant le {result.limits.audit:%d/%m/%Y}) : {counted(result.audit_entries, 'audit')}.",
+        f"En tout : {counted(result.people_anonymised, 'people')}.",
     ]
