@@ -16,7 +16,6 @@ résidente de ce processus (``VmHWM``), Django chargé compris (ligne « à vide
   le flux évite.
 """
 
-import csv
 import json
 import os
 import platform
@@ -129,6 +128,7 @@ def _child(mode: str, target: str) -> None:
     import secrets
 
     _database()
+    from parcours.core import tabular
     from parcours.core.models import Organisation
     from parcours.privacy.queries import extract as queries
     from parcours.privacy.services import extract as services
@@ -156,11 +156,7 @@ def _child(mode: str, target: str) -> None:
             else list(queries.rows(organisation, YEAR, pseudonym))
         )
         with output.open("w", encoding="utf-8", newline="") as f:
-            writer = csv.writer(f, delimiter=";", lineterminator="\n")
-            writer.writerow(queries.COLUMNS)
-            for row in source:
-                writer.writerow(["" if v is None else v for v in row])
-                rows += 1
+            rows = tabular.write_csv(f, queries.COLUMNS, source)
     seconds = time.perf_counter() - t0
     line = next(x for x in Path("/proc/self/status").read_text().splitlines() if "VmHWM" in x)
     size = output.stat().st_size if output.exists() else 0

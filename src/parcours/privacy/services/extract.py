@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import base64
-import csv
 import hmac
 import os
 import secrets
@@ -32,7 +31,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import transaction
 
-from parcours.core import audit, clock
+from parcours.core import audit, clock, tabular
 from parcours.core.models import AuditEntry, Organisation, User
 from parcours.privacy.models import DIMENSION_LABELS
 from parcours.privacy.queries import extract as queries
@@ -156,20 +155,6 @@ def _temp_beside(path: Path, suffix: str) -> Path:
     return Path(name)
 
 
-def _csv_value(value: object) -> str:
-    return "" if value is None else str(value)
-
-
-def _write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
-    writer = csv.writer(out, delimiter=";", quotechar='"', lineterminator="\n")
-    writer.writerow(header)
-    count = 0
-    for row in rows:
-        writer.writerow([_csv_value(v) for v in row])
-        count += 1
-    return count
-
-
 def _csv_to_parquet(source: Path, target: Path, header: Sequence[str]) -> None:
     import duckdb
 
@@ -231,19 +216,19 @@ def write_extract(
     try:
         if output is None:
             assert stdout is not None
-            written = _write_csv(stdout, header, rows)
+            written = tabular.write_csv(stdout, header, rows)
             final: Path | None = None
         else:
             final = _temp_beside(output, ".part")
             temps.append(final)
             if fmt == "csv":
                 with final.open("w", encoding="utf-8", newline="") as out:
-                    written = _write_csv(out, header, rows)
+                    written = tabular.write_csv(out, header, rows)
             else:
                 staging = _temp_beside(output, ".csv")
                 temps.append(staging)
                 with staging.open("w", encoding="utf-8", newline="") as out:
-                    written = _write_csv(out, header, rows)
+                    written = tabular.write_csv(out, header, rows)
                 _csv_to_parquet(staging, final, header)
         key_temp = None
         if key_created:
