@@ -109,3 +109,10 @@ def test_admin_edits_a_processing_then_the_dpo_reads_it_and_downloads_the_pdf(pa
     ).stdout
     assert "Centre social co-animateur : la liste" in text
     assert "6 ans après la dernière clôture" in " ".join(text.split())
+    page.goto("/protection-donnees/")
+    page.get_by_role("link", name="trouver la personne").click()
+    expect(page.get_by_role("heading", name="Droit d'accès : trouver la personne")).to_be_visible()
+    page.get_by_label("NIR de la personne").fill("1 70 05 01 007 012 34")
+    page.get_by_role("button", name="Trouver la personne").click()
+    expect(page.get_by_text("NIR", exact=False).first).to_be_visible()
+    check_page(page, "droit-acces-recherche")

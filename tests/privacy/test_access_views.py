@@ -1,6 +1,7 @@
 """Le droit d'accès depuis la fiche : le lien, le formulaire, l'aperçu (NIR masqué), le fichier
 généré et journalisé ; chaque rôle, les deux organismes."""
 
+import datetime
 import json
 from html import unescape
 
@@ -11,6 +12,7 @@ from parcours.core.models import AuditEntry
 from parcours.privacy.models import AccessExport
 from tests.conftest import login_as
 from tests.factories import UserFactory, make_person
+from tests.outreach.factories import nir_for
 from tests.pdf_checks import assert_tagged_pdf
 from tests.privacy.conftest import NIR, PRIVATE_TEXT
 
@@ -139,3 +141,50 @@ def test_another_organisation_gets_404_even_its_dpo_and_managers(client, world, 
 def test_generate_answers_only_to_post(client, world):
     login_as(client, world.manager)
     assert client.get(reverse("droit-acces-export", args=[world.person.pk])).status_code == 405
+
+
+def test_the_dpo_without_person_pages_finds_the_person_by_nir(client, world, other_org):
+    """Un DPO administrateur ne voit pas les fiches : il trouve la personne par son NIR (envoyé
+    par POST, jamais dans l'adresse) et passe au formulaire du droit d'accès."""
+    dpo = UserFactory(organisation=world.org, departements=[], is_dpo=True, admin=True)
+    login_as(client, dpo)
+    url = reverse("droit-acces-recherche")
+    home = unescape(client.get(reverse("protection-donnees")).content.decode())
+    assert url in home
+    page = client.get(url)
+    assert page.status_code == 200 and "NIR de la personne" in unescape(page.content.decode())
+    found = client.post(url, {"nir": " ".join([NIR[:1], NIR[1:3], NIR[3:]])})
+    assert found.status_code == 302
+    assert found["Location"] == reverse("personne-droit-acces", args=[world.person.pk])
+    assert NIR not in found["Location"]
+
+    malformed = client.post(url, {"nir": "1234"})
+    assert malformed.status_code == 422 and "NIR" in unescape(malformed.content.decode())
+    # un NIR valide d'une personne d'un autre organisme : la même réponse qu'un NIR inconnu
+    elsewhere = nir_for(8, sex="M", birth=datetime.date(1961, 2, 3), dep="69")
+    make_person(org=other_org, actor=None, nir=elsewhere)
+    unknown = nir_for(9, sex="F", birth=datetime.date(1955, 4, 5), dep="01")
+    for nir in (elsewhere, unknown):
+        answer = client.post(url, {"nir": nir})
+        body = unescape(answer.content.decode())
+        assert answer.status_code == 422
+        assert "Aucune personne de votre périmètre ne porte ce NIR." in body
+
+
+def test_a_manager_finds_only_the_people_of_their_departements(client, world):
+    url = reverse("droit-acces-recherche")
+    login_as(client, UserFactory(organisation=world.org, manager=True, departements=["69"]))
+    answer = client.post(url, {"nir": NIR})
+    assert answer.status_code == 422
+    login_as(client, world.manager)
+    assert client.post(url, {"nir": NIR})["Location"] == reverse(
+        "personne-droit-acces", args=[world.person.pk]
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_lookup_is_404_for_other_roles(client, world, role):
+    login_as(client, UserFactory(organisation=world.org, departements=["01"], **{role: True}))
+    url = reverse("droit-acces-recherche")
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"nir": NIR}).status_code == 404

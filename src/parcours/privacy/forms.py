@@ -55,6 +55,25 @@ class AccessExportForm(Form):
         }
 
 
+class AccessLookupForm(Form):
+    """Trouver la personne qui exerce son droit d'accès, par son NIR (le DPO ne voit pas les
+    fiches : il n'a pas la recherche des personnes)."""
+
+    nir = forms.CharField(
+        label="NIR de la personne",
+        help_text="15 caractères, clé comprise ; espaces permis.",
+        max_length=30,
+    )
+
+    def clean_nir(self) -> str:
+        from parcours.rules import nir as nir_rules
+
+        try:
+            return nir_rules.validate(self.cleaned_data["nir"])
+        except nir_rules.NirError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
 FIRST_YEAR = 2000
 
 

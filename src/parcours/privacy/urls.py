@@ -12,6 +12,7 @@ urlpatterns = [
         "personnes/<int:pk>/droit-d-acces/export/", access.access_export, name="droit-acces-export"
     ),
     path("protection-donnees/", register.home, name="protection-donnees"),
+    path("protection-donnees/droit-d-acces/", access.access_lookup, name="droit-acces-recherche"),
     path("protection-donnees/registre/", register.register, name="protection-donnees-registre"),
     path(
         "protection-donnees/registre.pdf",

@@ -3,16 +3,17 @@ de ce qui sera remis (NIR masqué), puis « Générer » : le fichier (PDF ou JS
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.privacy import policies
-from parcours.privacy.forms import AccessExportForm
+from parcours.privacy.forms import AccessExportForm, AccessLookupForm
 from parcours.privacy.models import AccessExport
 from parcours.privacy.queries import access as access_queries
 from parcours.privacy.services import access as services
+from parcours.privacy.views.register import require
 
 CONTENT_TYPES = {
     AccessExport.Format.PDF: "application/pdf",
@@ -31,6 +32,26 @@ def _form_page(request, person, form):
     status = 422 if form.is_bound and form.errors else 200
     context = {"person": person, "form": form, **_page(request, person)}
     return render(request, "privacy/acces_formulaire.html", context, status=status)
+
+
+@login_required
+def access_lookup(request):
+    """Le DPO (ou un responsable) trouve la personne par son NIR, envoyé par POST (jamais dans
+    l'adresse), puis passe au formulaire du droit d'accès ; hors de sa portée, même réponse
+    qu'un NIR inconnu."""
+    require(policies.can_prepare_access_exports(request.user))
+    form = AccessLookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = access_queries.person_by_nir(
+            request.user.organisation_id, form.cleaned_data["nir"]
+        )
+        if person is not None and policies.can_prepare_access_export(request.user, person):
+            return redirect("personne-droit-acces", pk=person.pk)
+        form.add_error("nir", "Aucune personne de votre périmètre ne porte ce NIR.")
+    status = 422 if form.is_bound and form.errors else 200
+    return render(
+        request, "privacy/acces_recherche.html", {"form": form, "nav": "personnes"}, status=status
+    )
 
 
 @login_required
