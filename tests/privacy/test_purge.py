@@ -24,7 +24,7 @@ from parcours.outreach.models import (
 from parcours.people import queries as people_queries
 from parcours.people import services as people_services
 from parcours.people.models import Person
-from parcours.privacy.models import PurgeRun, RetentionRules
+from parcours.privacy.models import ExtractRun, PurgeRun, RetentionRules
 from parcours.privacy.services import purge
 from parcours.steering.models import HistoryImport
 from tests.aid import factories as aid_factories
@@ -285,10 +285,30 @@ def test_old_files_and_documents_are_deleted_from_disk_and_their_rows(org, worke
         organisation=org, campaign=campaign, pdf=b"%PDF", created_by=worker
     )
     LetterBatch.objects.filter(pk=batch.pk).update(created_at=NOW - datetime.timedelta(days=100))
+    extracts = {}
+    for age in (100, 30):  # a web extract's file (var/extraits/), old and recent
+        path = tmp_path / f"extrait-{age}.csv"
+        path.write_text("pseudonyme;sexe\n", encoding="utf-8")
+        run = ExtractRun.objects.create(
+            organisation=org,
+            year=2025,
+            fmt="csv",
+            status=ExtractRun.Status.TERMINE,
+            stored_as=str(path),
+            created_by=worker,
+        )
+        ExtractRun.objects.filter(pk=run.pk).update(created_at=NOW - datetime.timedelta(days=age))
+        extracts[age] = (run, path)
 
-    assert purge.purge(organisation=org).files == 3
+    assert purge.purge(organisation=org).files == 4
     assert old_file.exists() and lot.exists()  # the trial touched nothing
-    assert purge.purge(organisation=org, dry_run=False).files == 3
+    assert extracts[100][1].exists()
+    assert purge.purge(organisation=org, dry_run=False).files == 4
+    old_run, old_path = extracts[100]
+    old_run.refresh_from_db()
+    assert not old_path.exists() and old_run.stored_as == ""
+    assert old_run.message == "Fichier supprimé : durée de conservation échue."
+    assert extracts[30][1].exists()
 
     assert not old_file.exists() and not lot.exists() and new_file.exists()
     old.refresh_from_db()

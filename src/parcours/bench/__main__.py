@@ -1,5 +1,5 @@
 """``python -m parcours.bench [ciblage|historique|courriers|envoi [Mo]|charge …|api [N]|
-partages [N]|extrait]`` : toutes les mesures, ou une seule."""
+partages [N]|extrait|purge [N]]`` : toutes les mesures, ou une seule."""
 
 import os
 import subprocess
@@ -36,6 +36,10 @@ if sys.argv[1:2] in (["extrait"], ["_extrait"]):  # extrait pseudonymisé d'une 
         extract._child(sys.argv[2], sys.argv[3])
         sys.exit(0)
     sys.exit(extract.run())
+if sys.argv[1:2] == ["purge"]:  # la purge de conservation, à côté de son plancher
+    from parcours.bench import purge
+
+    sys.exit(purge.run(int(sys.argv[2]) if sys.argv[2:3] else 700))
 if sys.argv[1:2] == ["charge"]:  # 20 AS en même temps sous gunicorn (locust)
     from parcours.bench import load
 

@@ -23,7 +23,8 @@ import datetime
 from collections.abc import Collection
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import CharField, DateField, F, Value
+from django.db.models.functions import Cast, Concat, ExtractYear
 
 from parcours.aid.models import AidRequest, Evaluation, Overpayment, PlanLine
 from parcours.cases.models import Case, Contact, Objective, PrivateNote
@@ -55,9 +56,16 @@ def kept_birth_date(birth_date: datetime.date) -> datetime.date:
 
 def _identity(ids: Collection[int], on: datetime.date) -> None:
     people = Person.objects.filter(pk__in=ids, anonymised_on__isnull=True)
-    for year in sorted({d.year for d in people.values_list("birth_date", flat=True)}):
-        people.filter(birth_date__year=year).update(birth_date=datetime.date(year, *KEPT_DAY))
     people.update(
+        # le 1er juillet de l'année de naissance (``kept_birth_date``), en une requête
+        birth_date=Cast(
+            Concat(
+                Cast(ExtractYear("birth_date"), CharField()),
+                Value("-%02d-%02d" % KEPT_DAY),  # noqa: UP031
+                output_field=CharField(),
+            ),
+            DateField(),
+        ),
         last_name=ERASED,
         birth_name=ERASED,
         first_names=ERASED,

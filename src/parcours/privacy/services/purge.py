@@ -8,7 +8,8 @@ Quatre catégories, chacune selon sa durée (``RetentionRules`` de l'organisme, 
 2. les **fichiers déposés et documents produits** plus anciens que leur durée : fichiers
    d'extraits des ciblages et leurs listes de rejets (la ligne du ciblage reste, sans son
    fichier ni ses premiers motifs de rejet, qui citent des valeurs du fichier), lots
-   d'historique déposés et leurs rejets (fichier et ligne supprimés), lots de courriers PDF des
+   d'historique déposés et leurs rejets (fichier et ligne supprimés), extraits pseudonymisés
+   lancés du web (le fichier ; la demande reste, sans fichier), lots de courriers PDF des
    campagnes (lignes supprimées : le PDF est en base) ;
 3. les **personnes ciblées jamais jointes** (``selection.unreached_targets``) : supprimées, ou
    anonymisées quand une offre sans réponse leur a été envoyée ;
@@ -34,7 +35,7 @@ from parcours.core import audit, audit_guard, bulk, clock, rejections
 from parcours.core.models import AuditEntry, Organisation, User
 from parcours.outreach.models import LetterBatch, TargetingEntry, TargetingRun
 from parcours.people.models import Person
-from parcours.privacy.models import PurgeRun, RetentionRules
+from parcours.privacy.models import ExtractRun, PurgeRun, RetentionRules
 from parcours.privacy.queries.register import retention_rules_of
 from parcours.privacy.services import anonymise as anonymisation
 from parcours.privacy.services import selection
@@ -128,6 +129,15 @@ def purge_files(organisation: Organisation, cutoff: datetime.date, *, dry_run: b
         removed += _unlink(rejections.path_for("historique", pk), dry_run=dry_run)
         if not dry_run:
             HistoryImport.objects.filter(pk=pk).delete()
+    # Les extraits pseudonymisés lancés du web (var/extraits/) : le fichier part, la demande
+    # reste au journal des extraits, sans fichier à télécharger.
+    extracts = ExtractRun.objects.filter(organisation=organisation, created_at__lt=before)
+    for pk, path in extracts.exclude(stored_as="").values_list("pk", "stored_as"):
+        removed += _unlink(path, dry_run=dry_run)
+        if not dry_run:
+            ExtractRun.objects.filter(pk=pk).update(
+                stored_as="", message="Fichier supprimé : durée de conservation échue."
+            )
     batches = LetterBatch.objects.filter(organisation=organisation, created_at__lt=before)
     if dry_run:
         removed += batches.count()
