@@ -269,6 +269,7 @@ LAYERS: list[set[str]] = [
     {"groups"},
     {"outreach"},
     {"sharing"},
+    {"observatory"},
     {"steering"},
     {"privacy"},
     {"www", "demo", "api"},

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "parcours.cases",
     "parcours.outreach",
     "parcours.sharing",
+    "parcours.observatory",
     "parcours.groups",
     "parcours.aid",
     "parcours.steering",

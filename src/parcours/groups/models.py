@@ -99,6 +99,17 @@ class Session(models.Model):
         related_name="sessions",
         verbose_name="partenaire qui accueille",
     )
+    #: la commune de la séance quand ni le lieu d'accueil ni le partenaire ne la donnent (le
+    #: croisement de l'observatoire prend la commune saisie, sinon celle du lieu, sinon celle du
+    #: partenaire : ``groups.queries.session_commune``)
+    commune = models.ForeignKey(
+        "core.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="commune",
+    )
     video = models.BooleanField("en visioconférence", default=False)
     capacity = models.PositiveSmallIntegerField("nombre de places")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -190,6 +190,8 @@ class TargetingRun(models.Model):
     already_known = models.PositiveIntegerField("déjà connues", default=0)
     already_in_case = models.PositiveIntegerField("déjà en accompagnement", default=0)
     new_people = models.PositiveIntegerField("nouvelles personnes", default=0)
+    #: règles qui l'excluent : personnes à qui une offre a été faite dans la période de la règle
+    already_offered = models.PositiveIntegerField("déjà sollicitées", default=0)
     #: les premiers motifs de rejet seulement (``PARCOURS_REJECTIONS_KEPT``) : la liste complète
     #: est dans un fichier à part (``core.rejections``), téléchargeable depuis la page du ciblage
     errors = models.JSONField("premiers motifs de rejet", default=list, blank=True)
@@ -256,6 +258,11 @@ class TargetingEntry(models.Model):
     line = models.PositiveIntegerField("ligne")
     sick_leave_start = models.DateField("début de l'arrêt", null=True, blank=True)
     risk = models.CharField("risque", max_length=10, choices=Risque, blank=True)
+    #: ciblage sur le fichier des retraités : le score de fragilité de la ligne
+    score = models.PositiveSmallIntegerField("score de fragilité", null=True, blank=True)
+    #: ciblage sur un fichier d'événements (formats.md §6.4) : l'événement et sa date
+    event = models.CharField("événement", max_length=30, blank=True)
+    event_date = models.DateField("date de l'événement", null=True, blank=True)
     already_known = models.BooleanField("déjà connue", default=False)
 
     class Meta:
