@@ -148,3 +148,17 @@ def test_map_classes_follow_the_reference():
 def test_class_3_or_4_iff_fragile(value):
     ref = f.reference([Fraction(2), Fraction(3), Fraction(5)])
     assert (f.map_class(value, ref) >= 3) == f.is_fragile(value, False, ref)
+
+
+def test_score_sql_agrees_with_score_in_duckdb():
+    import duckdb
+
+    con = duckdb.connect()
+    for thresholds in [(70, 80, 90), (65, 75, 85)]:
+        expr = f.score_sql("a", "r", "e", thresholds)
+        rows = con.sql(
+            f"SELECT a, r, e, {expr} FROM range(0, 121) t(a), (VALUES (0), (1)) s(r), "
+            "(VALUES (0), (1)) x(e)"
+        ).fetchall()
+        assert len(rows) == 121 * 4
+        assert all(s == f.score(a, r, e, thresholds) for a, r, e, s in rows)

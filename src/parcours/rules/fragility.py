@@ -45,6 +45,7 @@ __all__ = [
     "round2",
     "round4",
     "score",
+    "score_sql",
 ]
 
 #: the organisation's default age thresholds: 70, 80 and 90 years open bands 2, 3 and 4
@@ -74,6 +75,18 @@ def score(
         age_points(age, thresholds)
         + SURVIVOR_POINTS * bool(survivor)
         + CSG_EXEMPTION_POINTS * bool(csg_exempt)
+    )
+
+
+def score_sql(
+    age: str, survivor: str, csg_exempt: str, thresholds: Sequence[int] = DEFAULT_AGE_THRESHOLDS
+) -> str:
+    """:func:`score` as a SQL expression over the given column expressions (integers ``age``,
+    ``survivor`` and ``csg_exempt`` 0/1), for DuckDB: the same points, thresholds inlined as
+    integers (they come from :func:`clean_age_thresholds`, never from a file)."""
+    points = " + ".join(f"CASE WHEN {age} >= {int(t)} THEN 1 ELSE 0 END" for t in thresholds)
+    return (
+        f"(1 + {points} + {SURVIVOR_POINTS} * {survivor} + {CSG_EXEMPTION_POINTS} * {csg_exempt})"
     )
 
 
