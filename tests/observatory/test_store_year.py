@@ -54,3 +54,43 @@ def test_a_new_import_of_the_year_replaces_it(org):
         2025,
         2026,
     ]
+
+
+def test_commune_rows_cross_with_sessions_held(org):
+    import datetime
+
+    from parcours.groups.models import GroupAction, Session
+    from parcours.observatory import queries
+
+    code = Commune.objects.filter(departement_id="01").order_by("code").first().code
+    store_year(source=_source(org), totals=[CommuneTotals(code, 30, 30, 300)])
+    row = queries.commune_rows(organisation_id=org.pk, year=2025)[0]
+    assert (row.fragile, row.actions_collectives, row.zone_blanche) == (1, 0, 1)
+    for n in range(2):
+        action = GroupAction.objects.create(
+            organisation=org, type="ATELIER", programme="PDP", title=f"A{n}", departement_id="01"
+        )
+        for day in (3, 4):  # deux séances de la même action : une action
+            Session.objects.create(
+                organisation=org,
+                action=action,
+                date=datetime.date(2025, 5, day),
+                start_time=datetime.time(9),
+                capacity=10,
+                commune_id=code,
+            )
+        row = queries.commune_rows(organisation_id=org.pk, year=2025)[0]
+        assert row.actions_collectives == n + 1
+    assert row.zone_blanche == 0
+    assert (
+        queries.commune_rows(organisation_id=org.pk, year=2025, until=datetime.date(2025, 5, 2))[
+            0
+        ].zone_blanche
+        == 1
+    )
+    dep = queries.departement_rows(organisation_id=org.pk, year=2025)[0]
+    assert dep.as_dict() == {
+        "departement": "01", "retraites": 30, "retraites_60_plus": 30, "score_moyen": 10.0,
+        "moyenne_communes": 10.0, "ecart_type_communes": 0.0, "communes": 1,
+        "communes_fragiles": 1, "zones_blanches": 0,
+    }  # fmt: skip

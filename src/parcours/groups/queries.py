@@ -6,8 +6,12 @@ compte les séances des actions de son département. Le rapport d'activité réu
 ``collective_figures``, ``participants_by_programme`` et ``pdp_information_participants``.
 """
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+import datetime
 
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models.functions import Coalesce
+
+from parcours.core import clock
 from parcours.core.nomenclatures import Programme, TypeCollectif
 from parcours.groups import policies
 from parcours.groups.models import (
@@ -24,6 +28,33 @@ from parcours.partners.queries import RecordedActivity
 from parcours.rules import collective as rules
 
 # ---------------------------------------------------------------- chiffres des participants
+
+
+def session_commune():
+    """La commune d'une séance : celle saisie sur la séance, sinon celle du lieu d'accueil,
+    sinon celle du partenaire qui accueille (``None`` en visioconférence sans commune)."""
+    return Coalesce("commune_id", "site__commune_id", "partner__commune_id")
+
+
+def actions_by_commune(
+    *, organisation_id: int, since: datetime.date, until: datetime.date, communes=None
+) -> dict[str, int]:
+    """Par commune, le nombre d'actions collectives distinctes de l'organisme ayant au moins une
+    séance tenue dans la commune entre ``since`` et ``until`` (bornes comprises) ; une séance
+    à venir ne compte pas encore (« tenue » : au plus tard aujourd'hui)."""
+    until = min(until, clock.today())
+    sessions = Session.objects.filter(
+        organisation_id=organisation_id, date__gte=since, date__lte=until
+    ).annotate(place_commune=session_commune())
+    if communes is not None:
+        sessions = sessions.filter(place_commune__in=list(communes))
+    rows = (
+        sessions.exclude(place_commune__isnull=True)
+        .values("place_commune")
+        .annotate(n=Count("action_id", distinct=True))
+        .order_by()
+    )
+    return {r["place_commune"]: r["n"] for r in rows}
 
 
 def sessions_in_year(*, organisation_id: int, year: int, departements=None):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 from math import floor, isqrt
 
@@ -35,6 +36,7 @@ __all__ = [
     "Reference",
     "age_points",
     "clean_age_thresholds",
+    "default_period",
     "is_concentration",
     "is_fragile",
     "is_secret",
@@ -192,6 +194,12 @@ def is_fragile(commune_mean: Fraction | None, secret: bool, ref: Reference) -> b
         return False
     gap = commune_mean - ref.mean
     return gap >= 0 and 4 * gap * gap >= ref.variance
+
+
+def default_period(year: int) -> tuple[date, date]:
+    """The crossing's default period: the 12 months before 31 December of ``year``, i.e.
+    1 January to 31 December of ``year`` (both included)."""
+    return date(year, 1, 1), date(year, 12, 31)
 
 
 def is_white_zone(fragile: bool, actions: int) -> bool:

@@ -1,0 +1,236 @@
+"""Lectures de l'observatoire : les lignes de formats.md §6.3 (communes, départements) et des
+EPCI, le croisement avec les actions collectives d'une période, les années disponibles.
+
+Les agrégats viennent de ``Aggregate`` (écrits à l'import) ; les actions collectives se comptent
+à la lecture sur la période demandée (``groups.queries.actions_by_commune``). Les appelants
+passent les départements du périmètre de l'agent (``observatory.policies``) ; la commande en
+ligne, celle de l'organisme entier."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+
+from parcours.core.models import Commune, Departement, Epci
+from parcours.groups.queries import actions_by_commune
+from parcours.observatory.models import Aggregate
+from parcours.rules import fragility
+
+#: les colonnes de formats.md §6.3, dans cet ordre
+COMMUNE_COLUMNS = (
+    "commune_insee", "commune", "epci", "departement", "retraites", "retraites_60_plus",
+    "score_moyen", "secret", "fragile", "concentration", "actions_collectives", "zone_blanche",
+)  # fmt: skip
+DEPARTEMENT_COLUMNS = (
+    "departement", "retraites", "retraites_60_plus", "score_moyen", "moyenne_communes",
+    "ecart_type_communes", "communes", "communes_fragiles", "zones_blanches",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CommuneRow:
+    commune_insee: str
+    commune: str
+    epci: str
+    departement: str
+    retraites: int
+    retraites_60_plus: int
+    score_moyen: float | None
+    secret: int
+    fragile: int
+    concentration: int
+    actions_collectives: int
+    zone_blanche: int
+    #: pour les écrans : la moyenne exacte, la classe de la carte, les noms
+    exact_mean: Fraction | None = None
+    map_class: int | None = None
+    epci_name: str = ""
+
+    def as_dict(self) -> dict:
+        """L'objet JSON de formats.md §6.3 : exactement ces clés."""
+        data = asdict(self)
+        return {k: data[k] for k in COMMUNE_COLUMNS}
+
+
+@dataclass(frozen=True)
+class DepartementRow:
+    departement: str
+    retraites: int
+    retraites_60_plus: int
+    score_moyen: float | None
+    moyenne_communes: float | None
+    ecart_type_communes: float | None
+    communes: int
+    communes_fragiles: int
+    zones_blanches: int
+    name: str = ""
+    exact_mean: Fraction | None = None
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        return {k: data[k] for k in DEPARTEMENT_COLUMNS}
+
+
+def years(organisation_id: int) -> list[int]:
+    """Les années importées de l'organisme, de la plus récente à la plus ancienne."""
+    return sorted(
+        set(
+            Aggregate.objects.filter(
+                organisation_id=organisation_id, level=Aggregate.Level.DEPARTEMENT
+            ).values_list("year", flat=True)
+        ),
+        reverse=True,
+    )
+
+
+def _aggregates(organisation_id: int, year: int, level: str, departements: Iterable[str] | None):
+    qs = Aggregate.objects.filter(organisation_id=organisation_id, year=year, level=level)
+    if departements is not None:
+        qs = qs.filter(departement__in=list(departements))
+    return qs.order_by("code")
+
+
+def references(
+    organisation_id: int, year: int, departements: Iterable[str] | None = None
+) -> dict[str, fragility.Reference]:
+    """La référence de chaque département, recalculée exactement depuis ses communes."""
+    means: dict[str, list[Fraction]] = {}
+    rows = _aggregates(organisation_id, year, Aggregate.Level.COMMUNE, departements).values_list(
+        "departement", "retirees", "score_sum", "secret"
+    )
+    for dep, retirees, score_sum, secret in rows:
+        bucket = means.setdefault(dep, [])
+        if not secret:
+            bucket.append(Fraction(score_sum, retirees))
+    return {dep: fragility.reference(values) for dep, values in means.items()}
+
+
+def period_or_default(
+    year: int, since: datetime.date | None, until: datetime.date | None
+) -> tuple[datetime.date, datetime.date]:
+    default_since, default_until = fragility.default_period(year)
+    return since or default_since, until or default_until
+
+
+def commune_rows(
+    *,
+    organisation_id: int,
+    year: int,
+    departements: Iterable[str] | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> list[CommuneRow]:
+    """Une ligne par commune avec au moins un retraité, triée par code INSEE (§6.3)."""
+    since, until = period_or_default(year, since, until)
+    aggregates = list(
+        _aggregates(organisation_id, year, Aggregate.Level.COMMUNE, departements).values_list(
+            "code",
+            "departement",
+            "epci",
+            "retirees",
+            "retirees_60_plus",
+            "score_sum",
+            "secret",
+            "fragile",
+            "concentration",
+        )  # fmt: skip
+    )
+    codes = [a[0] for a in aggregates]
+    names = dict(Commune.objects.filter(code__in=codes).values_list("code", "name"))
+    epci_names = dict(
+        Epci.objects.filter(code__in={a[2] for a in aggregates if a[2]}).values_list("code", "name")
+    )
+    actions = actions_by_commune(
+        organisation_id=organisation_id, since=since, until=until, communes=codes
+    )
+    refs = references(organisation_id, year, departements)
+    out = []
+    for code, dep, epci, retirees, sixty, score_sum, secret, fragile, concentration in aggregates:
+        exact = None if secret else fragility.mean(score_sum, retirees)
+        n = actions.get(code, 0)
+        out.append(
+            CommuneRow(
+                commune_insee=code,
+                commune=names.get(code, ""),
+                epci=epci,
+                departement=dep,
+                retraites=retirees,
+                retraites_60_plus=sixty,
+                score_moyen=None if exact is None else fragility.round2(exact),
+                secret=int(secret),
+                fragile=int(fragile),
+                concentration=int(concentration),
+                actions_collectives=n,
+                zone_blanche=int(fragility.is_white_zone(fragile, n)),
+                exact_mean=exact,
+                map_class=fragility.map_class(exact, refs[dep]) if dep in refs else None,
+                epci_name=epci_names.get(epci, ""),
+            )
+        )
+    return out
+
+
+def departement_rows(
+    *,
+    organisation_id: int,
+    year: int,
+    departements: Iterable[str] | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> list[DepartementRow]:
+    """Une ligne par département avec au moins un retraité, triée par code (§6.3)."""
+    communes = commune_rows(
+        organisation_id=organisation_id,
+        year=year,
+        departements=departements,
+        since=since,
+        until=until,
+    )
+    white: dict[str, int] = {}
+    for c in communes:
+        white[c.departement] = white.get(c.departement, 0) + c.zone_blanche
+    names = dict(Departement.objects.values_list("code", "name"))
+    out = []
+    for a in _aggregates(organisation_id, year, Aggregate.Level.DEPARTEMENT, departements):
+        exact = fragility.mean(a.score_sum, a.retirees)
+        out.append(
+            DepartementRow(
+                departement=a.code,
+                retraites=a.retirees,
+                retraites_60_plus=a.retirees_60_plus,
+                score_moyen=None if exact is None else fragility.round2(exact),
+                moyenne_communes=None
+                if a.reference_mean is None
+                else fragility.round4(a.reference_mean),
+                ecart_type_communes=None
+                if a.reference_sd is None
+                else fragility.round4(a.reference_sd),
+                communes=a.communes,
+                communes_fragiles=a.fragile_communes,
+                zones_blanches=white.get(a.code, 0),
+                name=names.get(a.code, ""),
+                exact_mean=exact,
+            )
+        )
+    return out
+
+
+def evolution(
+    *, organisation_id: int, level: str, code: str
+) -> list[tuple[int, int, float | None]]:
+    """Par année importée : (année, retraités, score moyen arrondi) du territoire."""
+    rows = Aggregate.objects.filter(
+        organisation_id=organisation_id, level=level, code=code
+    ).order_by("year")
+    return [
+        (
+            a.year,
+            a.retirees,
+            None
+            if a.secret or not a.retirees
+            else fragility.round2(Fraction(a.score_sum, a.retirees)),
+        )
+        for a in rows
+    ]
