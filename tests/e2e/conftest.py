@@ -145,6 +145,39 @@ def login(page, username, password=DEMO_PASSWORD):
     page.wait_for_load_state("networkidle")
 
 
+def create_admins(names, *, key: str, first_name: str, last_name: str) -> None:
+    """Des administrateurs de l'organisme de démonstration dans la base du serveur, chacun avec
+    un second facteur de clé connue (``key``, hexadécimale) : ``login_admin`` les connecte."""
+    code = f"""
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from parcours.core.models import User
+demo = User.objects.get(username="admin")
+for name in {list(names)!r}:
+    user = User.objects.create_user(
+        username=name, password="{DEMO_PASSWORD}", organisation=demo.organisation,
+        is_org_admin=True, function="", first_name="{first_name}", last_name="{last_name}",
+    )
+    user.departements.set(demo.departements.all())
+    TOTPDevice.objects.create(user=user, name="test", confirmed=True, key="{key}")
+"""
+    subprocess.run(
+        [sys.executable, "-m", "parcours.cli", "shell", "-c", code],
+        env=SERVER_ENV,
+        check=True,
+        capture_output=True,
+    )
+
+
+def login_admin(page, username: str, key: str) -> None:
+    """Connexion d'un administrateur créé par ``create_admins`` : mot de passe puis code."""
+    from django_otp.oath import totp
+
+    login(page, username)
+    page.get_by_label("Code à 6 chiffres").fill(f"{totp(bytes.fromhex(key)):06d}")
+    page.get_by_role("button", name="Valider").click()
+    page.wait_for_load_state("networkidle")
+
+
 def check_page(page, name: str):
     """Capture d'écran dans test-artefacts/ et contrôle axe-core : ni sérieux ni critique."""
     from axe_playwright_python.sync_playwright import Axe

@@ -1,14 +1,10 @@
 """L'API dans Chromium : la documentation lisible se charge sans violer la politique de
 sécurité des contenus ; l'administrateur émet un jeton (montré une fois) et le révoque."""
 
-import subprocess
-import sys
-
 import pytest
-from django_otp.oath import totp
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTEFACTS, DEMO_PASSWORD, SERVER_ENV, check_page, login
+from tests.e2e.conftest import ARTEFACTS, check_page, create_admins, login_admin
 
 ADMIN = "admin.jetons-api"
 TOTP_KEY = "3132333435363738393031323334353637383931"
@@ -25,30 +21,12 @@ def test_docs_page_renders_without_csp_violation(page):
 
 @pytest.fixture(scope="session")
 def token_admin(e2e_server):
-    code = f"""
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from parcours.core.models import User
-demo = User.objects.get(username="admin")
-user = User.objects.create_user(
-    username="{ADMIN}", password="{DEMO_PASSWORD}", organisation=demo.organisation,
-    is_org_admin=True, function="", first_name="Sam", last_name="Jeton",
-)
-TOTPDevice.objects.create(user=user, name="test", confirmed=True, key="{TOTP_KEY}")
-"""
-    subprocess.run(
-        [sys.executable, "-m", "parcours.cli", "shell", "-c", code],
-        env=SERVER_ENV,
-        check=True,
-        capture_output=True,
-    )
+    create_admins([ADMIN], key=TOTP_KEY, first_name="Sam", last_name="Jeton")
     return ADMIN
 
 
 def test_admin_issues_then_revokes_a_token(page, token_admin):
-    login(page, token_admin)
-    page.get_by_label("Code à 6 chiffres").fill(f"{totp(bytes.fromhex(TOTP_KEY)):06d}")
-    page.get_by_role("button", name="Valider").click()
-    page.wait_for_load_state("networkidle")
+    login_admin(page, token_admin, TOTP_KEY)
     page.goto("/administration/")
     page.get_by_role("link", name="Jetons d'API").click()
     expect(page.get_by_role("heading", name="Jetons d'API", level=1)).to_be_visible()

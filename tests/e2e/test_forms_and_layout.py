@@ -3,14 +3,16 @@ pendant l'envoi, et les listes tiennent dans la page à 1 280 et 375 px (le tabl
 la page) ; axe-core sur chacune."""
 
 import re
-import subprocess
-import sys
 
 import pytest
-from django_otp.oath import totp
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, SERVER_ENV, check_page, login
+from tests.e2e.conftest import (
+    check_page,
+    create_admins,
+    login,
+    login_admin,
+)
 
 #: Des administrateurs de l'organisme de démonstration dont le second facteur est connu du test
 #: (l'administrateur de la démonstration garde le sien pour le parcours qui l'active) ; un par
@@ -109,32 +111,8 @@ def test_submit_button_is_disabled_while_the_request_runs(page):
 @pytest.fixture(scope="session")
 def admin_with_known_second_factor(e2e_server):
     names = [ADMIN.format(width) for width in WIDTHS]
-    code = f"""
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from parcours.core.models import User
-demo = User.objects.get(username="admin")
-for name in {names!r}:
-    user = User.objects.create_user(
-        username=name, password="{DEMO_PASSWORD}", organisation=demo.organisation,
-        is_org_admin=True, function="", first_name="Alex", last_name="Mise",
-    )
-    user.departements.set(demo.departements.all())
-    TOTPDevice.objects.create(user=user, name="test", confirmed=True, key="{TOTP_KEY}")
-"""
-    subprocess.run(
-        [sys.executable, "-m", "parcours.cli", "shell", "-c", code],
-        env=SERVER_ENV,
-        check=True,
-        capture_output=True,
-    )
+    create_admins(names, key=TOTP_KEY, first_name="Alex", last_name="Mise")
     return ADMIN
-
-
-def login_admin(page, username):
-    login(page, username)
-    page.get_by_label("Code à 6 chiffres").fill(f"{totp(bytes.fromhex(TOTP_KEY)):06d}")
-    page.get_by_role("button", name="Valider").click()
-    page.wait_for_load_state("networkidle")
 
 
 def assert_fits(page, name):
@@ -160,7 +138,7 @@ def test_cases_list_fits_the_page(page, width):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_sites_list_fits_the_page(page, admin_with_known_second_factor, width):
     page.set_viewport_size({"width": width, "height": 800})
-    login_admin(page, admin_with_known_second_factor.format(width))
+    login_admin(page, admin_with_known_second_factor.format(width), TOTP_KEY)
     page.goto("/administration/lieux/")
     page.wait_for_load_state("networkidle")
     expect(page.get_by_role("heading", name="Lieux d'accueil", level=1)).to_be_visible()

@@ -3,13 +3,17 @@ traitements (une saisie concurrente est refusée, les deux versions visibles) et
 conservation ; la DPO arrive sur « Protection des données », lit la ligne et télécharge le PDF."""
 
 import subprocess
-import sys
 
 import pytest
-from django_otp.oath import totp
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTEFACTS, DEMO_PASSWORD, SERVER_ENV, check_page, login
+from tests.e2e.conftest import (
+    ARTEFACTS,
+    check_page,
+    create_admins,
+    login,
+    login_admin,
+)
 from tests.pdf_checks import assert_tagged_pdf
 
 ADMIN = "admin.registre"
@@ -19,30 +23,12 @@ NEW_RECIPIENTS = "Agents du service social de l'organisme\nCentre social co-anim
 
 @pytest.fixture(scope="session")
 def register_admin(e2e_server):
-    code = f"""
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from parcours.core.models import User
-demo = User.objects.get(username="admin")
-user = User.objects.create_user(
-    username="{ADMIN}", password="{DEMO_PASSWORD}", organisation=demo.organisation,
-    is_org_admin=True, function="", first_name="Rémi", last_name="Registre",
-)
-TOTPDevice.objects.create(user=user, name="test", confirmed=True, key="{TOTP_KEY}")
-"""
-    subprocess.run(
-        [sys.executable, "-m", "parcours.cli", "shell", "-c", code],
-        env=SERVER_ENV,
-        check=True,
-        capture_output=True,
-    )
+    create_admins([ADMIN], key=TOTP_KEY, first_name="Rémi", last_name="Registre")
     return ADMIN
 
 
 def test_admin_edits_a_processing_then_the_dpo_reads_it_and_downloads_the_pdf(page, register_admin):
-    login(page, register_admin)
-    page.get_by_label("Code à 6 chiffres").fill(f"{totp(bytes.fromhex(TOTP_KEY)):06d}")
-    page.get_by_role("button", name="Valider").click()
-    page.wait_for_load_state("networkidle")
+    login_admin(page, register_admin, TOTP_KEY)
     menu = page.get_by_role("navigation", name="Menu principal")
     menu.get_by_role("link", name="Protection des données").click()
     expect(page.get_by_role("heading", name="Protection des données", level=1)).to_be_visible()

@@ -27,6 +27,10 @@ def _font_config():
     return FontConfiguration()
 
 
+#: la feuille des courriers et documents de l'organisme (aides, droit d'accès…)
+LETTER_CSS = Path(__file__).with_name("pdf.css")
+
+
 @cache
 def _stylesheet(path: Path, mtime: float):
     """La feuille ``path`` analysée une fois (``mtime`` : relue si le fichier change)."""

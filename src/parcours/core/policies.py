@@ -130,6 +130,12 @@ def get_staff_or_404(user: AnyUser, pk: object) -> User:
     return get_or_404(visible_staff(user), pk)
 
 
+def require(allowed: bool) -> None:
+    """Refusé répond comme absent : 404 (la décision vient d'une politique)."""
+    if not allowed:
+        raise Http404("Introuvable.")
+
+
 def get_or_404(queryset: QuerySet[M], pk: object) -> M:
     """L'objet ``pk`` du QuerySet (déjà filtré par une politique), ou 404."""
     try:

@@ -261,7 +261,7 @@ class TargetingEntry(models.Model):
     #: ciblage sur le fichier des retraités : le score de fragilité de la ligne
     score = models.PositiveSmallIntegerField("score de fragilité", null=True, blank=True)
     #: ciblage sur un fichier d'événements (formats.md §6.4) : l'événement et sa date
-    event = models.CharField("événement", max_length=30, blank=True)
+    event = models.CharField("événement", max_length=30, blank=True, db_default="")
     event_date = models.DateField("date de l'événement", null=True, blank=True)
     already_known = models.BooleanField("déjà connue", default=False)
 

@@ -13,10 +13,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from parcours.core.once import creates_once
+from parcours.core.policies import require
 from parcours.groups import policies, queries, services
 from parcours.groups.forms import FromDetectionForm, PersonSearchForm, SendInvitationsForm
 from parcours.groups.models import Invitation
-from parcours.groups.views.common import NAV, personal_link, require
+from parcours.groups.views.common import NAV, personal_link
 from parcours.outreach import policies as outreach_policies
 from parcours.outreach.models import TargetingRun
 from parcours.people import services as people_services

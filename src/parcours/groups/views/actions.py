@@ -9,11 +9,12 @@ from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.core.once import creates_once
 from parcours.core.params import year_param
+from parcours.core.policies import require
 from parcours.groups import policies, queries, services
 from parcours.groups.forms import (
     ActionForm,
 )
-from parcours.groups.views.common import NAV, require
+from parcours.groups.views.common import NAV
 from parcours.partners import policies as partner_policies
 
 

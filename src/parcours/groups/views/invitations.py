@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from parcours.core import clock
 from parcours.core.pdf import pdf_response, render_pdf
+from parcours.core.policies import require
 from parcours.groups import policies, queries, services
-from parcours.groups.views.common import personal_link, require
+from parcours.groups.views.common import personal_link
 from parcours.people import services as people_services
 
 

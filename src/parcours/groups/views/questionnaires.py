@@ -12,6 +12,7 @@ from parcours.core.nomenclatures import Programme
 from parcours.core.once import creates_once
 from parcours.core.params import choice_param, id_param, year_param
 from parcours.core.pdf import pdf_response, render_pdf
+from parcours.core.policies import require
 from parcours.groups import policies, queries, services
 from parcours.groups.forms import (
     AnswersForm,
@@ -19,7 +20,7 @@ from parcours.groups.forms import (
     QuestionnaireForm,
 )
 from parcours.groups.models import Response
-from parcours.groups.views.common import NAV, require
+from parcours.groups.views.common import NAV
 from parcours.people import services as people_services
 from parcours.rules import collective as rules
 

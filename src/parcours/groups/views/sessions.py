@@ -10,6 +10,7 @@ from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.core.once import creates_once
 from parcours.core.pdf import pdf_response, render_pdf
+from parcours.core.policies import require
 from parcours.groups import policies, queries, services
 from parcours.groups.forms import (
     NewParticipantForm,
@@ -18,7 +19,7 @@ from parcours.groups.forms import (
     SessionForm,
 )
 from parcours.groups.models import Registration
-from parcours.groups.views.common import NAV, require
+from parcours.groups.views.common import NAV
 from parcours.people import services as people_services
 from parcours.people.policies import get_person_or_404
 from parcours.people.queries import search_people

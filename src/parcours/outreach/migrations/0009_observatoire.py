@@ -12,7 +12,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="targetingentry",
             name="event",
-            field=models.CharField(blank=True, max_length=30, verbose_name="événement"),
+            field=models.CharField(
+                blank=True, db_default="", max_length=30, verbose_name="événement"
+            ),
         ),
         migrations.AddField(
             model_name="targetingentry",

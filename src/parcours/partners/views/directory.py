@@ -11,10 +11,11 @@ from parcours.core.forms import apply_business_errors
 from parcours.core.once import creates_once
 from parcours.core.pagination import paginate
 from parcours.core.params import choice_param, text_param
+from parcours.core.policies import require
 from parcours.partners import policies, queries, services
 from parcours.partners.forms import ContactForm, ConventionForm, MergeForm, PartnerForm
 from parcours.partners.models import Partner
-from parcours.partners.views.common import NAV, require
+from parcours.partners.views.common import NAV
 
 
 @login_required

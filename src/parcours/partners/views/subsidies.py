@@ -15,6 +15,7 @@ from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.core.once import creates_once
 from parcours.core.params import year_param
+from parcours.core.policies import require
 from parcours.partners import policies, queries, services
 from parcours.partners.forms import (
     ApplicationForm,
@@ -24,7 +25,7 @@ from parcours.partners.forms import (
     PaymentForm,
     ReportForm,
 )
-from parcours.partners.views.common import NAV, require
+from parcours.partners.views.common import NAV
 from parcours.rules import subsidies as rules
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

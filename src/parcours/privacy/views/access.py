@@ -8,12 +8,12 @@ from django.views.decorators.http import require_POST
 
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
+from parcours.core.policies import require
 from parcours.privacy import policies
 from parcours.privacy.forms import AccessExportForm, AccessLookupForm
 from parcours.privacy.models import AccessExport
 from parcours.privacy.queries import access as access_queries
 from parcours.privacy.services import access as services
-from parcours.privacy.views.register import require
 
 CONTENT_TYPES = {
     AccessExport.Format.PDF: "application/pdf",

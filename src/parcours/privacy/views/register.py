@@ -7,7 +7,6 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -17,6 +16,7 @@ from parcours.core.exceptions import BusinessError, ConflictError
 from parcours.core.forms import apply_business_errors
 from parcours.core.once import creates_once
 from parcours.core.pdf import pdf_response
+from parcours.core.policies import require
 from parcours.privacy import exports, policies
 from parcours.privacy.forms import ProcessingDeleteForm, ProcessingForm, RetentionRulesForm
 from parcours.privacy.queries import purge as purge_queries
@@ -28,11 +28,6 @@ CONFLICT = (
     "enregistré. Votre saisie est conservée dans le formulaire, la version enregistrée est "
     "affichée à côté. Reprenez ce qui doit l'être puis enregistrez."
 )
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise Http404("Introuvable.")
 
 
 def reader_view(view):
@@ -129,6 +124,7 @@ def _processing_page(request, form, *, processing, conflict=None, status=200):
         title=title,
         crumbs=[_register_crumb()],
         form=form,
+        back=reverse("protection-donnees-registre"),
         processing=processing,
         conflict=conflict,
         conflict_row=(
@@ -258,6 +254,7 @@ def retention(request):
         "conservation.html",
         title="Durées de conservation",
         form=form,
+        back=reverse("protection-donnees"),
         rules=rules,
         rules_saved=queries.retention_rules_saved(organisation),
         status=status,

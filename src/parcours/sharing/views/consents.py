@@ -3,7 +3,6 @@ l'enregistrement et le retrait d'un consentement."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -12,6 +11,7 @@ from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.core.once import creates_once
 from parcours.core.params import choice_param
+from parcours.core.policies import require
 from parcours.outreach import policies as outreach_policies
 from parcours.people import policies as people_policies
 from parcours.people import services as people_services
@@ -21,11 +21,6 @@ from parcours.sharing.services import consents as services
 from parcours.sharing.views.pathways import partages_sections
 
 NAV = "personnes"
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise Http404("Introuvable.")
 
 
 @login_required

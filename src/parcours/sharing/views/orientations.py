@@ -4,7 +4,6 @@ entretien ou un contact d'accueil), le détail d'une orientation, sa clôture, l
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 
 from parcours.cases import policies as case_policies
@@ -13,6 +12,7 @@ from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.core.once import creates_once
 from parcours.core.params import choice_param, id_param, year_param
+from parcours.core.policies import require
 from parcours.outreach import policies as outreach_policies
 from parcours.partners import policies as partner_policies
 from parcours.people import policies as people_policies
@@ -33,11 +33,6 @@ SHORT_STATUS = {
     "CLOTUREE": "Clôturée",
     "RELANCEE": "Relancée",
 }
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise Http404("Introuvable.")
 
 
 def _origin(request, person):

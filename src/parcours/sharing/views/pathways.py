@@ -6,7 +6,6 @@ Une page lue par un agent d'un organisme participant est journalisée des deux c
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -17,6 +16,7 @@ from parcours.core.exceptions import BusinessError, ConflictError
 from parcours.core.forms import apply_business_errors
 from parcours.core.once import creates_once
 from parcours.core.params import id_param
+from parcours.core.policies import require
 from parcours.people import policies as people_policies
 from parcours.rules import aggir
 from parcours.rules import sharing as rules
@@ -32,11 +32,6 @@ from parcours.sharing.forms import (
 from parcours.sharing.services import pathways as services
 
 NAV = "parcours-partages"
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise Http404("Introuvable.")
 
 
 @login_required
