@@ -1,25 +1,11 @@
-"""``parcours observatoire importer|communes|departements`` (formats.md §6.3) ; chaque
-sous-commande vit dans ``parcours.observatory.cli.<module>`` : ``add_arguments(parser)`` et
-``run(options, stdout)``."""
+"""``parcours observatoire importer|communes|departements|cibler`` (formats.md §6.3) ; chaque
+sous-commande vit dans ``parcours.observatory.cli.<module>``."""
 
-import importlib
-
-from django.core.management.base import BaseCommand
-
-#: sous-commande → module de parcours.observatory.cli
-SUBCOMMANDS: dict[str, str] = {}
+from parcours.core.subcommands import SubcommandsCommand
 
 
-class Command(BaseCommand):
+class Command(SubcommandsCommand):
     help = "Observatoire des fragilités : import du fichier des retraités, communes, départements."
-
-    def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="sous_commande", required=True, metavar="SOUS-COMMANDE")
-        for name, module in SUBCOMMANDS.items():
-            cli = importlib.import_module(f"parcours.observatory.cli.{module}")
-            cli.add_arguments(sub.add_parser(name, help=cli.HELP))
-
-    def handle(self, *args, **options):
-        name = options["sous_commande"]
-        cli = importlib.import_module(f"parcours.observatory.cli.{SUBCOMMANDS[name]}")
-        cli.run(options, self.stdout)
+    PACKAGE = "parcours.observatory.cli"
+    #: sous-commande → module de parcours.observatory.cli
+    SUBCOMMANDS: dict[str, str] = {}
