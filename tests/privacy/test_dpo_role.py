@@ -95,3 +95,12 @@ def test_menu_entry_for_admin_and_dpo_only(client, org, admin):
         login_as(client, user)
         html = client.get(reverse("personnes") if user is worker else "/", follow=True)
         assert (entry in html.content.decode()) is shown, user
+
+
+def test_a_dpo_without_function_sees_neither_aid_nor_its_simulator(client, org):
+    dpo = UserFactory(organisation=org, function="", is_dpo=True)
+    login_as(client, dpo)
+    html = client.get("/", follow=True).content.decode()
+    assert 'href="/protection-donnees/"' in html
+    assert 'href="/aides/"' not in html
+    assert client.get(reverse("aides-simulateur")).status_code == 404

@@ -188,8 +188,10 @@ def visible_conventions(user: AnyUser) -> QuerySet[Convention]:
 
 
 def can_use_simulator(user: AnyUser) -> bool:
-    """Le simulateur ne lit aucune donnée personnelle : tout agent d'un organisme."""
-    return agent_context(user).organisation_id is not None
+    """Le simulateur ne lit aucune donnée personnelle : tout agent du service social d'un
+    organisme, et ses administrateurs ; pas un compte sans autre rôle que DPO."""
+    ctx = agent_context(user)
+    return ctx.organisation_id is not None and (ctx.role != Role.NONE or ctx.is_org_admin)
 
 
 def visible_overpayments(user: AnyUser, request: AidRequest) -> QuerySet[Overpayment]:
