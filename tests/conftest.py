@@ -138,7 +138,7 @@ def other_org(db):
 def login_as(client, user):
     """Connecte ``user`` sans passer par le formulaire (le second facteur est considéré fait)."""
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    if user.is_org_admin or user.is_superuser:
+    if user.is_org_admin or user.is_superuser or user.is_dpo:
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)

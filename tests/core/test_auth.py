@@ -84,6 +84,13 @@ def test_admin_is_sent_to_enrolment_then_verified(client, org):
     assert client.get(reverse("mon-compte")).status_code == 200
 
 
+def test_a_dpo_without_other_role_must_enrol_a_second_factor(client, org):
+    UserFactory(organisation=org, dpo=True, username="dpo")
+    post_login(client, "dpo")
+    response = client.get(reverse("mon-compte"))
+    assert response.status_code == 302 and response.url == reverse("second-facteur")
+
+
 def test_user_with_a_device_must_give_the_code_after_password(client, org):
     user = UserFactory(organisation=org, social_worker=True, username="claire")
     device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)

@@ -145,9 +145,10 @@ def login(page, username, password=DEMO_PASSWORD):
     page.wait_for_load_state("networkidle")
 
 
-def create_admins(names, *, key: str, first_name: str, last_name: str) -> None:
-    """Des administrateurs de l'organisme de démonstration dans la base du serveur, chacun avec
-    un second facteur de clé connue (``key``, hexadécimale) : ``login_admin`` les connecte."""
+def create_admins(names, *, key: str, first_name: str, last_name: str, dpo: bool = False) -> None:
+    """Des administrateurs (ou, ``dpo``, des DPO sans autre rôle) de l'organisme de
+    démonstration dans la base du serveur, chacun avec un second facteur de clé connue (``key``,
+    hexadécimale) : ``login_admin`` les connecte."""
     code = f"""
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from parcours.core.models import User
@@ -155,7 +156,8 @@ demo = User.objects.get(username="admin")
 for name in {list(names)!r}:
     user = User.objects.create_user(
         username=name, password="{DEMO_PASSWORD}", organisation=demo.organisation,
-        is_org_admin=True, function="", first_name="{first_name}", last_name="{last_name}",
+        is_org_admin={not dpo}, is_dpo={dpo}, function="",
+        first_name="{first_name}", last_name="{last_name}",
     )
     user.departements.set(demo.departements.all())
     TOTPDevice.objects.create(user=user, name="test", confirmed=True, key="{key}")

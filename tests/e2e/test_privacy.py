@@ -11,12 +11,12 @@ from tests.e2e.conftest import (
     ARTEFACTS,
     check_page,
     create_admins,
-    login,
     login_admin,
 )
 from tests.pdf_checks import assert_tagged_pdf
 
 ADMIN = "admin.registre"
+DPO = "dpo.registre"
 TOTP_KEY = "3132333435363738393031323334353637383932"
 NEW_RECIPIENTS = "Agents du service social de l'organisme\nCentre social co-animateur : la liste"
 
@@ -24,6 +24,7 @@ NEW_RECIPIENTS = "Agents du service social de l'organisme\nCentre social co-anim
 @pytest.fixture(scope="session")
 def register_admin(e2e_server):
     create_admins([ADMIN], key=TOTP_KEY, first_name="Rémi", last_name="Registre")
+    create_admins([DPO], key=TOTP_KEY, first_name="Denise", last_name="Délégué", dpo=True)
     return ADMIN
 
 
@@ -67,7 +68,7 @@ def test_admin_edits_a_processing_then_the_dpo_reads_it_and_downloads_the_pdf(pa
     expect(page.get_by_text("Les durées de conservation sont enregistrées.")).to_be_visible()
     page.context.clear_cookies()
 
-    login(page, "dpo")
+    login_admin(page, DPO, TOTP_KEY)
     expect(page.get_by_role("heading", name="Protection des données", level=1)).to_be_visible()
     expect(page.get_by_text("6 ans après la dernière clôture").first).to_be_visible()
     expect(page.get_by_role("link", name="Modifier les durées")).to_have_count(0)

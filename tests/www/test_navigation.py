@@ -35,7 +35,7 @@ ENTRIES = {
     },
     "steering": {"aid", "partners", "steering"},
     "admin": {"aid", "partners", "history", "privacy", "administration"},
-    "dpo": {"aid", "privacy"},
+    "dpo": {"privacy"},
 }
 LINKS = {
     "my_activity": "mon-activite",

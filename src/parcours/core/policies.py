@@ -48,8 +48,13 @@ def can_operate_platform(user: AnyUser) -> bool:
 
 def must_use_second_factor(user: AnyUser) -> bool:
     """Le second facteur est obligatoire pour les administrateurs (d'un organisme, de la
-    plateforme) ; les autres agents l'activent s'ils le souhaitent."""
-    return bool(getattr(user, "is_org_admin", False) or getattr(user, "is_superuser", False))
+    plateforme) et le ou la DPO (qui exporte tout le dossier d'une personne) ; les autres
+    agents l'activent s'ils le souhaitent."""
+    return bool(
+        getattr(user, "is_org_admin", False)
+        or getattr(user, "is_superuser", False)
+        or getattr(user, "is_dpo", False)
+    )
 
 
 def home_page_for(user: AnyUser) -> str | None:

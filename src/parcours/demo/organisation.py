@@ -36,7 +36,7 @@ DEMO_LOGINS = [
     ("manager.ain, manager.rhone", "responsable d'équipe"),
     ("pilotage", "pilotage"),
     ("admin", "administrateur (second facteur à enrôler à la première connexion)"),
-    ("dpo", "délégué·e à la protection des données"),
+    ("dpo", "délégué·e à la protection des données (second facteur à enrôler)"),
     ("caf.as.ain, caf.as.rhone", "CAF : assistant·e de service social"),
     ("caf.manager", "CAF : responsable d'équipe"),
     ("caf.accueil", "CAF : accueil"),
