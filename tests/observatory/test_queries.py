@@ -247,9 +247,9 @@ def test_a_place_without_commune_does_not_count(org, agent, fragile3):
     session(action(org, agent, title="lieu"), agent, D(2025, 2, 2), site=site)
     session(action(org, agent, title="partenaire"), agent, D(2025, 2, 3), partner=partner)
     session(action(org, agent, title="hors annuaire"), agent, D(2025, 2, 4))
-    assert actions_by_commune(
-        organisation_id=org.pk, since=D(2025, 1, 1), until=D(2025, 12, 31)
-    ) == {}
+    assert (
+        actions_by_commune(organisation_id=org.pk, since=D(2025, 1, 1), until=D(2025, 12, 31)) == {}
+    )
 
 
 def test_a_video_session_counts_only_by_its_typed_commune(org, agent, fragile3):
@@ -303,7 +303,7 @@ def test_actions_by_commune_restricted_to_given_communes(org, agent, fragile3):
     many = communes("01", 600)  # au-delà de 500 codes : filtrés après la lecture
     assert actions_by_commune(
         organisation_id=org.pk, since=since, until=until, communes=many
-    ) == {c: 1 for c in fragile3}
+    ) == dict.fromkeys(fragile3, 1)
     assert actions_by_commune(organisation_id=org.pk, since=until, until=since) == {}
 
 
