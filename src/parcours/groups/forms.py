@@ -2,13 +2,60 @@ from django import forms
 
 from parcours.core import clock
 from parcours.core.forms import DateInput, Form, PhoneField
-from parcours.core.models import Departement, Site, User
+from parcours.core.models import Commune, Departement, Site, User
 from parcours.core.nomenclatures import Fonction, Programme, Sexe, TypeCollectif
 from parcours.groups.models import Question, Questionnaire, Registration
 from parcours.partners import policies as partner_policies
 from parcours.partners.forms import offer_directory, partner_field, partners_field
 from parcours.partners.models import Grant
 from parcours.rules import collective as rules
+
+#: l'aide du champ commune d'une séance (le croisement de l'observatoire des fragilités)
+COMMUNE_HELP = (
+    "Pour une séance hors d'un lieu d'accueil ou d'un partenaire de l'annuaire : la commune "
+    "où elle se tient (observatoire des fragilités)."
+)
+
+
+def commune_of_code(raw: str | None) -> Commune | None:
+    """La commune du référentiel de code ``raw`` (espaces et casse ignorés), ``None`` si vide ;
+    un code inconnu est refusé en français, comme sur les fiches des personnes et partenaires."""
+    code = (raw or "").strip().upper()
+    if not code:
+        return None
+    commune = Commune.objects.filter(code=code).first()
+    if commune is None:
+        raise forms.ValidationError(f"Code commune inconnu : « {code} ».")
+    return commune
+
+
+def commune_prefill(raw: str | None) -> Commune | None:
+    """La commune d'un paramètre d'adresse (``?commune=CODE``) : ``None`` si absente ou
+    inconnue, sans erreur (un préremplissage ne refuse rien)."""
+    if raw is None or len(raw) > 10:
+        return None
+    try:
+        return commune_of_code(raw)
+    except forms.ValidationError:
+        return None
+
+
+def action_prefill(params, user) -> tuple[dict, Commune | None]:
+    """« Programmer une action » depuis une zone blanche de l'observatoire :
+    ``?commune=CODE&programme=CODE`` préremplit le programme et le département (celui de la
+    commune) et garde la commune pour la première séance. Une valeur inconnue, ou une commune
+    hors des départements de l'agent, est ignorée. Rend (valeurs initiales, commune)."""
+    initial: dict = {}
+    programme = (params.get("programme") or "").strip().upper()
+    if programme in Programme.values:
+        initial["programme"] = programme
+    commune = commune_prefill(params.get("commune"))
+    if commune is not None and user.departements.filter(code=commune.departement_id).exists():
+        initial["departement"] = commune.departement_id
+        initial["commune"] = commune.code
+    else:
+        commune = None
+    return initial, commune
 
 
 class TimeInput(forms.TimeInput):
@@ -70,9 +117,13 @@ class ActionForm(Form):
         required=False,
         help_text="L'année de subvention accordée au partenaire qui mène l'action.",
     )
+    #: la commune d'une zone blanche d'où l'action est programmée (``action_prefill``) : elle
+    #: passe au formulaire de la première séance ; ignorée si inconnue ou hors du département
+    commune = forms.CharField(widget=forms.HiddenInput, required=False, max_length=10)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.programmed_commune: Commune | None = None
         deps = list(user.departements.values_list("code", flat=True))
         self.fields["departement"].queryset = Departement.objects.filter(code__in=deps)
         if partner_policies.can_manage_subsidies(user):
@@ -96,9 +147,21 @@ class ActionForm(Form):
         ]
         offer_directory(self, user, "directory_partners", "facilitator_partners", keep=keep)
 
+    def clean(self):
+        data = super().clean()
+        commune = commune_prefill(data.get("commune"))
+        departement = data.get("departement")
+        if commune is not None and (
+            departement is None or commune.departement_id != departement.code
+        ):
+            commune = None
+        self.programmed_commune = commune
+        return data
+
     def service_data(self):
         """(données, animateurs, partenaires, partenaires des intervenants)."""
         data = dict(self.cleaned_data)
+        data.pop("commune", None)
         facilitators = data.pop("facilitators")
         partners = (list(data.pop("directory_partners")), list(data.pop("facilitator_partners")))
         data["departement_id"] = data.pop("departement").code
@@ -123,6 +186,12 @@ class SessionForm(Form):
         max_length=300,
         required=False,
     )
+    commune = forms.CharField(
+        label="Commune (code INSEE)",
+        required=False,
+        max_length=5,
+        help_text=COMMUNE_HELP,
+    )
     start_end = (("start_time", "end_time"),)
 
     def __init__(self, *args, action, user, **kwargs):
@@ -137,6 +206,9 @@ class SessionForm(Form):
         if date < clock.today() and date != self.initial.get("date"):
             raise forms.ValidationError("Une nouvelle séance ne peut pas être dans le passé.")
         return date
+
+    def clean_commune(self) -> Commune | None:
+        return commune_of_code(self.cleaned_data["commune"])
 
 
 class PersonSearchForm(Form):

@@ -8,7 +8,7 @@ compte les séances des actions de son département. Le rapport d'activité réu
 
 import datetime
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models import Case, CharField, Count, Exists, Max, Min, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from parcours.core import clock
@@ -32,29 +32,45 @@ from parcours.rules import collective as rules
 
 def session_commune():
     """La commune d'une séance : celle saisie sur la séance, sinon celle du lieu d'accueil,
-    sinon celle du partenaire qui accueille (``None`` en visioconférence sans commune)."""
-    return Coalesce("commune_id", "site__commune_id", "partner__commune_id")
+    sinon celle du partenaire qui accueille. Une séance en visioconférence ne se tient que dans
+    la commune saisie sur elle (son lieu éventuel n'est pas celui de la séance) : sans commune
+    saisie, ``None``."""
+    held_at_place = Case(
+        When(video=False, then=Coalesce("site__commune_id", "partner__commune_id")),
+        default=Value(None),
+        output_field=CharField(),
+    )
+    return Coalesce("commune_id", held_at_place, output_field=CharField())
 
 
 def actions_by_commune(
     *, organisation_id: int, since: datetime.date, until: datetime.date, communes=None
 ) -> dict[str, int]:
     """Par commune, le nombre d'actions collectives distinctes de l'organisme ayant au moins une
-    séance tenue dans la commune entre ``since`` et ``until`` (bornes comprises) ; une séance
-    à venir ne compte pas encore (« tenue » : au plus tard aujourd'hui)."""
+    séance tenue dans la commune (``session_commune``) entre ``since`` et ``until`` (bornes
+    comprises) ; une séance à venir ne compte pas encore (« tenue » : au plus tard aujourd'hui,
+    ``core.clock``). Deux séances d'une action dans la commune : une action. ``communes`` (codes)
+    restreint le résultat ; sans lui, toutes les communes où l'organisme a tenu une séance."""
     until = min(until, clock.today())
-    sessions = Session.objects.filter(
-        organisation_id=organisation_id, date__gte=since, date__lte=until
-    ).annotate(place_commune=session_commune())
-    if communes is not None:
-        sessions = sessions.filter(place_commune__in=list(communes))
-    rows = (
-        sessions.exclude(place_commune__isnull=True)
-        .values("place_commune")
-        .annotate(n=Count("action_id", distinct=True))
-        .order_by()
+    if since > until:
+        return {}
+    sessions = (
+        Session.objects.filter(
+            organisation_id=organisation_id,
+            action__organisation_id=organisation_id,
+            date__gte=since,
+            date__lte=until,
+        )
+        .annotate(place_commune=session_commune())
+        .exclude(place_commune__isnull=True)
     )
-    return {r["place_commune"]: r["n"] for r in rows}
+    wanted = None if communes is None else set(communes)
+    if wanted is not None and len(wanted) <= 500:
+        sessions = sessions.filter(place_commune__in=sorted(wanted))
+    rows = sessions.values("place_commune").annotate(n=Count("action_id", distinct=True)).order_by()
+    return {
+        r["place_commune"]: r["n"] for r in rows if wanted is None or r["place_commune"] in wanted
+    }
 
 
 def sessions_in_year(*, organisation_id: int, year: int, departements=None):

@@ -12,10 +12,11 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from fractions import Fraction
+from math import isqrt
 
 from parcours.core.models import Commune, Departement, Epci
 from parcours.groups.queries import actions_by_commune
-from parcours.observatory.models import Aggregate
+from parcours.observatory.models import Aggregate, ObservatorySettings
 from parcours.rules import fragility
 
 #: les colonnes de formats.md §6.3, dans cet ordre
@@ -107,6 +108,14 @@ def references(
     return {dep: fragility.reference(values) for dep, values in means.items()}
 
 
+def _sqrt_fraction(value: Fraction) -> Fraction:
+    """La racine carrée de ``value`` tronquée à 10⁻²⁴, en fraction exacte : un écart type
+    exactement à mi-chemin de deux valeurs à 4 décimales s'arrondit vers le haut, comme la
+    règle le veut (la virgule flottante pourrait le voir juste en dessous)."""
+    scale = 10**24
+    return Fraction(isqrt(int(value * scale * scale)), scale)
+
+
 def period_or_default(
     year: int, since: datetime.date | None, until: datetime.date | None
 ) -> tuple[datetime.date, datetime.date]:
@@ -124,8 +133,10 @@ def commune_rows(
 ) -> list[CommuneRow]:
     """Une ligne par commune avec au moins un retraité, triée par code INSEE (§6.3)."""
     since, until = period_or_default(year, since, until)
+    departements = None if departements is None else list(departements)
+    selected = _aggregates(organisation_id, year, Aggregate.Level.COMMUNE, departements)
     aggregates = list(
-        _aggregates(organisation_id, year, Aggregate.Level.COMMUNE, departements).values_list(
+        selected.values_list(
             "code",
             "departement",
             "epci",
@@ -137,13 +148,20 @@ def commune_rows(
             "concentration",
         )  # fmt: skip
     )
-    codes = [a[0] for a in aggregates]
-    names = dict(Commune.objects.filter(code__in=codes).values_list("code", "name"))
+    # les noms par sous-requête : une liste de 35 000 codes dépasserait les paramètres de SQLite
+    names = dict(
+        Commune.objects.filter(code__in=selected.values("code")).values_list("code", "name")
+    )
     epci_names = dict(
-        Epci.objects.filter(code__in={a[2] for a in aggregates if a[2]}).values_list("code", "name")
+        Epci.objects.filter(code__in=selected.exclude(epci="").values("epci")).values_list(
+            "code", "name"
+        )
     )
     actions = actions_by_commune(
-        organisation_id=organisation_id, since=since, until=until, communes=codes
+        organisation_id=organisation_id,
+        since=since,
+        until=until,
+        communes=[a[0] for a in aggregates],
     )
     refs = references(organisation_id, year, departements)
     out = []
@@ -181,6 +199,7 @@ def departement_rows(
     until: datetime.date | None = None,
 ) -> list[DepartementRow]:
     """Une ligne par département avec au moins un retraité, triée par code (§6.3)."""
+    departements = None if departements is None else list(departements)
     communes = commune_rows(
         organisation_id=organisation_id,
         year=year,
@@ -191,22 +210,23 @@ def departement_rows(
     white: dict[str, int] = {}
     for c in communes:
         white[c.departement] = white.get(c.departement, 0) + c.zone_blanche
+    refs = references(organisation_id, year, departements)
     names = dict(Departement.objects.values_list("code", "name"))
     out = []
     for a in _aggregates(organisation_id, year, Aggregate.Level.DEPARTEMENT, departements):
         exact = fragility.mean(a.score_sum, a.retirees)
+        # la référence recalculée exactement (la ligne enregistrée la garde en virgule
+        # flottante : un arrondi à 4 décimales sur une valeur exactement à mi-chemin y flancherait)
+        ref = refs.get(a.code, fragility.reference(()))
+        sd = None if ref.variance is None else _sqrt_fraction(ref.variance)
         out.append(
             DepartementRow(
                 departement=a.code,
                 retraites=a.retirees,
                 retraites_60_plus=a.retirees_60_plus,
                 score_moyen=None if exact is None else fragility.round2(exact),
-                moyenne_communes=None
-                if a.reference_mean is None
-                else fragility.round4(a.reference_mean),
-                ecart_type_communes=None
-                if a.reference_sd is None
-                else fragility.round4(a.reference_sd),
+                moyenne_communes=None if ref.mean is None else fragility.round4(ref.mean),
+                ecart_type_communes=None if sd is None else fragility.round4(sd),
                 communes=a.communes,
                 communes_fragiles=a.fragile_communes,
                 zones_blanches=white.get(a.code, 0),
@@ -234,3 +254,9 @@ def evolution(
         )
         for a in rows
     ]
+
+
+def age_thresholds(organisation_id: int) -> tuple[int, int, int]:
+    """Les âges qui ouvrent les tranches 2, 3 et 4 pour l'organisme (défauts sans réglage)."""
+    current = ObservatorySettings.objects.filter(organisation_id=organisation_id).first()
+    return fragility.DEFAULT_AGE_THRESHOLDS if current is None else current.thresholds

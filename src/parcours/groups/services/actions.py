@@ -10,7 +10,7 @@ from django.db import transaction
 
 from parcours.core import audit
 from parcours.core.exceptions import BusinessError
-from parcours.core.models import Site
+from parcours.core.models import Commune, Site
 from parcours.core.nomenclatures import Programme, TypeCollectif
 from parcours.groups.models import GroupAction, Registration, Session
 from parcours.groups.services.registrations import _locked_session, _promote, _taken
@@ -176,7 +176,11 @@ def add_session(
     partner_place: str = "",
     video: bool = False,
     partner: Partner | None = None,
+    commune: Commune | None = None,
 ) -> Session:
+    """Ajoute une séance. ``commune`` : la commune où elle se tient quand ni le lieu d'accueil
+    ni le partenaire de l'annuaire ne la donnent (croisement de l'observatoire des fragilités,
+    ``groups.queries.session_commune``) ; au journal avec le reste de la séance."""
     errors = _session_errors(
         action,
         site=site,
@@ -198,6 +202,7 @@ def add_session(
         site=site,
         partner_place="" if video else partner_place.strip(),
         partner=None if video else partner,
+        commune=commune,
         video=video,
         capacity=capacity,
     )
@@ -228,10 +233,12 @@ def update_session(
     partner_place: str = "",
     video: bool = False,
     partner: Partner | None = None,
+    commune: Commune | None = None,
 ) -> tuple[Session, list[Registration]]:
     """Modifie une séance ; des places en plus font monter la liste d'attente (renvoyée).
 
     Moins de places que d'inscrits : refusé (personne n'est désinscrit en silence).
+    ``commune`` : comme pour ``add_session`` (``None`` l'efface).
     """
     session = _locked_session(session)
     errors = _session_errors(
@@ -257,6 +264,7 @@ def update_session(
     session.capacity, session.site, session.video = capacity, site, video
     session.partner_place = "" if video else partner_place.strip()
     session.partner = None if video else partner
+    session.commune = commune
     session.save()
     after = {k: str(v) for k, v in audit.snapshot(session).items()}
     audit.record(

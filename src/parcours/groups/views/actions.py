@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from parcours.core import clock
 from parcours.core.exceptions import BusinessError
@@ -11,9 +13,7 @@ from parcours.core.once import creates_once
 from parcours.core.params import year_param
 from parcours.core.policies import require
 from parcours.groups import policies, queries, services
-from parcours.groups.forms import (
-    ActionForm,
-)
+from parcours.groups.forms import ActionForm, action_prefill, commune_prefill
 from parcours.groups.views.common import NAV
 from parcours.partners import policies as partner_policies
 
@@ -41,7 +41,11 @@ def action_list(request):
 @creates_once
 def action_new(request):
     require(policies.can_create_action(request.user))
-    form = ActionForm(request.POST or None, user=request.user)
+    # « Programmer une action » depuis une zone blanche : ?commune=CODE&programme=CODE
+    initial, commune = action_prefill(request.GET, request.user)
+    form = ActionForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST":
+        commune = commune_prefill(request.POST.get("commune"))
     if request.method == "POST" and form.is_valid():
         data, facilitators, (partners, facilitator_partners) = form.service_data()
         try:
@@ -56,12 +60,19 @@ def action_new(request):
         except BusinessError as error:
             apply_business_errors(form, error)
         else:
-            messages.success(request, "L'action est créée. Ajoutez ses séances.")
-            return redirect("collectif-action", pk=action.pk)
+            programmed = form.programmed_commune
+            if programmed is None:
+                messages.success(request, "L'action est créée. Ajoutez ses séances.")
+                return redirect("collectif-action", pk=action.pk)
+            messages.success(
+                request, f"L'action est créée. Ajoutez sa première séance, à {programmed.name}."
+            )
+            url = reverse("collectif-seance-nouvelle", args=[action.pk])
+            return redirect(f"{url}?{urlencode({'commune': programmed.code})}")
     return render(
         request,
         "groups/action_form.html",
-        {"form": form, "action": None, "nav": NAV},
+        {"form": form, "action": None, "programmed_commune": commune, "nav": NAV},
         status=422 if form.errors else 200,
     )
 
@@ -106,7 +117,7 @@ def action_edit(request, pk):
     return render(
         request,
         "groups/action_form.html",
-        {"form": form, "action": action, "nav": NAV},
+        {"form": form, "action": action, "programmed_commune": None, "nav": NAV},
         status=422 if form.errors else 200,
     )
 

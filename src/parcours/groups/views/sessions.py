@@ -17,6 +17,7 @@ from parcours.groups.forms import (
     PersonSearchForm,
     RegisterForm,
     SessionForm,
+    commune_prefill,
 )
 from parcours.groups.models import Registration
 from parcours.groups.views.common import NAV
@@ -31,7 +32,11 @@ from parcours.rules import collective as rules
 def session_new(request, pk):
     action = policies.get_action_or_404(request.user, pk)
     require(policies.can_manage_action(request.user, action))
-    form = SessionForm(request.POST or None, action=action, user=request.user)
+    # « Programmer une action » depuis une zone blanche de l'observatoire : la commune arrive
+    # dans l'adresse (``?commune=CODE``) et préremplit le champ ; un code inconnu est ignoré
+    commune = commune_prefill(request.GET.get("commune"))
+    initial = {"commune": commune.code} if commune is not None else {}
+    form = SessionForm(request.POST or None, action=action, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_session(actor=request.user, action=action, **form.cleaned_data)
@@ -62,6 +67,7 @@ def session_edit(request, pk):
         "site": session.site_id,
         "partner_place": session.partner_place,
         "partner": session.partner_id,
+        "commune": session.commune_id or "",
     }
     form = SessionForm(request.POST or None, action=action, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -8,4 +8,7 @@ class Command(SubcommandsCommand):
     help = "Observatoire des fragilités : import du fichier des retraités, communes, départements."
     PACKAGE = "parcours.observatory.cli"
     #: sous-commande → module de parcours.observatory.cli
-    SUBCOMMANDS: dict[str, str] = {}
+    SUBCOMMANDS: dict[str, str] = {
+        "communes": "communes",
+        "departements": "departements",
+    }
