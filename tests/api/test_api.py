@@ -349,6 +349,28 @@ def test_upcoming_sessions_neutral_title_places_left_and_organisation(client, or
     assert client.get("/api/v1/collectif/seances?departement=69", **bearer(secret)).json() == []
 
 
+def test_upcoming_sessions_give_the_commune_typed_then_the_partner_s(client, org):
+    from parcours.partners.models import Partner
+
+    typed = _session(org, title_public=True, on=TODAY, title="Saisie")
+    typed.commune_id = "01053"
+    typed.save()
+    hosted = _session(org, title_public=True, on=TODAY, title="Chez le partenaire")
+    hosted.partner = Partner.objects.create(
+        organisation=org, kind="CCAS", name="CCAS d'Ambérieu", commune_id="01004"
+    )
+    hosted.save()
+    _session(org, title_public=True, on=TODAY, title="Sans commune")
+    _, secret = issue(org)
+    rows = client.get("/api/v1/collectif/seances", **bearer(secret)).json()
+    communes = {r["titre"]: r["commune"] for r in rows}
+    assert communes == {
+        "Saisie": {"code": "01053", "nom": "Bourg-en-Bresse"},
+        "Chez le partenaire": {"code": "01004", "nom": "Ambérieu-en-Bugey"},
+        "Sans commune": None,
+    }
+
+
 def test_report_is_byte_for_byte_the_command_output(client, org):
     _, secret = issue(org)
     response = client.get("/api/v1/rapports/activite?annee=2026&departement=01", **bearer(secret))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 
@@ -45,13 +45,23 @@ def upcoming_sessions(
         sessions = sessions.filter(date__lte=end)
     if departement:
         sessions = sessions.filter(action__departement_id=departement)
-    sessions = group_queries.sessions_with_counts(
-        sessions.select_related("action", "site__commune")
-    ).order_by("date", "start_time", "id")[:MAX_SESSIONS]
+    found: list[Any] = list(
+        group_queries.sessions_with_counts(
+            sessions.select_related("action", "site", "partner").annotate(
+                place_commune=group_queries.session_commune()
+            )
+        ).order_by("date", "start_time", "id")[:MAX_SESSIONS]
+    )
+    # la commune de la séance : saisie, sinon celle du lieu, sinon celle du partenaire
+    names = dict(
+        Commune.objects.filter(code__in={s.place_commune for s in found}).values_list(
+            "code", "name"
+        )
+    )
     rows = []
-    for session in sessions:
+    for session in found:
         action = session.action
-        commune = session.site.commune if session.site is not None else None
+        code = session.place_commune
         rows.append(
             {
                 "titre": action.title if action.title_is_public else neutral_title(action.type),
@@ -62,9 +72,7 @@ def upcoming_sessions(
                 "heure_debut": session.start_time.strftime("%H:%M"),
                 "heure_fin": session.end_time.strftime("%H:%M") if session.end_time else None,
                 "lieu": session.place,
-                "commune": (
-                    {"code": commune.code, "nom": commune.name} if commune is not None else None
-                ),
+                "commune": {"code": code, "nom": names[code]} if code in names else None,
                 "departement": action.departement_id,
                 "visio": session.video,
                 "places": session.capacity,
