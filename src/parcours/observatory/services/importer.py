@@ -85,20 +85,28 @@ def _read(
 ) -> Reading:
     valid = rfile.valid_predicate(year)
     score = fragility.score_sql("age", "reversion_v", "exonere_v", thresholds)
-    rows = rfile.rows_sql(rf, year, store_rejects=True)
+    # regrouper par code tel qu'écrit, puis joindre le référentiel aux ~35 000 groupes (et non
+    # aux 14 millions de lignes) : une commune inconnue rend invalides toutes ses lignes
+    rows = rfile.rows_sql(rf, year, store_rejects=True, communes=False)
+    ok = rfile.valid_predicate(year, commune=False)
     result = con.execute(
-        f"SELECT CASE WHEN {valid} THEN commune_insee END AS code, count(*), "  # noqa: S608
-        f"count(*) FILTER (WHERE age >= 60), sum(CASE WHEN {valid} THEN {score} END) "
-        f"FROM {rows} GROUP BY ALL ORDER BY code NULLS LAST"
+        f"""WITH g AS (
+            SELECT commune_insee AS code, count(*) AS lines, count(*) FILTER (WHERE ok) AS n,
+                count(*) FILTER (WHERE ok AND age >= 60) AS n60,
+                sum({score}) FILTER (WHERE ok) AS total
+            FROM (SELECT *, {ok} AS ok FROM {rows}) GROUP BY commune_insee
+        )
+        SELECT g.code, c.code IS NOT NULL, lines, n, n60, total
+        FROM g LEFT JOIN communes c ON c.code = g.code ORDER BY g.code"""  # noqa: S608
     ).fetchall()
     reading = Reading()
-    invalid = 0
-    for code, n, n60, total in result:
-        if code is None:
-            invalid = int(n)
-            continue
-        reading.totals.append(CommuneTotals(code, int(n), int(n60), int(total)))
+    records = 0
+    for code, known, lines, n, n60, total in result:
+        records += int(lines)
+        if known and n:
+            reading.totals.append(CommuneTotals(code, int(n), int(n60), int(total)))
     reading.valid = sum(t.retirees for t in reading.totals)
+    invalid = records - reading.valid
     malformed = rfile.prepare_lines(con, rf)
     reading.lines = reading.valid + invalid + len(malformed)
     reading.rejected = invalid + len(malformed)
