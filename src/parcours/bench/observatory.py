@@ -151,6 +151,7 @@ def run(rows: int = 14_000_000) -> int:
         print(f"fichier {fmt} écrit en {generated[fmt]:.1f} s ({path.stat().st_size / 1e6:.0f} Mo)")
 
     results: list[tuple[str, str, dict]] = []
+    load_before = os.getloadavg()[0]
     for fmt, path in files.items():
         for what in ("plancher", "essai", "import"):
             measured = _measure(what, path, fmt)
@@ -160,6 +161,7 @@ def run(rows: int = 14_000_000) -> int:
                 f"{measured['memoire_mo']:.0f} Mo ({measured['communes']} communes)",
                 flush=True,
             )
+    load_after = os.getloadavg()[0]
     if os.environ.get("PARCOURS_BENCH_GARDER") != "1":
         for path in files.values():
             path.unlink(missing_ok=True)
@@ -179,7 +181,9 @@ def run(rows: int = 14_000_000) -> int:
         + f"{rows:,}".replace(",", " ")
         + f" lignes sur {len(communes)} communes (Parquet {generated['parquet']:.0f} s, CSV "
         f"{generated['csv']:.0f} s à écrire) ; chaque mesure dans son processus, une fois ; "
-        "mémoire : pointe du processus entier (`VmHWM`). Cible : moins de 30 s et de 2 Go. "
+        "mémoire : pointe du processus entier (`VmHWM`) ; charge de la machine (moyenne sur "
+        f"1 min) {load_before:.1f} avant les mesures, {load_after:.1f} après. "
+        "Cible : moins de 30 s et de 2 Go. "
         "L'écart entre l'essai et l'import réel est l'écriture de l'année "
         "(`aggregates.store_year` : drapeaux et références exactes des ~35 000 communes, "
         "EPCI et départements).",

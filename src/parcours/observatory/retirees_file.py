@@ -11,20 +11,23 @@ servent tous deux :
   ``var/``) ;
 - :func:`load_communes` : les codes INSEE actuels du référentiel dans la table ``communes`` ;
 - :func:`rows_sql` : la source SQL des lignes, colonnes normalisées (``annee``, ``reversion_v``,
-  ``exonere_v``, ``age``, ``commune_connue``…) avec, sur demande, leur numéro ``ligne`` ;
-- :func:`valid_predicate` / :data:`CHECKS` : le prédicat de validité et chaque motif de rejet.
+  ``exonere_v``, ``age``, ``commune_connue``…) avec, sur demande, leur rang ``ordinal`` ;
+  :func:`prepare_lines` puis :func:`with_lines` en font le numéro ``ligne`` des lignes choisies ;
+- :func:`valid_predicate`, :func:`checks` et :func:`reasons_sql` : le prédicat de validité et
+  chaque motif de rejet, en français.
 
 Numéro de ligne (CSV) : l'en-tête est la ligne 1. DuckDB lit le CSV en parallèle ; ``WITH
-ORDINALITY`` sur ``read_csv`` numérote les enregistrements **dans l'ordre du fichier** quel que soit
-le nombre de fils (un ``row_number() OVER ()`` sur une source qui garde l'ordre d'insertion ;
-vérifié sur 14 millions de lignes à deux fils par ``tests/observatory/test_import_lines.py``). Deux
-sortes de lignes n'ont pas d'enregistrement : les lignes vides (DuckDB les saute ; repérées ici
-pendant le calcul de l'empreinte) et les lignes mal formées (trop ou trop peu de colonnes,
-guillemets non fermés : DuckDB les écarte et les note, avec leur vrai numéro, dans la table
-``retraites_rejets``). Le numéro de l'enregistrement ``n`` est ``n + 1 +`` le nombre de ces lignes
-sautées qui le précèdent (jointure ASOF). Une cellule entre guillemets qui contient un retour à la
-ligne décale les numéros suivants : le fichier le dit alors par un avertissement. Parquet : pas
-d'en-tête, la « ligne » est le rang de l'enregistrement (``file_row_number + 1``).
+ORDINALITY`` sur ``read_csv`` numérote les enregistrements **dans l'ordre du fichier** quel que
+soit le nombre de fils (un ``row_number() OVER ()`` sur une source qui garde l'ordre
+d'insertion ; vérifié à deux fils sur 4 millions de lignes, et sur les motifs d'un fichier de
+2 millions de lignes, par ``tests/observatory/test_import_lines.py``). Deux sortes de lignes n'ont
+pas d'enregistrement : les lignes vides (DuckDB les saute ; repérées ici pendant le calcul de
+l'empreinte) et les lignes mal formées (trop ou trop peu de colonnes, guillemets non fermés :
+DuckDB les écarte et les note, avec leur vrai numéro, dans la table ``retraites_rejets``). Le
+numéro de l'enregistrement ``n`` est ``n + 1 +`` le nombre de ces lignes sautées qui le précèdent
+(jointure ASOF). Une cellule entre guillemets qui contient un retour à la ligne décale les
+numéros suivants : le fichier le dit alors par un avertissement. Parquet : pas d'en-tête, la
+« ligne » est le rang de l'enregistrement (``file_row_number + 1``).
 """
 
 from __future__ import annotations

@@ -68,6 +68,8 @@ def read_file(
 ) -> Reading:
     """Lit ``rf`` (ouvert par ``retirees_file.open_file``) pour l'année ``year`` : les totaux
     par commune des lignes valides, le nombre de lignes rejetées et les premiers motifs."""
+    import duckdb
+
     keep = rejections.kept() if keep is None else keep
     own = con is None
     if own:
@@ -75,6 +77,8 @@ def read_file(
     try:
         rfile.load_communes(con, Commune.objects.values_list("code", flat=True))
         return _read(con, rf, year, thresholds, keep)
+    except duckdb.Error as error:  # ce que la lecture tolérante n'a pas su écarter
+        raise RetireesFileError(f"Fichier illisible : {error}") from None
     finally:
         if own:
             con.close()
