@@ -13,7 +13,7 @@ help:
 	@echo "make test   — lint + tous les tests (DATABASE_URL=postgres://… pour PostgreSQL)"
 	@echo "make openapi — réécrit docs/openapi.json (le document de l'API) depuis le code"
 	@echo "make bench  — mesures de performance (docs/benchmarks.md) ; une seule : make bench MESURE=charge"
-	@echo "              (ciblage, historique, envoi [Mo], charge [sqlite|postgresql] [secondes], api [N], partages [N], extrait, purge [N])"
+	@echo "              (ciblage, historique, envoi [Mo], charge [sqlite|postgresql] [secondes], api [N], partages [N], extrait, purge [N], observatoire [lignes])"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \

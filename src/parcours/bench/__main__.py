@@ -1,5 +1,5 @@
 """``python -m parcours.bench [ciblage|historique|courriers|envoi [Mo]|charge …|api [N]|
-partages [N]|extrait|purge [N]]`` : toutes les mesures, ou une seule."""
+partages [N]|extrait|purge [N]|observatoire [LIGNES]]`` : toutes les mesures, ou une seule."""
 
 import os
 import subprocess
@@ -40,6 +40,13 @@ if sys.argv[1:2] == ["purge"]:  # la purge de conservation, à côté de son pla
     from parcours.bench import purge
 
     sys.exit(purge.run(int(sys.argv[2]) if sys.argv[2:3] else 700))
+if sys.argv[1:2] in (["observatoire"], ["_observatoire"]):  # fichier national des retraités
+    from parcours.bench import observatory
+
+    if sys.argv[1] == "_observatoire":
+        observatory._child(sys.argv[2], sys.argv[3], sys.argv[4])
+        sys.exit(0)
+    sys.exit(observatory.run(int(sys.argv[2]) if sys.argv[2:3] else 14_000_000))
 if sys.argv[1:2] == ["charge"]:  # 20 AS en même temps sous gunicorn (locust)
     from parcours.bench import load
 

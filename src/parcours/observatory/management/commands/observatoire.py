@@ -9,6 +9,7 @@ class Command(SubcommandsCommand):
     PACKAGE = "parcours.observatory.cli"
     #: sous-commande → module de parcours.observatory.cli
     SUBCOMMANDS: dict[str, str] = {
+        "importer": "importer",
         "communes": "communes",
         "departements": "departements",
     }
