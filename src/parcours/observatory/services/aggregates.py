@@ -60,14 +60,12 @@ def store_year(*, source: ObservatoryImport, totals: Iterable[CommuneTotals]) ->
     l'organisme avait déjà est remplacée. Rend le nombre de communes. Les codes de commune
     sont ceux du référentiel (l'appelant a rejeté les autres)."""
     rows = [t for t in totals if t.retirees > 0]
-    places = dict(
-        Commune.objects.filter(code__in=[r.code for r in rows]).values_list(
-            "code", "departement_id"
-        )
-    )
-    epcis = dict(
-        Commune.objects.filter(code__in=[r.code for r in rows]).values_list("code", "epci_id")
-    )
+    # tout le référentiel d'un coup (35 000 lignes) : moins cher qu'une liste de codes en IN
+    places: dict[str, str] = {}
+    epcis: dict[str, str | None] = {}
+    for code, dep, epci in Commune.objects.values_list("code", "departement_id", "epci_id"):
+        places[code] = dep
+        epcis[code] = epci
     by_dep: dict[str, list[CommuneTotals]] = defaultdict(list)
     for r in rows:
         by_dep[places[r.code]].append(r)
