@@ -211,9 +211,9 @@ class TargetingRun(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "file_sha256"],
+                fields=["organisation", "file_sha256", "rule_code"],
                 condition=models.Q(dry_run=False, status="termine"),
-                name="run_file_imported_once",
+                name="run_file_rule_imported_once",
             )
         ]
 

@@ -93,7 +93,7 @@ def _run_context(request, run):
         run.dry_run
         and run.status == TargetingRun.Status.TERMINE
         and bool(run.file_path)
-        and services.previous_import(run.organisation, run.file_sha256) is None
+        and services.previous_import(run.organisation, run.file_sha256, run.rule_code) is None
     )
     context["errors"] = run.errors[:ERRORS_SHOWN]
     context["errors_shown"] = len(context["errors"])
