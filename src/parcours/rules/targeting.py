@@ -36,6 +36,7 @@ from datetime import date
 from typing import Any
 
 from .calendar import add_months, age_on
+from .events_extract import EVENTS
 
 __all__ = [
     "ARRET_LONG",
@@ -440,6 +441,6 @@ def describe(code: str, params: dict[str, Any]) -> str:
         return text + _common_tail(params)
     days = _plural(params["delai_max_jours"], "jour", "jours")
     return (
-        f"Événement « {spec.label.lower()} » survenu au plus {days} "
+        f"Événement « {EVENTS[spec.event]} » survenu au plus {days} "
         "avant la date d'extraction" + _common_tail(params)
     )
