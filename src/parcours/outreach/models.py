@@ -270,6 +270,13 @@ class TargetingEntry(models.Model):
         ordering = ["run", "line"]
         indexes = [models.Index(fields=["run", "departement"], name="entry_run_dep")]
 
+    @property
+    def event_label(self) -> str:
+        """L'événement en clair (formats.md §6.4), pour les pages."""
+        from parcours.rules.events_extract import EVENTS
+
+        return EVENTS.get(self.event, self.event)
+
 
 # --- Signalements -------------------------------------------------------------------------
 
