@@ -105,7 +105,11 @@ def test_dry_run_writes_nothing_and_reports(org, sample):
     assert (dry.lines, dry.valid, dry.rejected, dry.targeted, dry.new_people) == (8, 5, 3, 3, 3)
     assert dry.errors == [
         {"ligne": 5, "colonne": "reversion", "motif": "« 2 » : 0 ou 1 attendu"},
-        {"ligne": 6, "colonne": "commune_insee", "motif": "code commune « 99999 » inconnu"},
+        {
+            "ligne": 6,
+            "colonne": "commune_insee",
+            "motif": "« 99999 » : commune inconnue (code INSEE actuel attendu)",
+        },
         {"ligne": 7, "colonne": "sexe", "motif": "code sexe « X » inconnu (attendu : F ou M)"},
     ]
     assert dry.parameters["annee"] == YEAR and dry.programme == Programme.BIEN_VIEILLIR

@@ -13,14 +13,13 @@ Le fichier des retraités ne donne que l'année de naissance : la fiche créée 
 naissance approchée, le 1er du mois de naissance que donne le NIR (1er juillet si ce mois n'est
 pas un mois de l'année, NIR d'une personne née à l'étranger par exemple).
 
-Lecture : voir :func:`_read` (lecture minimale écrite ici ; à remplacer par
-``observatory.retirees_file`` une fois la branche de l'import fusionnée — « À FUSIONNER »).
+Lecture : ``observatory.retirees_file`` (la même que l'import : en-tête, numéros de ligne, lignes
+mal formées et motifs de rejet identiques).
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from parcours.core.models import Commune
 from parcours.groups.models import Session
+from parcours.observatory import retirees_file as rfile
 from parcours.observatory.models import Aggregate, ObservatorySettings
 from parcours.outreach.services.targeting import EXTERNAL_RUNNERS
 from parcours.outreach.services.targeting_feed import Candidate, Reading, execute_run, hash_nir
@@ -42,12 +42,8 @@ if TYPE_CHECKING:
 
 __all__ = ["run_fragility_targeting", "white_zone_communes"]
 
-BASE_COLUMNS = ("id", "annee_naissance", "commune_insee", "reversion", "exonere_csg")
 IDENTITY_REQUIRED = ("nir", "nom", "prenom", "sexe")
 IDENTITY_OPTIONAL = ("adresse", "code_postal", "telephone", "email")
-PARQUET_MAGIC = b"PAR1"
-CHUNK = 1 << 20
-MAX_AGE = 125
 
 
 def white_zone_communes(
@@ -119,9 +115,10 @@ def run_fragility_targeting(
     (celle de la date d'extraction par défaut) : même sémantique que l'extrait des arrêts
     (essai sans écriture, un import réel par fichier et par règle, tout ou rien)."""
     year = int(year or extraction_date.year)
+    rf = _open(Path(path))
     return execute_run(
         code=code,
-        read=partial(_read, year=year),
+        read=partial(_read, year=year, rf=rf),
         actor=actor,
         organisation=organisation,
         path=path,
@@ -130,7 +127,7 @@ def run_fragility_targeting(
         file_name=file_name,
         run=run,
         on_progress=on_progress,
-        fingerprint=_fingerprint,
+        fingerprint=lambda _path: rf.sha256,
         applied={"annee": year},
     )
 
@@ -138,200 +135,115 @@ def run_fragility_targeting(
 EXTERNAL_RUNNERS["retraites"] = run_fragility_targeting
 
 
-# --- Lecture du fichier par DuckDB ------------------------------------------------------------
-# À FUSIONNER : lecture minimale (en-tête, types, numéro de ligne = rang de l'enregistrement + 1,
-# un motif par ligne rejetée) ; ``observatory.retirees_file`` (branche de l'import) la remplace.
+# --- Lecture du fichier par DuckDB (``observatory.retirees_file``, partagée avec l'import) ------
 
 
-def _fingerprint(path: Path) -> str:
-    """SHA-256 du fichier ; ``HeaderError`` s'il est vide."""
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK):
-            size += len(chunk)
-            digest.update(chunk)
-    if size == 0:
-        raise HeaderError("Le fichier est vide : l'en-tête (ligne 1) est attendu.")
-    return digest.hexdigest()
-
-
-def _quote(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _columns(con: Any, path: Path) -> tuple[str, list[str], str]:
-    """(format, colonnes telles qu'écrites, source SQL avec la colonne ``ligne``)."""
-    with open(path, "rb") as handle:
-        first = handle.read(4)
-    if first == PARQUET_MAGIC:
-        source = f"read_parquet({_quote(str(path))}, file_row_number = true)"
-        names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]  # noqa: S608
-        names = [n for n in names if n != "file_row_number"]
-        return "parquet", names, f"(SELECT *, file_row_number + 1 AS ligne FROM {source})"  # noqa: S608
-    with open(path, "rb") as handle:
-        raw = handle.readline()
+def _open(path: Path) -> rfile.RetireesFile:
+    """Le fichier ouvert (empreinte, format, en-tête) ; ``HeaderError`` s'il est refusé ou s'il
+    n'a pas les colonnes d'identité qui permettent le ciblage."""
     try:
-        header = raw.decode("utf-8-sig").rstrip("\r\n")
-    except UnicodeDecodeError:
-        raise HeaderError(
-            "Le fichier n'est pas encodé en UTF-8 (caractère illisible ligne 1) : enregistrez-le "
-            "en UTF-8 (ou en Parquet) puis importez-le de nouveau."
-        ) from None
-    names = [h.strip().strip('"') for h in header.split(";")]
-    typed = ", ".join(f"{_quote(n)}: 'VARCHAR'" for n in names)
-    listed = ", ".join(_ident(n) for n in names)
-    source = (
-        f"(SELECT *, ordinal + 1 AS ligne FROM read_csv({_quote(str(path))}, delim = ';', "  # noqa: S608
-        f"quote = '\"', escape = '\"', header = true, auto_detect = false, "
-        f"columns = {{{typed}}}, encoding = 'utf-8', ignore_errors = true) "
-        f"WITH ORDINALITY AS f({listed}, ordinal))"
-    )
-    return "csv", names, source
-
-
-def _check_columns(names: list[str]) -> dict[str, str]:
-    """Le nom tel qu'écrit de chaque colonne connue ; ``HeaderError`` s'il en manque."""
-    lowered = {n.strip().lower(): n for n in names}
-    missing = [c for c in BASE_COLUMNS if c not in lowered]
-    if missing:
-        raise HeaderError(
-            "Colonnes manquantes dans l'en-tête (ligne 1) : " + ", ".join(missing) + "."
-        )
-    absent = [c for c in IDENTITY_REQUIRED if c not in lowered]
+        rf = rfile.open_file(path)
+    except rfile.RetireesFileError as error:
+        raise HeaderError(str(error)) from None
+    absent = [c for c in IDENTITY_REQUIRED if c not in rf.identity]
     if absent:
         raise HeaderError(
             "Ce fichier des retraités n'a pas les colonnes d'identité " + ", ".join(absent)
             + " : il ne peut pas servir au ciblage (formats.md §4, colonnes facultatives)."
         )  # fmt: skip
-    return {c: lowered[c] for c in (*BASE_COLUMNS, *IDENTITY_REQUIRED, *IDENTITY_OPTIONAL)
-            if c in lowered}  # fmt: skip
+    return rf
 
 
-def _text(column: str) -> str:
-    return f"trim(CAST({_ident(column)} AS VARCHAR))"
-
-
-def _flag(column: str) -> str:
-    t = f"lower({_text(column)})"
-    return f"(CASE WHEN {t} IN ('1', 'true') THEN 1 WHEN {t} IN ('0', 'false') THEN 0 END)"
-
-
-def _missing_or(value: str, reason: str) -> str:
-    """Le motif d'une cellule : vide → valeur manquante, sinon ``reason`` (SQL, cite la valeur)."""
-    return (
-        f"CASE WHEN coalesce({value}, '') = '' THEN 'valeur obligatoire manquante' "
-        f"ELSE {reason} END"
-    )
-
-
-def selection_sql(
-    source: str, columns: dict[str, str], year: int, thresholds: tuple[int, ...]
-) -> str:
-    """Chaque ligne du fichier : ``ligne``, ``annee``, ``age``, ``commune``, ``departement``,
-    ``score`` (``rules.fragility.score_sql``), la colonne et le motif du premier problème
-    (``NULL`` pour une ligne valide) et les colonnes d'identité (``id_<colonne>``)."""
-    year = int(year)
-    identity = "".join(
-        f", CAST({_ident(columns[c])} AS VARCHAR) AS {_ident('id_' + c)}"
-        for c in (*IDENTITY_REQUIRED, *IDENTITY_OPTIONAL)
-        if c in columns
-    )
-    inner = f"""
-        SELECT ligne,
-               {_text(columns["annee_naissance"])} AS annee_txt,
-               TRY_CAST({_text(columns["annee_naissance"])} AS BIGINT) AS annee,
-               {_text(columns["reversion"])} AS rev_txt, {_flag(columns["reversion"])} AS rev,
-               {_text(columns["exonere_csg"])} AS exo_txt, {_flag(columns["exonere_csg"])} AS exo,
-               upper({_text(columns["commune_insee"])}) AS commune{identity}
-        FROM {source}"""  # noqa: S608
-    middle = f"""
-        SELECT r.*, c.departement, {year} - r.annee AS age
-        FROM ({inner}) r LEFT JOIN communes c ON c.code = r.commune"""  # noqa: S608
-    age_bad = f"(annee IS NULL OR age < 0 OR age > {MAX_AGE})"
-    quoted = "'« ' || {v} || ' »"
-    reasons = [
-        ("annee_naissance", age_bad,
-         _missing_or("annee_txt", "CASE WHEN annee IS NULL THEN " + quoted.format(v="annee_txt")
-                     + " n''est pas une année AAAA' ELSE " + quoted.format(v="annee_txt")
-                     + f" : âge hors de 0 à {MAX_AGE} ans en {year}' END")),
-        ("reversion", "rev IS NULL",
-         _missing_or("rev_txt", quoted.format(v="rev_txt") + " : 0 ou 1 attendu'")),
-        ("exonere_csg", "exo IS NULL",
-         _missing_or("exo_txt", quoted.format(v="exo_txt") + " : 0 ou 1 attendu'")),
-        ("commune_insee", "departement IS NULL",
-         _missing_or("commune", "'code commune « ' || commune || ' » inconnu'")),
-    ]  # fmt: skip
-    colonne = " ".join(f"WHEN {test} THEN '{name}'" for name, test, _ in reasons)
-    motif = " ".join(f"WHEN {test} THEN {reason}" for _, test, reason in reasons)
-    score = fragility.score_sql("age", "rev", "exo", thresholds)
-    return f"""
-        SELECT m.*, CASE {colonne} END AS colonne, CASE {motif} END AS motif,
-               CASE WHEN NOT {age_bad} THEN {score} END AS score
-        FROM ({middle}) m"""  # noqa: S608
-
-
-def _read(reading: Reading, path: Path, *, year: int) -> None:
+def _read(reading: Reading, path: Path, *, year: int, rf: rfile.RetireesFile) -> None:
     import duckdb
 
     params = reading.params
     organisation_id = reading.run.organisation_id
     settings = ObservatorySettings.objects.filter(organisation_id=organisation_id).first()
     thresholds = settings.thresholds if settings else fragility.DEFAULT_AGE_THRESHOLDS
-    white = set()
+    white: set[str] = set()
     if params["zones_blanches"]:
         white = white_zone_communes(
             organisation_id=organisation_id, year=year, departements=params["departements"]
         )
-    con = duckdb.connect(config={"memory_limit": "1500MB", "threads": 2})
+    con = rfile.connect()
     try:
-        fmt, names, source = _columns(con, path)
-        columns = _check_columns(names)
         communes = list(Commune.objects.values_list("code", "departement_id"))
+        rfile.load_communes(con, (c for c, _ in communes))
         con.execute(
-            "CREATE TEMP TABLE communes AS SELECT unnest(?::VARCHAR[]) AS code, "
+            "CREATE TEMP TABLE deps AS SELECT unnest(?::VARCHAR[]) AS code, "
             "unnest(?::VARCHAR[]) AS departement",
             [[c for c, _ in communes], [d for _, d in communes]],
         )
         con.execute(
             "CREATE TEMP TABLE blanches AS SELECT unnest(?::VARCHAR[]) AS code", [sorted(white)]
         )
-        con.execute(
-            f"CREATE TEMP VIEW lignes AS {selection_sql(source, columns, year, thresholds)}"
-        )
-        reading.counts.lines = con.execute("SELECT count(*) FROM lignes").fetchone()[0]
-        for line, column, reason in con.execute(
-            "SELECT ligne, colonne, motif FROM lignes WHERE motif IS NOT NULL ORDER BY ligne"
-        ).fetchall():
-            reading.reject(line, [(column, reason)])
+        _reject_invalid(reading, con, rf, year)
         if reading.on_progress is not None:
             reading.on_progress(0.5)
-        where = ["motif IS NULL", "score >= ?"]
-        args: list[Any] = [params["score_min"]]
-        if params["age_min"] is not None:
-            where.append("age >= ?")
-            args.append(params["age_min"])
-        if params["departements"]:
-            where.append("list_contains(?, departement)")
-            args.append(params["departements"])
-        if params["zones_blanches"]:
-            where.append("commune IN (SELECT code FROM blanches)")
-        identity = [c for c in (*IDENTITY_REQUIRED, *IDENTITY_OPTIONAL) if c in columns]
-        selected = con.execute(
-            f"SELECT ligne, score, age, annee, commune, departement, "  # noqa: S608
-            f"{', '.join(_ident('id_' + c) for c in identity)} FROM lignes "
-            f"WHERE {' AND '.join(where)} ORDER BY ligne",
-            args,
-        ).fetchall()
+        selected = con.execute(*_selection(rf, year, thresholds, params)).fetchall()
     except duckdb.Error as error:
         raise HeaderError(f"Fichier des retraités illisible : {error}") from None
     finally:
         con.close()
-    _select(reading, selected, identity, white)
+    _select(reading, selected, list(rf.identity), white)
+
+
+def _reject_invalid(reading: Reading, con: Any, rf: rfile.RetireesFile, year: int) -> None:
+    """Compte les lignes et rejette les invalides (lignes mal formées comprises), chacune avec
+    tous ses motifs, comme l'import de l'observatoire."""
+    valid = rfile.valid_predicate(year)
+    rows = rfile.rows_sql(rf, year, store_rejects=True)
+    records, invalid = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE NOT {valid}) FROM {rows}"  # noqa: S608
+    ).fetchone()
+    malformed = rfile.prepare_lines(con, rf)
+    rfile.record_lines_warning(rf, records, len(malformed))
+    reading.counts.lines = int(records) + len(malformed)
+    problems: dict[int, list[tuple[str, str]]] = {}
+    for line, column, reason in malformed:
+        problems.setdefault(int(line), []).append((column, reason))
+    if invalid:
+        lined = rfile.rows_sql(rf, year, with_line=True)
+        numbered = rfile.with_lines(rf, f"(SELECT * FROM {lined} WHERE NOT {valid})")  # noqa: S608
+        reasons = rfile.reasons_sql(year, numbered, ["ligne"])
+        for line, column, reason in con.execute(
+            f"SELECT ligne, colonne, motif FROM ({reasons}) ORDER BY ligne, rang"  # noqa: S608
+        ).fetchall():
+            problems.setdefault(int(line), []).append((column, reason))
+    for line in sorted(problems):
+        reading.reject(line, problems[line])
+
+
+def _selection(
+    rf: rfile.RetireesFile, year: int, thresholds: tuple[int, int, int], params: dict
+) -> tuple[str, list[Any]]:
+    """La requête des lignes valides retenues par les paramètres (score, âge, départements,
+    zones blanches), avec leur numéro de ligne, leur score et leurs colonnes d'identité."""
+    score = fragility.score_sql("age", "reversion_v", "exonere_v", thresholds)
+    where = ["score >= ?"]
+    args: list[Any] = [params["score_min"]]
+    if params["age_min"] is not None:
+        where.append("age >= ?")
+        args.append(params["age_min"])
+    if params["departements"]:
+        where.append("list_contains(?, departement)")
+        args.append(params["departements"])
+    if params["zones_blanches"]:
+        where.append("commune_insee IN (SELECT code FROM blanches)")
+    identity = ", ".join(rfile.quote_ident(c) for c in rf.identity)
+    lined = rfile.rows_sql(rf, year, with_line=True)
+    chosen = (
+        f"(SELECT * FROM (SELECT r.ordinal, {score} AS score, r.age, r.annee, "  # noqa: S608
+        f"r.commune_insee, d.departement, {identity} FROM {lined} r "
+        f"JOIN deps d ON d.code = r.commune_insee WHERE {rfile.valid_predicate(year)}) "
+        f"WHERE {' AND '.join(where)})"
+    )
+    return (
+        f"SELECT ligne, score, age, annee, commune_insee, departement, {identity} "  # noqa: S608
+        f"FROM {rfile.with_lines(rf, chosen)} ORDER BY ligne",
+        args,
+    )
 
 
 def _approximate_birth(nir: str, year: int) -> str:
