@@ -90,6 +90,6 @@ def run(options, stdout) -> None:
         write(targeting_run.message)
     for label, key in LABELS:
         write(f"{label} : {summary[key]}")
-    for error in summary["erreurs"]:
-        column = f", colonne {error['colonne']}" if error["colonne"] else ""
-        write(f"ligne {error['ligne']}{column} : {error['motif']}")
+    for problem in summary["erreurs"]:
+        column = f", colonne {problem['colonne']}" if problem["colonne"] else ""
+        write(f"ligne {problem['ligne']}{column} : {problem['motif']}")

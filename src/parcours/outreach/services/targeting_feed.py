@@ -143,6 +143,14 @@ class Reading:
 
     # --- lots -----------------------------------------------------------------------------
 
+    def _still_matches(
+        self, candidate: Candidate, person_id: int | None, visits: dict[int, datetime.date]
+    ) -> bool:
+        """La règle réévaluée avec la dernière visite à domicile de la personne (connue)."""
+        last = visits.get(person_id) if person_id is not None else None
+        facts = dataclasses.replace(candidate.facts, last_home_visit=last)
+        return targeting.evaluate(self.run.rule_code, facts, self.extraction_date, self.params)
+
     def flush(self) -> None:
         from parcours.cases.models import Case, Contact
 
@@ -171,16 +179,7 @@ class Reading:
                 .annotate(last=Max("on"))
                 .values_list("case__person_id", "last")
             )
-            batch = [
-                c
-                for c in batch
-                if targeting.evaluate(
-                    run.rule_code,
-                    dataclasses.replace(c.facts, last_home_visit=visits.get(known.get(c.hashed))),
-                    self.extraction_date,
-                    self.params,
-                )
-            ]
+            batch = [c for c in batch if self._still_matches(c, known.get(c.hashed), visits)]
         in_case = set(
             Case.objects.filter(
                 organisation_id=organisation_id,
