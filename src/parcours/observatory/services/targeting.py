@@ -26,9 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from parcours.core.models import Commune
-from parcours.groups.models import Session
 from parcours.observatory import retirees_file as rfile
-from parcours.observatory.models import Aggregate, ObservatorySettings
+from parcours.observatory.models import ObservatorySettings
 from parcours.outreach.services.targeting import EXTERNAL_RUNNERS
 from parcours.outreach.services.targeting_feed import Candidate, Reading, execute_run, hash_nir
 from parcours.rules import fragility, targeting
@@ -49,53 +48,15 @@ IDENTITY_OPTIONAL = ("adresse", "code_postal", "telephone", "email")
 def white_zone_communes(
     *, organisation_id: int, year: int, departements: list[str] | None = None
 ) -> set[str]:
-    """Les communes en zone blanche de l'observatoire de l'organisme pour ``year`` : communes
-    fragiles (agrégat de l'année) avec moins de 2 actions collectives tenues dans la commune sur
-    l'année (formats.md §6.2, période par défaut).
+    """Les communes en zone blanche de l'observatoire de l'organisme pour ``year`` : celles que
+    ``observatory.queries.commune_rows`` marque ``zone_blanche`` (fragiles, moins de 2 actions
+    collectives tenues dans la commune sur la période par défaut, formats.md §6.2)."""
+    from parcours.observatory import queries
 
-    À FUSIONNER : version minimale écrite pour le ciblage ; quand ``observatory.queries``
-    (``commune_rows``, croisement des séances de ``groups.queries``) est sur la branche
-    principale, la remplacer par ses lignes ``zone_blanche = 1``.
-    """
-    from django.db.models import Case as SqlCase
-    from django.db.models import CharField, Count, Value, When
-    from django.db.models.functions import Coalesce
-
-    from parcours.core import clock
-
-    fragile = Aggregate.objects.filter(
-        organisation_id=organisation_id,
-        year=year,
-        level=Aggregate.Level.COMMUNE,
-        fragile=True,
-        secret=False,
+    rows = queries.commune_rows(
+        organisation_id=organisation_id, year=year, departements=departements or None
     )
-    if departements:
-        fragile = fragile.filter(departement__in=departements)
-    codes = set(fragile.values_list("code", flat=True))
-    if not codes:
-        return set()
-    until = min(datetime.date(year, 12, 31), clock.today())
-    place = SqlCase(
-        When(video=False, then=Coalesce("site__commune_id", "partner__commune_id")),
-        default=Value(None),
-        output_field=CharField(),
-    )
-    actions = dict(
-        Session.objects.filter(
-            organisation_id=organisation_id,
-            action__organisation_id=organisation_id,
-            date__gte=datetime.date(year, 1, 1),
-            date__lte=until,
-        )
-        .annotate(place_commune=Coalesce("commune_id", place, output_field=CharField()))
-        .exclude(place_commune__isnull=True)
-        .values("place_commune")
-        .annotate(n=Count("action_id", distinct=True))
-        .order_by()
-        .values_list("place_commune", "n")
-    )
-    return {c for c in codes if fragility.is_white_zone(True, actions.get(c, 0))}
+    return {row.commune_insee for row in rows if row.zone_blanche}
 
 
 def run_fragility_targeting(
