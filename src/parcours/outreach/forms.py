@@ -110,7 +110,6 @@ class ExtractUploadForm(Form):
         label="Règle et fichier",
         help_text="Le genre de fichier dépend de la règle : extrait des arrêts de travail, "
         "fichier d'événements ou fichier des retraités de l'observatoire.",
-        required=False,  # absente : l'extrait des arrêts de travail (règle ARRET_LONG)
     )
     fichier = LimitedFileField(
         label="Fichier (CSV ; Parquet accepté pour le fichier des retraités)",
@@ -123,15 +122,19 @@ class ExtractUploadForm(Form):
     )
     date_extraction = forms.DateField(label="Date d'extraction", widget=DateInput())
     annee = forms.IntegerField(
-        label="Année du fichier des retraités (pour le score ; facultatif)",
-        help_text="Par défaut, l'année de la date d'extraction.",
+        label="Année du fichier des retraités (pour le score)",
+        help_text="Vide : l'année de la date indiquée ci-dessus.",
         min_value=1900,
         max_value=2200,
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("regle"):
+            # envoi sans règle (anciens clients, banc d'essai) : l'extrait des arrêts de travail
+            data = data.copy()
+            data["regle"] = targeting_rules.ARRET_LONG
+        super().__init__(data, *args, **kwargs)
         self.fields["regle"].choices = _rule_choices()
         self.initial.setdefault("regle", targeting_rules.ARRET_LONG)
         self.initial.setdefault("date_extraction", clock.today())
@@ -144,8 +147,8 @@ class ExtractUploadForm(Form):
 
     def clean(self):
         data = super().clean()
-        code = data["regle"] = data.get("regle") or targeting_rules.ARRET_LONG
-        if targeting_rules.RULES[code].source == "retraites":
+        code = data.get("regle")
+        if code and targeting_rules.RULES[code].source == "retraites":
             if data.get("annee") is None and data.get("date_extraction"):
                 data["annee"] = data["date_extraction"].year
         else:
