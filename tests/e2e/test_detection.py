@@ -69,7 +69,7 @@ def test_manager_import_dry_run_campaign_letters(page, tmp_path):
     nav(page, "Détection")
     page.get_by_role("link", name="Ciblages").click()
     check_page(page, "detection-responsable-01-ciblages")
-    page.get_by_label("Extrait des arrêts de travail (CSV)").set_input_files(str(path))
+    page.get_by_label("Fichier (CSV").set_input_files(str(path))
     page.get_by_label("Date d'extraction").fill(extraction.isoformat())
     page.get_by_role("button", name="Lancer l'essai").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Essai n°")

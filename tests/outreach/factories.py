@@ -41,3 +41,40 @@ def write_extract(path: Path, rows: list[str], *, bom=False, header=HEADER) -> P
     text = "\n".join([header, *rows]) + "\n"
     path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
     return path
+
+
+def event_row(
+    i: int,
+    event: str = "NOUVEAU_RETRAITE",
+    when: str = "2026-05-01",
+    *,
+    birth=datetime.date(1964, 4, 1),
+    commune="01053",
+    sex="F",
+    **overrides,
+) -> str:
+    """Une ligne du fichier d'événements (formats.md §6.4)."""
+    from parcours.rules.events_extract import COLUMNS as EVENT_COLUMNS
+
+    cells = {
+        "nir": nir_for(i, sex=sex, birth=birth),
+        "nom": f"Evenement{i}",
+        "prenom": "Jeanne",
+        "sexe": sex,
+        "date_naissance": birth.isoformat(),
+        "commune_insee": commune,
+        "adresse": f"{i} rue des Tilleuls",
+        "code_postal": "01000",
+        "telephone": "0601020304",
+        "email": "",
+        "evenement": event,
+        "date_evenement": when,
+    }
+    cells.update(overrides)
+    return ";".join(cells[c] for c in EVENT_COLUMNS)
+
+
+def write_events(path: Path, rows: list[str]) -> Path:
+    from parcours.rules.events_extract import COLUMNS as EVENT_COLUMNS
+
+    return write_extract(path, rows, header=";".join(EVENT_COLUMNS))

@@ -6,3 +6,7 @@ class Config(AppConfig):
     name = "parcours.observatory"
     label = "observatory"
     verbose_name = "observatoire des fragilités"
+
+    def ready(self):
+        # le fichier des retraités s'inscrit parmi les lecteurs des ciblages (outreach)
+        from parcours.observatory.services import targeting  # noqa: F401

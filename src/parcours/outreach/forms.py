@@ -21,7 +21,8 @@ from parcours.outreach.models import (
     Referral,
 )
 from parcours.partners.forms import offer_directory, partner_field
-from parcours.rules import wording
+from parcours.rules import events_extract, sick_leave_extract, wording
+from parcours.rules import targeting as targeting_rules
 
 APPOINTMENT_MODES = [Mode.RECEPTION_RDV, Mode.PERMANENCE, Mode.VAD, Mode.TELEPHONE, Mode.VISIO]
 
@@ -88,16 +89,54 @@ class AppointmentForm(Form):
         return data
 
 
+def _rule_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Les règles du catalogue groupées par genre de fichier (liste déroulante à groupes)."""
+    return [
+        (label, [(spec.code, spec.label) for spec in targeting_rules.rules_for_source(source)])
+        for source, label in targeting_rules.SOURCES.items()
+    ]
+
+
+FILE_HELP = {
+    "extrait_arrets": ";".join(sick_leave_extract.COLUMNS),
+    "evenements": ";".join(events_extract.COLUMNS),
+    "retraites": "id;annee_naissance;commune_insee;reversion;exonere_csg et les colonnes "
+    "d'identité nir;nom;prenom;sexe (adresse;code_postal;telephone;email facultatives)",
+}
+
+
 class ExtractUploadForm(Form):
+    regle = forms.ChoiceField(
+        label="Règle et fichier",
+        help_text="Le genre de fichier dépend de la règle : extrait des arrêts de travail, "
+        "fichier d'événements ou fichier des retraités de l'observatoire.",
+    )
     fichier = LimitedFileField(
-        label="Extrait des arrêts de travail (CSV)",
-        help_text="UTF-8, séparateur « ; », en-tête : nir;nom;prenom;sexe;date_naissance;"
-        "commune_insee;adresse;code_postal;date_debut_arret;risque;telephone;email",
+        label="Fichier (CSV ; Parquet accepté pour le fichier des retraités)",
+        help_text="UTF-8, séparateur « ; », en-tête de l'extrait des arrêts : "
+        + FILE_HELP["extrait_arrets"]
+        + " ; du fichier d'événements : "
+        + FILE_HELP["evenements"]
+        + " ; du fichier des retraités : "
+        + FILE_HELP["retraites"],
     )
     date_extraction = forms.DateField(label="Date d'extraction", widget=DateInput())
+    annee = forms.IntegerField(
+        label="Année du fichier des retraités (pour le score)",
+        help_text="Vide : l'année de la date indiquée ci-dessus.",
+        min_value=1900,
+        max_value=2200,
+        required=False,
+    )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("regle"):
+            # envoi sans règle (anciens clients, banc d'essai) : l'extrait des arrêts de travail
+            data = data.copy()
+            data["regle"] = targeting_rules.ARRET_LONG
+        super().__init__(data, *args, **kwargs)
+        self.fields["regle"].choices = _rule_choices()
+        self.initial.setdefault("regle", targeting_rules.ARRET_LONG)
         self.initial.setdefault("date_extraction", clock.today())
 
     def clean_date_extraction(self):
@@ -106,22 +145,64 @@ class ExtractUploadForm(Form):
             raise forms.ValidationError("La date d'extraction ne peut pas être dans le futur.")
         return value
 
+    def clean(self):
+        data = super().clean()
+        code = data.get("regle")
+        if code and targeting_rules.RULES[code].source == "retraites":
+            if data.get("annee") is None and data.get("date_extraction"):
+                data["annee"] = data["date_extraction"].year
+        else:
+            data["annee"] = None
+        return data
+
 
 class RuleForm(Form):
+    """Les paramètres d'une règle du catalogue : seuls les champs de ses paramètres restent."""
+
     duree_min_jours = forms.IntegerField(
         label="Durée d'arrêt (plus de … jours)", min_value=1, max_value=3650
     )
+    delai_max_jours = forms.IntegerField(
+        label="Événement survenu au plus … jours avant la date d'extraction",
+        min_value=1,
+        max_value=3650,
+    )
+    score_min = forms.IntegerField(
+        label="Score de fragilité minimum (1 à 11)", min_value=1, max_value=11
+    )
+    mois_sans_visite = forms.IntegerField(
+        label="Sans visite à domicile depuis … mois", min_value=1, max_value=240
+    )
     age_min = forms.IntegerField(label="Âge minimum (facultatif)", min_value=0, required=False)
     age_max = forms.IntegerField(label="Âge maximum (facultatif)", min_value=0, required=False)
+    zones_blanches = forms.BooleanField(
+        label="Seulement les communes en zone blanche de l'observatoire", required=False
+    )
+    delai_offre_mois = forms.IntegerField(
+        label="Exclure les personnes ayant reçu une offre de service depuis … mois "
+        "(0 : pas d'exclusion)",
+        min_value=0,
+        max_value=120,
+    )
     departements = forms.MultipleChoiceField(
         label="Départements de résidence (aucun coché : tous)",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, departements, **kwargs):
+    def __init__(self, *args, departements, code=targeting_rules.ARRET_LONG, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["departements"].choices = [(d.code, str(d)) for d in departements]
+        keep = set(targeting_rules.RULES[code].defaults)
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        if code == targeting_rules.PLUS_90_ANS:
+            # les bornes (60 à 120 ans) sont celles de la règle : rules.targeting.clean_parameters
+            age = self.fields["age_min"]
+            age.label, age.required = "Âge minimum à la date d'extraction (60 à 120 ans)", True
+        elif code == targeting_rules.FRAGILITE:
+            self.fields["age_min"].label = "Âge minimum dans l'année du fichier (facultatif)"
 
 
 class PersonPickerMixin:

@@ -211,9 +211,9 @@ class TargetingRun(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "file_sha256"],
+                fields=["organisation", "file_sha256", "rule_code"],
                 condition=models.Q(dry_run=False, status="termine"),
-                name="run_file_imported_once",
+                name="run_file_rule_imported_once",
             )
         ]
 
@@ -269,6 +269,13 @@ class TargetingEntry(models.Model):
         verbose_name = "personne ciblée"
         ordering = ["run", "line"]
         indexes = [models.Index(fields=["run", "departement"], name="entry_run_dep")]
+
+    @property
+    def event_label(self) -> str:
+        """L'événement en clair (formats.md §6.4), pour les pages."""
+        from parcours.rules.events_extract import EVENTS
+
+        return EVENTS.get(self.event, self.event)
 
 
 # --- Signalements -------------------------------------------------------------------------

@@ -270,6 +270,30 @@ def requests_with_standard(user, today, assigned_to=None):
     return rows
 
 
+def rule_catalogue(organisation) -> list[dict]:
+    """Chaque règle du catalogue (``rules.targeting``) avec les paramètres de l'organisme (ceux
+    par défaut pour une règle jamais réglée) : code, nom, genre de fichier, programme, phrase."""
+    from parcours.core.nomenclatures import Programme
+    from parcours.outreach.models import TargetingRule
+    from parcours.rules import targeting
+
+    stored = {r.code: r for r in TargetingRule.objects.filter(organisation=organisation)}
+    rows = []
+    for code, spec in targeting.RULES.items():
+        rule = stored.get(code)
+        params, _errors = targeting.clean_parameters(code, rule.parameters if rule else None)
+        rows.append(
+            {
+                "code": code,
+                "name": rule.name if rule else spec.label,
+                "source": targeting.SOURCES[spec.source],
+                "programme": Programme(rule.programme if rule else spec.programme).label,
+                "text": targeting.describe(code, params),
+            }
+        )
+    return rows
+
+
 def runs_for_list(user):
     """Les ciblages de l'organisme pour une liste : sans les colonnes lourdes (motifs de rejet,
     résumé, paramètres, message), qu'une liste n'affiche jamais."""

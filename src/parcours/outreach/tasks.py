@@ -14,7 +14,7 @@ from django_tasks import task
 from parcours.core import clock, worker
 from parcours.outreach import letters, queries, services
 from parcours.outreach.models import LetterBatch, TargetingRun
-from parcours.rules.sick_leave_extract import HeaderError
+from parcours.rules.extract_identity import HeaderError
 
 logger = logging.getLogger(__name__)
 
@@ -41,12 +41,14 @@ def run_targeting(run_id: int) -> str:
         "path": run.file_path,
         "extraction_date": run.extraction_date,
         "file_name": run.file_name,
+        "code": run.rule_code,
+        "year": (run.parameters or {}).get("annee"),
     }
     try:
         if not run.dry_run:
-            services.run_sick_leave_extract(dry_run=True, on_progress=progress, **common)
+            services.run_targeting_file(dry_run=True, on_progress=progress, **common)
             progress(1.0)
-        services.run_sick_leave_extract(
+        services.run_targeting_file(
             dry_run=run.dry_run,
             run=run,
             on_progress=progress if run.dry_run else None,

@@ -24,6 +24,9 @@ urlpatterns += [
     path("detection/", home.home, name="detection"),
     path("detection/ciblages/", targeting.targeting_list, name="ciblages"),
     path("detection/ciblages/regle/", targeting.targeting_rule, name="ciblage-regle"),
+    path(
+        "detection/ciblages/regle/<str:code>/", targeting.targeting_rule, name="ciblage-regle-code"
+    ),
     path("detection/ciblages/<int:pk>/", targeting.targeting_detail, name="ciblage"),
     path(
         "detection/ciblages/<int:pk>/avancement/",

@@ -11,11 +11,19 @@ Required values: ``nir``, ``nom``, ``prenom``, ``sexe``, ``date_naissance``, ``c
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
-from . import nir as nir_rules
+from .extract_identity import (
+    IDENTITY_COLUMNS,
+    IDENTITY_REQUIRED,
+    HeaderError,
+    Identity,
+    cells,
+    parse_date,
+    parse_identity,
+)
+from .extract_identity import check_header as _check_header
 
 __all__ = [
     "COLUMNS",
@@ -27,53 +35,36 @@ __all__ = [
 ]
 
 COLUMNS = (
-    "nir",
-    "nom",
-    "prenom",
-    "sexe",
-    "date_naissance",
-    "commune_insee",
-    "adresse",
-    "code_postal",
+    *IDENTITY_COLUMNS[:8],
     "date_debut_arret",
     "risque",
-    "telephone",
-    "email",
+    *IDENTITY_COLUMNS[8:],
 )
-REQUIRED = frozenset(
-    {"nir", "nom", "prenom", "sexe", "date_naissance", "commune_insee", "date_debut_arret"}
-)
-SEXES = ("F", "M")
+REQUIRED = IDENTITY_REQUIRED | {"date_debut_arret"}
 RISQUES = ("MALADIE", "AT_MP")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_POSTAL = re.compile(r"\d{5}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-MAX_LENGTHS = {"nom": 100, "prenom": 150, "adresse": 300, "telephone": 30, "email": 254}
-
-
-class HeaderError(ValueError):
-    """The file is refused as a whole; ``message`` names what is wrong (French)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)
 class ExtractRow:
-    line: int
-    nir: str  # validated, 15 characters
-    last_name: str
-    first_names: str
-    sex: str
-    birth_date: date
-    commune: str
-    address: str
-    postal_code: str
+    identity: Identity
     sick_leave_start: date
     risk: str
-    phone: str
-    email: str
+
+    @property
+    def line(self) -> int:
+        return self.identity.line
+
+    @property
+    def nir(self) -> str:
+        return self.identity.nir
+
+    @property
+    def birth_date(self) -> date:
+        return self.identity.birth_date
+
+    @property
+    def commune(self) -> str:
+        return self.identity.commune
 
 
 def check_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -82,32 +73,7 @@ def check_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
     Column names are compared after trimming spaces and lower-casing; order is free. Raises
     :class:`HeaderError` naming every missing or repeated column.
     """
-    names = [h.strip().lower() for h in header]
-    repeated = sorted({n for n in names if n in COLUMNS and names.count(n) > 1})
-    if repeated:
-        raise HeaderError("Colonnes en double dans l'en-tête : " + ", ".join(repeated) + ".")
-    missing = [c for c in COLUMNS if c not in names]
-    if missing:
-        raise HeaderError(
-            "Colonnes manquantes dans l'en-tête (ligne 1) : "
-            + ", ".join(missing)
-            + ". Attendu : "
-            + ";".join(COLUMNS)
-            + "."
-        )
-    extra = [h for h in names if h not in COLUMNS]
-    return {c: names.index(c) for c in COLUMNS}, extra
-
-
-def _date(value: str, column: str, errors: list[tuple[str, str]]) -> date | None:
-    if not _ISO_DATE.fullmatch(value):
-        errors.append((column, f"« {value} » n'est pas une date AAAA-MM-JJ"))
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        errors.append((column, f"« {value} » n'est pas une date qui existe"))
-        return None
+    return _check_header(header, COLUMNS)
 
 
 def parse_row(
@@ -120,70 +86,27 @@ def parse_row(
     """One data row: the parsed row, or ``None`` and the ``(column, reason)`` problems.
 
     ``communes`` holds the known INSEE codes (a mapping code -> département is accepted).
-    The NIR itself never appears in a reason.
+    The identity columns are checked by :func:`.extract_identity.parse_identity`; the NIR
+    itself never appears in a reason.
     """
-    width = len(positions)
-    if len(values) < max(positions.values()) + 1:
-        return None, [("", f"ligne incomplète : {len(values)} valeurs pour {width} colonnes")]
-    cell = {c: values[i].strip() for c, i in positions.items()}
+    cell = cells(values, positions)
+    if isinstance(cell, list):
+        return None, cell
     errors: list[tuple[str, str]] = []
-    for column in COLUMNS:
-        if column in REQUIRED and not cell[column]:
-            errors.append((column, "valeur obligatoire manquante"))
-    nir = ""
-    if cell["nir"]:
-        try:
-            nir = nir_rules.validate(cell["nir"])
-        except nir_rules.NirError as error:
-            errors.append(("nir", f"NIR invalide : {error.message}"))
-    if cell["sexe"] and cell["sexe"] not in SEXES:
-        errors.append(("sexe", f"code sexe « {cell['sexe']} » inconnu (attendu : F ou M)"))
-    birth = (
-        _date(cell["date_naissance"], "date_naissance", errors) if cell["date_naissance"] else None
-    )
-    if birth is not None and birth > extraction_date:
-        errors.append(("date_naissance", "date de naissance postérieure à la date d'extraction"))
-    start = (
-        _date(cell["date_debut_arret"], "date_debut_arret", errors)
-        if cell["date_debut_arret"]
-        else None
-    )
+    identity = parse_identity(cell, line, communes, extraction_date, errors)
+    start = None
+    if not cell["date_debut_arret"]:
+        errors.append(("date_debut_arret", "valeur obligatoire manquante"))
+    else:
+        start = parse_date(cell["date_debut_arret"], "date_debut_arret", errors)
     if start is not None and start > extraction_date:
         errors.append(("date_debut_arret", "début d'arrêt postérieur à la date d'extraction"))
-    if start is not None and birth is not None and start < birth:
+    if start is not None and identity is not None and start < identity.birth_date:
         errors.append(("date_debut_arret", "début d'arrêt antérieur à la date de naissance"))
-    if cell["commune_insee"] and cell["commune_insee"].upper() not in communes:
-        errors.append(("commune_insee", f"code commune « {cell['commune_insee']} » inconnu"))
-    if cell["code_postal"] and not _POSTAL.fullmatch(cell["code_postal"]):
-        errors.append(("code_postal", f"« {cell['code_postal']} » : 5 chiffres attendus"))
     if cell["risque"] and cell["risque"] not in RISQUES:
         errors.append(
             ("risque", f"code risque « {cell['risque']} » inconnu (attendu : MALADIE ou AT_MP)")
         )
-    if cell["email"] and not _EMAIL.fullmatch(cell["email"]):
-        errors.append(("email", f"« {cell['email']} » n'est pas une adresse de courriel"))
-    for column, limit in MAX_LENGTHS.items():
-        if len(cell[column]) > limit:
-            errors.append(
-                (column, f"valeur trop longue ({len(cell[column])} caractères, {limit} au plus)")
-            )
-    if errors or birth is None or start is None:
+    if errors or identity is None or start is None:
         return None, errors
-    return (
-        ExtractRow(
-            line=line,
-            nir=nir,
-            last_name=cell["nom"],
-            first_names=cell["prenom"],
-            sex=cell["sexe"],
-            birth_date=birth,
-            commune=cell["commune_insee"].upper(),
-            address=cell["adresse"],
-            postal_code=cell["code_postal"],
-            sick_leave_start=start,
-            risk=cell["risque"],
-            phone=cell["telephone"],
-            email=cell["email"],
-        ),
-        [],
-    )
+    return ExtractRow(identity=identity, sick_leave_start=start, risk=cell["risque"]), []

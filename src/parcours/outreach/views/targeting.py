@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -35,7 +36,6 @@ def _import_dir():
 def targeting_list(request):
     manager_only(request)
     organisation = request.user.organisation
-    rule = services.targeting_rule(organisation=organisation)
     form = ExtractUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         path, name = services.store_upload(
@@ -48,6 +48,8 @@ def targeting_list(request):
             file_name=name,
             extraction_date=form.cleaned_data["date_extraction"],
             dry_run=True,
+            code=form.cleaned_data["regle"],
+            year=form.cleaned_data["annee"],
         )
         tasks.run_after_commit(run)
         return redirect("ciblage", pk=run.pk)
@@ -56,8 +58,7 @@ def targeting_list(request):
         "outreach/ciblages.html",
         {
             "form": form,
-            "rule": rule,
-            "rule_text": targeting.describe(rule.code, rule.parameters),
+            "rules": queries.rule_catalogue(organisation),
             "runs": queries.runs_for_list(request.user)[:30],
             "nav": "detection",
         },
@@ -65,11 +66,14 @@ def targeting_list(request):
 
 
 @login_required
-def targeting_rule(request):
+def targeting_rule(request, code=targeting.ARRET_LONG):
     manager_only(request)
-    rule = services.targeting_rule(organisation=request.user.organisation)
+    if code not in targeting.RULES:
+        raise Http404("Règle inconnue.")
+    rule = services.targeting_rule(organisation=request.user.organisation, code=code)
     departements = queries.organisation_departements(request.user.organisation)
-    form = RuleForm(request.POST or None, initial=rule.parameters, departements=departements)
+    params, _errors = targeting.clean_parameters(code, rule.parameters)
+    form = RuleForm(request.POST or None, initial=params, departements=departements, code=code)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_targeting_rule(
@@ -80,20 +84,33 @@ def targeting_rule(request):
         else:
             messages.success(request, "La règle de ciblage est enregistrée.")
             return redirect("ciblages")
+    spec = targeting.RULES[code]
     return render(
-        request, "outreach/ciblage_regle.html", {"form": form, "rule": rule, "nav": "detection"}
+        request,
+        "outreach/ciblage_regle.html",
+        {
+            "form": form,
+            "rule": rule,
+            "rule_text": targeting.describe(code, params),
+            "source": targeting.SOURCES[spec.source],
+            "nav": "detection",
+        },
     )
 
 
 def _run_context(request, run):
-    context = {"run": run, "nav": "detection", "rule_text": ""}
+    context = {"run": run, "nav": "detection", "rule_text": "", "source": ""}
     if run.rule_code in targeting.RULES:
-        context["rule_text"] = targeting.describe(run.rule_code, run.parameters)
+        params, _errors = targeting.clean_parameters(
+            run.rule_code, {k: v for k, v in run.parameters.items() if k != "annee"}
+        )
+        context["rule_text"] = targeting.describe(run.rule_code, params)
+        context["source"] = targeting.RULES[run.rule_code].source
     context["can_launch"] = (
         run.dry_run
         and run.status == TargetingRun.Status.TERMINE
         and bool(run.file_path)
-        and services.previous_import(run.organisation, run.file_sha256) is None
+        and services.previous_import(run.organisation, run.file_sha256, run.rule_code) is None
     )
     context["errors"] = run.errors[:ERRORS_SHOWN]
     context["errors_shown"] = len(context["errors"])
@@ -150,6 +167,8 @@ def targeting_launch(request, pk):
         file_name=run.file_name,
         extraction_date=run.extraction_date,
         dry_run=False,
+        code=run.rule_code,
+        year=run.parameters.get("annee"),
     )
     tasks.run_after_commit(real)
     return redirect("ciblage", pk=real.pk)

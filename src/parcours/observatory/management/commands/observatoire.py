@@ -12,4 +12,5 @@ class Command(SubcommandsCommand):
         "importer": "importer",
         "communes": "communes",
         "departements": "departements",
+        "cibler": "targeting",
     }
