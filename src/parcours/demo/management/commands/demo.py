@@ -7,6 +7,7 @@ from parcours.demo import aid as aid_demo
 from parcours.demo import base
 from parcours.demo import groups as groups_demo
 from parcours.demo import history as history_demo
+from parcours.demo import observatory as observatory_demo
 from parcours.demo import orientations as orientations_demo
 from parcours.demo import outreach as outreach_demo
 from parcours.demo import partners as partners_demo
@@ -81,6 +82,9 @@ class Command(BaseCommand):
         history_seconds = time.perf_counter() - started
         steering_demo.generate(code=code, seed=options["seed"])
         privacy_demo.generate(code=code, others=(sharing_demo.CAF_CODE,))
+        started = time.perf_counter()
+        observed = observatory_demo.generate(code=code, seed=options["seed"])
+        observatory_seconds = time.perf_counter() - started
         self.stdout.write(
             f"Démonstration {code} prête en {summary.seconds:.1f} s : {summary.people} personnes, "
             f"{summary.cases} accompagnements ({summary.closed} clos), {summary.contacts} "
@@ -90,6 +94,11 @@ class Command(BaseCommand):
             f"Partage entre organismes en {sharing_seconds:.1f} s : "
             + ", ".join(shared)
             + f" (second organisme : {sharing_demo.CAF_CODE})."
+        )
+        self.stdout.write(
+            f"Observatoire des fragilités en {observatory_seconds:.1f} s : "
+            + ", ".join(f"{k.replace('_', ' ')} : {v}" for k, v in observed.items())
+            + "."
         )
         if past is not None:
             self.stdout.write(
