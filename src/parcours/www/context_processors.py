@@ -39,7 +39,10 @@ def navigation(request: HttpRequest) -> dict[str, dict[str, bool] | None]:
             "steering": steering_policies.can_see_steering(user),
             "history": steering_policies.can_import_history(user),
             "observatory": observatory_policies.can_see_observatory(user),
-            "observatory_imports": observatory_policies.can_import_observatory(user),
+            # une seule entrée « Observatoire » : les cartes, ou les imports pour qui ne voit
+            # que ceux-ci (administrateur)
+            "observatory_imports": observatory_policies.can_import_observatory(user)
+            and not observatory_policies.can_see_observatory(user),
             "privacy": privacy_policies.can_see_privacy(user),
             "administration": core_policies.can_administer(user),
         }

@@ -21,6 +21,11 @@ def scope_or_404(request) -> list[str]:
     return departements
 
 
+def tabs(request) -> dict:
+    """Ce que montrent les onglets de l'observatoire (imports et tranches pour qui importe)."""
+    return {"nav": "observatoire", "can_import": policies.can_import_observatory(request.user)}
+
+
 def chosen_year(request) -> tuple[int | None, list[int]]:
     """L'année demandée (``?annee=``) parmi les années importées, la plus récente à défaut ;
     ``None`` quand rien n'est importé. Une année non importée : 404."""

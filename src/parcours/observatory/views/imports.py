@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from parcours.observatory import policies
+from parcours.observatory.views.common import tabs
 
 #: motifs de rejet montrés par import (les premiers, gardés à l'import)
 ERRORS_SHOWN = 5
@@ -22,7 +23,7 @@ def import_list(request):
         request,
         "observatory/imports.html",
         {
-            "nav": "observatoire",
+            **tabs(request),
             "imports": [(i, (i.errors or [])[:ERRORS_SHOWN]) for i in imports],
         },
     )

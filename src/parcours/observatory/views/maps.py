@@ -26,10 +26,10 @@ from parcours.observatory.views.common import (
     folded,
     number,
     scope_or_404,
+    tabs,
 )
 from parcours.rules import fragility
 
-NAV = "observatoire"
 #: en-têtes français des colonnes de formats.md §6.3 (l'export garde les noms du contrat)
 COMMUNE_HEADERS = {
     "commune_insee": "Code INSEE", "commune": "Commune", "epci": "EPCI",
@@ -71,7 +71,7 @@ def overview(request):
     region = choice_param(request, "region", [r.code for r in regions])
     shown = [c for c in scope if not region or regions_of.get(c) == region]
     context = {
-        "nav": NAV,
+        **tabs(request),
         "year": year,
         "years": available,
         "regions": regions,
@@ -226,7 +226,7 @@ def _commune_page(request, kind: str, code: str):
         request,
         "observatory/communes.html",
         {
-            "nav": NAV,
+            **tabs(request),
             "kind": kind,
             "place": place,
             "name": name,

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.observatory import policies
+from parcours.observatory.views.common import tabs
 
 
 @login_required
@@ -44,6 +45,6 @@ def age_thresholds(request):
     return render(
         request,
         "observatory/parametres.html",
-        {"form": form, "nav": "observatoire"},
+        {"form": form, **tabs(request)},
         status=422 if form.errors else 200,
     )
