@@ -210,11 +210,14 @@ def commune_map(
             white.append((code, d))
     parts.append("</g>")
     # les zones blanches par-dessus leurs voisines : un liseré blanc sous un trait noir épais
+    # (plus fin sur une carte dense, une région, où il couvrirait les petites communes)
+    outline = 2.5 if len(layer.paths) <= 800 else 1.3
+    halo = (outline + 2) / scale
     for code, d in white:
         parts.append(
-            f'<path d="{d}" fill="none" stroke="{BORDER}" stroke-width="{4.5 / scale:.3g}" '
+            f'<path d="{d}" fill="none" stroke="{BORDER}" stroke-width="{halo:.3g}" '
             f'stroke-linejoin="round"/><path d="{d}" fill="none" stroke="{WHITE_ZONE_STROKE}" '
-            f'stroke-width="{2.5 / scale:.3g}" stroke-linejoin="round" '
+            f'stroke-width="{outline / scale:.3g}" stroke-linejoin="round" '
             f'data-zone-blanche="{code}"/>'
         )
     parts.append("</svg>")
