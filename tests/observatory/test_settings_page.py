@@ -1,6 +1,5 @@
 """La page des tranches d'âge : administrateur et pilotage seulement, erreurs en français,
-enregistrement par le service (formulaire et service de ``observatory.forms`` et
-``observatory.services.settings`` ; le module attend qu'ils soient là)."""
+enregistrement par le service (``observatory.forms``, ``observatory.services.settings``)."""
 
 import pytest
 from django.urls import reverse
@@ -9,7 +8,6 @@ from parcours.observatory.models import ObservatorySettings
 from tests.conftest import login_as
 from tests.factories import UserFactory
 
-pytest.importorskip("parcours.observatory.forms")
 pytestmark = pytest.mark.django_db
 
 

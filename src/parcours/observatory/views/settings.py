@@ -1,11 +1,9 @@
 """Les tranches d'âge du score de l'organisme (formats.md §6.1), pour qui peut importer.
 
 Formulaire et service : ``observatory.forms.AgeThresholdsForm`` et
-``observatory.services.settings.update_age_thresholds`` (lus à l'appel de la page)."""
+``observatory.services.settings.update_age_thresholds``."""
 
 from __future__ import annotations
-
-from importlib import import_module
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +13,8 @@ from django.shortcuts import redirect, render
 from parcours.core.exceptions import BusinessError
 from parcours.core.forms import apply_business_errors
 from parcours.observatory import policies
+from parcours.observatory.forms import AgeThresholdsForm
+from parcours.observatory.services.settings import update_age_thresholds
 from parcours.observatory.views.common import tabs
 
 
@@ -22,19 +22,11 @@ from parcours.observatory.views.common import tabs
 def age_thresholds(request):
     if not policies.can_import_observatory(request.user):
         raise Http404("Introuvable.")
-    try:  # formulaire et service livrés à part (branche des sorties de l'observatoire)
-        form_class = import_module("parcours.observatory.forms").AgeThresholdsForm
-        service = import_module("parcours.observatory.services.settings")
-    except ImportError:
-        raise Http404("Introuvable.") from None
-
     organisation = request.user.organisation
-    form = form_class(request.POST or None, organisation=organisation)
+    form = AgeThresholdsForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            service.update_age_thresholds(
-                actor=request.user, organisation=organisation, raw=form.raw()
-            )
+            update_age_thresholds(actor=request.user, organisation=organisation, raw=form.raw())
         except BusinessError as error:
             apply_business_errors(form, error)
         else:
