@@ -14,6 +14,7 @@ urlpatterns = [
     path("partenaires/", include("parcours.partners.urls")),
     path("aides/", include("parcours.aid.urls")),
     path("pilotage/", include("parcours.steering.urls")),
+    path("observatoire/", include("parcours.observatory.urls")),
     path("administration/", include("parcours.core.urls_admin")),
     path("administration/jetons-api/", include("parcours.api.urls_admin")),
     path("api/v1/", api.urls),

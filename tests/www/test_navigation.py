@@ -32,9 +32,10 @@ ENTRIES = {
         "partners",
         "pathways",
         "steering",
+        "observatory",
     },
-    "steering": {"aid", "partners", "steering"},
-    "admin": {"aid", "partners", "history", "privacy", "administration"},
+    "steering": {"aid", "partners", "steering", "observatory"},
+    "admin": {"aid", "partners", "history", "observatory_imports", "privacy", "administration"},
     "dpo": {"privacy"},
 }
 LINKS = {
@@ -49,6 +50,8 @@ LINKS = {
     "pathways": "parcours-partages",
     "steering": "pilotage",
     "history": "pilotage-historique",
+    "observatory": "observatoire",
+    "observatory_imports": "observatoire-imports",
     "privacy": "protection-donnees",
     "administration": "administration",
 }

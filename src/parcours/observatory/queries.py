@@ -86,6 +86,31 @@ def years(organisation_id: int) -> list[int]:
     )
 
 
+def departement_names() -> dict[str, str]:
+    """Le nom de chaque département (et collectivité) du référentiel, par code (pages)."""
+    return dict(Departement.objects.values_list("code", "name"))
+
+
+def regions_of(departements: Iterable[str]) -> tuple[dict[str, str], list]:
+    """La région de chacun de ces départements, et ces régions (``Region``) triées par nom."""
+    rows = Departement.objects.filter(code__in=list(departements)).select_related("region")
+    of = {d.code: d.region_id for d in rows.order_by("code")}
+    regions = {d.region_id: d.region for d in rows.order_by("code")}
+    return of, sorted(regions.values(), key=lambda r: r.name)
+
+
+def departement(code: str) -> Departement:
+    return Departement.objects.get(code=code)
+
+
+def region_with_departements(code: str) -> tuple[object | None, set[str]]:
+    """La région ``code`` (ou ``None``) et les codes de ses départements."""
+    members = list(Departement.objects.filter(region_id=code).select_related("region"))
+    if not members:
+        return None, set()
+    return members[0].region, {d.code for d in members}
+
+
 def _aggregates(organisation_id: int, year: int, level: str, departements: Iterable[str] | None):
     qs = Aggregate.objects.filter(organisation_id=organisation_id, year=year, level=level)
     if departements is not None:

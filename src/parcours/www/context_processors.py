@@ -8,6 +8,7 @@ from parcours.aid import policies as aid_policies
 from parcours.cases import policies as case_policies
 from parcours.core import policies as core_policies
 from parcours.groups import policies as group_policies
+from parcours.observatory import policies as observatory_policies
 from parcours.outreach import policies as outreach_policies
 from parcours.partners import policies as partner_policies
 from parcours.people import policies as people_policies
@@ -37,6 +38,11 @@ def navigation(request: HttpRequest) -> dict[str, dict[str, bool] | None]:
             "pathways": sharing_policies.can_list_pathways(user),
             "steering": steering_policies.can_see_steering(user),
             "history": steering_policies.can_import_history(user),
+            "observatory": observatory_policies.can_see_observatory(user),
+            # une seule entrée « Observatoire » : les cartes, ou les imports pour qui ne voit
+            # que ceux-ci (administrateur)
+            "observatory_imports": observatory_policies.can_import_observatory(user)
+            and not observatory_policies.can_see_observatory(user),
             "privacy": privacy_policies.can_see_privacy(user),
             "administration": core_policies.can_administer(user),
         }
