@@ -36,7 +36,11 @@ def figures():
     return (
         dict(live(Referral, "signalement").values_list("status").annotate(n=Count("id"))),
         live(FrontLineContact, "contact_accueil").count(),
-        list(TargetingRun.objects.values_list("lines", "targeted", "new_people", "dry_run")),
+        list(
+            TargetingRun.objects.filter(rule_code="ARRET_LONG").values_list(
+                "lines", "targeted", "new_people", "dry_run"
+            )
+        ),
         dict(live(ServiceOffer, "offre").values_list("status").annotate(n=Count("id"))),
     )
 
@@ -48,9 +52,13 @@ def test_detection_demo_is_deterministic_and_reset(call):
     assert referrals.get("RECU", 0) > 0 and sum(referrals.values()) >= 20
     assert contacts > 50
     assert len(runs) == 1 and runs[0][0] == 160 and runs[0][1] > 40 and runs[0][3] is False
-    run = TargetingRun.objects.get()
+    run = TargetingRun.objects.get(rule_code="ARRET_LONG")
     assert run.targeted == run.already_known + run.new_people
-    assert TargetingEntry.objects.count() == run.targeted
+    assert TargetingEntry.objects.filter(run=run).count() == run.targeted
+    # l'observatoire de démonstration : un ciblage réel des retraités fragiles
+    fragile = TargetingRun.objects.get(rule_code="FRAGILITE")
+    assert fragile.targeted > 0 and not fragile.dry_run
+    assert TargetingEntry.objects.filter(run=fragile, score__gte=8).count() == fragile.targeted
     assert Campaign.objects.get(run__isnull=False).run == run
     assert sum(offers.values()) == run.targeted and set(offers) == {
         "ENVOYEE",

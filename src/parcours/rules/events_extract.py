@@ -22,6 +22,7 @@ from .extract_identity import (
     IDENTITY_REQUIRED,
     HeaderError,
     Identity,
+    IdentityRow,
     cells,
     parse_date,
     parse_identity,
@@ -55,26 +56,10 @@ REQUIRED = IDENTITY_REQUIRED | {"evenement", "date_evenement"}
 
 
 @dataclass(frozen=True, slots=True)
-class EventRow:
+class EventRow(IdentityRow):
     identity: Identity
     event: str
     event_date: date
-
-    @property
-    def line(self) -> int:
-        return self.identity.line
-
-    @property
-    def nir(self) -> str:
-        return self.identity.nir
-
-    @property
-    def birth_date(self) -> date:
-        return self.identity.birth_date
-
-    @property
-    def commune(self) -> str:
-        return self.identity.commune
 
 
 def check_header(header: list[str]) -> tuple[dict[str, int], list[str]]:

@@ -18,6 +18,7 @@ from datetime import date
 from . import nir as nir_rules
 
 __all__ = [
+    "IdentityRow",
     "IDENTITY_COLUMNS",
     "IDENTITY_REQUIRED",
     "SEXES",
@@ -74,6 +75,30 @@ class Identity:
     postal_code: str
     phone: str
     email: str
+
+
+class IdentityRow:
+    """A parsed row holding an :class:`Identity` (``self.identity``): its line, NIR, birth date
+    and commune read through, for the targeting mechanism (any kind of file)."""
+
+    __slots__ = ()
+    identity: Identity
+
+    @property
+    def line(self) -> int:
+        return self.identity.line
+
+    @property
+    def nir(self) -> str:
+        return self.identity.nir
+
+    @property
+    def birth_date(self) -> date:
+        return self.identity.birth_date
+
+    @property
+    def commune(self) -> str:
+        return self.identity.commune
 
 
 def check_header(header: Sequence[str], columns: Sequence[str]) -> tuple[dict[str, int], list[str]]:

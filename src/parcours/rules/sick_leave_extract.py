@@ -19,6 +19,7 @@ from .extract_identity import (
     IDENTITY_REQUIRED,
     HeaderError,
     Identity,
+    IdentityRow,
     cells,
     parse_date,
     parse_identity,
@@ -45,26 +46,10 @@ RISQUES = ("MALADIE", "AT_MP")
 
 
 @dataclass(frozen=True, slots=True)
-class ExtractRow:
+class ExtractRow(IdentityRow):
     identity: Identity
     sick_leave_start: date
     risk: str
-
-    @property
-    def line(self) -> int:
-        return self.identity.line
-
-    @property
-    def nir(self) -> str:
-        return self.identity.nir
-
-    @property
-    def birth_date(self) -> date:
-        return self.identity.birth_date
-
-    @property
-    def commune(self) -> str:
-        return self.identity.commune
 
 
 def check_header(header: list[str]) -> tuple[dict[str, int], list[str]]:

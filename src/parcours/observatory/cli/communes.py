@@ -20,19 +20,10 @@ def add_arguments(parser) -> None:
 
 
 def run(options, stdout) -> None:
-    request = listing.read_options(options)
-    rows = queries.commune_rows(
-        organisation_id=request.organisation.pk,
-        year=request.year,
-        departements=request.departements,
-        since=request.since,
-        until=request.until,
+    listing.run_listing(
+        options,
+        stdout,
+        rows_of=queries.commune_rows,
+        csv_of=exports.communes_csv,
+        what="une commune écrite",
     )
-
-    def write(out) -> int:
-        if options["format"] == "json":
-            out.write(exports.as_json(rows))
-            return len(rows)
-        return exports.communes_csv(out, rows)
-
-    listing.emit(options, stdout, write, "une commune écrite")

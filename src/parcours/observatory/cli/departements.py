@@ -17,19 +17,10 @@ def add_arguments(parser) -> None:
 
 
 def run(options, stdout) -> None:
-    request = listing.read_options(options)
-    rows = queries.departement_rows(
-        organisation_id=request.organisation.pk,
-        year=request.year,
-        departements=request.departements,
-        since=request.since,
-        until=request.until,
+    listing.run_listing(
+        options,
+        stdout,
+        rows_of=queries.departement_rows,
+        csv_of=exports.departements_csv,
+        what="un département écrit",
     )
-
-    def write(out) -> int:
-        if options["format"] == "json":
-            out.write(exports.as_json(rows))
-            return len(rows)
-        return exports.departements_csv(out, rows)
-
-    listing.emit(options, stdout, write, "un département écrit")

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from parcours.core.models import Departement, Organisation
-from parcours.observatory import queries
+from parcours.observatory import exports, queries
 from parcours.rules import fragility, wording
 
 FORMATS = ("csv", "json")
@@ -115,3 +115,25 @@ def emit(options, stdout, write: Callable[[io.StringIO], int], what: str) -> Non
             f"--sortie : impossible d'écrire « {output} » ({error.strerror})."
         ) from None
     stdout.write(f"{wording.count(count, what)} dans {output}.")
+
+
+def run_listing(options, stdout, *, rows_of: Callable, csv_of: Callable, what: str) -> None:
+    """Une sous-commande de liste : les options lues, les lignes de ``rows_of`` (une lecture de
+    ``observatory.queries``) écrites en JSON ou en CSV (``csv_of``) ; ``what`` : « une commune
+    écrite », pour le décompte quand la liste va dans un fichier."""
+    request = read_options(options)
+    rows = rows_of(
+        organisation_id=request.organisation.pk,
+        year=request.year,
+        departements=request.departements,
+        since=request.since,
+        until=request.until,
+    )
+
+    def write(out) -> int:
+        if options["format"] == "json":
+            out.write(exports.as_json(rows))
+            return len(rows)
+        return csv_of(out, rows)
+
+    emit(options, stdout, write, what)
