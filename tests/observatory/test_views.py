@@ -235,3 +235,22 @@ def test_imports_page_for_those_who_import(client, org):
     assert 'href="/observatoire/imports/"' in html
     login_as(client, UserFactory(organisation=org, manager=True))
     assert client.get(_url("observatoire-imports")).status_code == 404
+
+
+def test_departement_page_lists_its_epci_with_their_figures(client, org):
+    from django.utils.html import escape
+
+    from parcours.core.models import Epci
+    from parcours.observatory.models import Aggregate
+
+    ain, _ = _ain(org)
+    login_as(client, UserFactory(organisation=org, manager=True, departements=["01"]))
+    html = client.get(_url("observatoire-departement", "01")).content.decode()
+    epcis = Aggregate.objects.filter(organisation=org, year=2025, level="EPCI", departement="01")
+    assert epcis.exists()
+    assert "Les EPCI" in html
+    for e in epcis:
+        assert escape(Epci.objects.get(code=e.code).name) in html and f"SIREN {e.code}" in html
+    fragile_epci = Commune.objects.get(code=ain[4].code).epci_id
+    row = next(r for r in epcis if r.code == fragile_epci)
+    assert row.fragile_communes >= 1

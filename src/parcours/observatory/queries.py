@@ -262,6 +262,62 @@ def departement_rows(
     return out
 
 
+@dataclass(frozen=True)
+class EpciRow:
+    """Un EPCI d'une année : ses totaux (toutes ses communes), ses communes fragiles (à
+    l'import) et ses zones blanches sur la période."""
+
+    epci: str
+    name: str
+    departement: str
+    retraites: int
+    retraites_60_plus: int
+    score_moyen: float | None
+    secret: int
+    communes: int
+    communes_fragiles: int
+    zones_blanches: int
+
+
+def epci_rows(
+    *,
+    organisation_id: int,
+    year: int,
+    departements: Iterable[str] | None,
+    communes: Iterable[CommuneRow],
+) -> list[EpciRow]:
+    """Les EPCI rangés dans ``departements`` (celui de la plupart de leurs retraités), triés par
+    nom ; ``communes`` : les lignes des communes de la même lecture (leurs zones blanches). Un
+    EPCI de moins de 11 retraités suit le secret des communes."""
+    white: dict[str, int] = {}
+    for c in communes:
+        if c.epci and c.zone_blanche:
+            white[c.epci] = white.get(c.epci, 0) + 1
+    aggregates = list(_aggregates(organisation_id, year, Aggregate.Level.EPCI, departements))
+    names = dict(
+        Epci.objects.filter(code__in=[a.code for a in aggregates]).values_list("code", "name")
+    )
+    out = []
+    for a in aggregates:
+        secret = fragility.is_secret(a.retirees)
+        exact = None if secret else fragility.mean(a.score_sum, a.retirees)
+        out.append(
+            EpciRow(
+                epci=a.code,
+                name=names.get(a.code, a.code),
+                departement=a.departement,
+                retraites=a.retirees,
+                retraites_60_plus=a.retirees_60_plus,
+                score_moyen=None if exact is None else fragility.round2(exact),
+                secret=int(secret),
+                communes=a.communes,
+                communes_fragiles=a.fragile_communes,
+                zones_blanches=white.get(a.code, 0),
+            )
+        )
+    return sorted(out, key=lambda r: (r.name, r.epci))
+
+
 def evolution(
     *, organisation_id: int, level: str, code: str
 ) -> list[tuple[int, int, float | None]]:

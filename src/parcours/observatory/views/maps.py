@@ -254,6 +254,15 @@ def _commune_page(request, kind: str, code: str):
             "outlined": sum(1 for r in rows if r.commune_insee in drawn),
             "without_outline": [r for r in rows if r.commune_insee not in drawn],
             "evolution": [(y, number(n), number(v, 2)) for y, n, v in evolution],
+            "epcis": [
+                (e, number(e.retraites), number(e.retraites_60_plus), number(e.score_moyen, 2))
+                for e in queries.epci_rows(
+                    organisation_id=request.user.organisation_id,
+                    year=year,
+                    departements=codes,
+                    communes=rows,
+                )
+            ],
             "evolution_chart": maps.evolution_chart(
                 f"Évolution du score moyen — {name}", [(y, v) for y, _, v in evolution]
             ),
