@@ -88,6 +88,12 @@ SEGMENT_MODELS = {
     "extraits": ExtractRun,
     "traitements": privacy.Processing,
 }
+#: Les codes d'une adresse (``<str:code>``), par le segment qui les précède.
+SEGMENT_CODES = {
+    "regle": ["ARRET_LONG", "FRAGILITE", "PLUS_90_ANS"],
+    "departements": ["01", "69"],
+    "regions": ["84"],
+}
 #: Les valeurs des paramètres qui ne sont pas des identifiants.
 VALUES = {
     "fmt": ["pdf", "csv", "xlsx", "json"],
@@ -164,6 +170,9 @@ def kwargs_list(route):
                 segment = "questionnaires"
             if name == "person_pk":
                 segment = "personnes"
+            if name == "code":
+                choices[name] = SEGMENT_CODES[segment]
+                continue
             model = SEGMENT_MODELS[segment]
             choices[name] = [o.pk for o in candidates(model)]
     width = max(len(v) for v in choices.values())

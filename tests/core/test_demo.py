@@ -60,7 +60,8 @@ def test_demo_roles_and_logins(call):
     dpo = User.objects.get(username="dpo")
     assert dpo.is_dpo and not dpo.is_org_admin and dpo.check_password("parcours-demo-2026")
     logins = call("demo", "--identifiants")
-    assert "as.ain" in logins and "délégué·e à la protection des données : dpo" in logins
+    assert "as.ain" in logins
+    assert "délégué·e à la protection des données (second facteur à enrôler) : dpo" in logins
     # le registre des traitements et les durées de conservation des deux organismes
     for code in ("carsat-demo", "caf-demo"):
         assert Processing.objects.filter(organisation__code=code).count() == 9

@@ -54,6 +54,8 @@ EXEMPT = {
     "pilotage-export": "rapport d'activité : des agrégats, aucune personne",
     "subventions-export": "subventions de l'année : des partenaires et des montants, aucune "
     "personne (sa ligne d'export au journal : tests/partners/test_subsidies_views.py)",
+    "observatoire-departement-export": "communes de l'observatoire : des agrégats par commune, "
+    "aucune personne (sa ligne d'export au journal : tests/observatory/test_views.py)",
     "protection-donnees-registre-pdf": "registre des traitements : des traitements, aucune "
     "personne (sa ligne d'export au journal : tests/privacy/test_register.py)",
 }

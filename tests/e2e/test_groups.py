@@ -92,7 +92,7 @@ def test_social_worker_and_participant_journeys(page, browser, e2e_server):
     page.get_by_label("Heure de début").fill("14:00")
     page.get_by_label("Heure de fin").fill("16:30")
     page.get_by_label("Nombre de places").fill("12")
-    page.get_by_label("Lieu d'accueil").select_option(index=1)
+    page.get_by_role("combobox", name="Lieu d'accueil").select_option(index=1)
     check_page(page, "collectif-03-nouvelle-seance")
     page.get_by_role("button", name="Ajouter la séance").click()
     expect(page.get_by_text("La séance est ajoutée.")).to_be_visible()

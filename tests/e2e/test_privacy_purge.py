@@ -7,9 +7,10 @@ import sys
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SERVER_ENV, check_page, login
+from tests.e2e.conftest import SERVER_ENV, check_page, create_admins, login, login_admin
 
-DPO = "dpo.e2e"
+DPO = "dpo.purge"
+TOTP_KEY = "3132333435363738393031323334353637383933"
 
 
 def shell(code: str) -> str:
@@ -24,20 +25,12 @@ def shell(code: str) -> str:
 
 
 def test_the_dpo_previews_the_purge(page):
-    shell(f"""
-from parcours.core.models import Organisation, User
-org = Organisation.objects.get(code="carsat-demo")
-user, _ = User.objects.get_or_create(username="{DPO}", defaults={{"organisation": org,
-    "first_name": "Dominique", "last_name": "Protection", "function": "CHARGE_MISSION"}})
-user.is_dpo = True
-user.set_password("parcours-demo-2026")
-user.save()
-""")
+    create_admins([DPO], key=TOTP_KEY, first_name="Dominique", last_name="Protection", dpo=True)
     before = shell(
         "from parcours.people.models import Person; "
         "print(Person.objects.filter(anonymised_on__isnull=False).count())"
     )
-    login(page, DPO)
+    login_admin(page, DPO, TOTP_KEY)
     page.goto("/protection-donnees/purges/")
     assert page.get_by_role("heading", name="Purges de conservation", level=1).is_visible()
     assert page.get_by_text("Aucune purge réelle encore.").is_visible()

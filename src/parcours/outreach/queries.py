@@ -7,8 +7,9 @@ from parcours.core.nomenclatures import StatutOffre
 from parcours.core.roles import agent_context
 from parcours.groups.models import Invitation
 from parcours.outreach import letters, policies
-from parcours.outreach.models import LetterBatch, Referral
+from parcours.outreach.models import LetterBatch, Referral, TargetingRule
 from parcours.rules import offers as offer_rules
+from parcours.rules import targeting
 
 
 def detection_figures(user) -> dict:
@@ -357,3 +358,19 @@ def letter_batch(user, campaign, *, reminder: bool):
 def letter_batch_pdf(batch) -> bytes:
     """Le PDF d'un lot prêt (lu à part : la liste des lots ne le charge pas)."""
     return bytes(LetterBatch.objects.values_list("pdf", flat=True).get(pk=batch.pk))
+
+
+def rule_or_default(organisation, code: str):
+    """La règle ``code`` de l'organisme, ou, si elle n'a jamais été réglée, une règle non
+    enregistrée avec les paramètres par défaut (une page lue n'écrit rien)."""
+    found = TargetingRule.objects.filter(organisation=organisation, code=code).first()
+    if found is not None:
+        return found
+    spec = targeting.RULES[code]
+    return TargetingRule(
+        organisation=organisation,
+        code=code,
+        name=spec.label,
+        programme=spec.programme,
+        parameters=dict(spec.defaults),
+    )

@@ -70,14 +70,16 @@ def targeting_rule(request, code=targeting.ARRET_LONG):
     manager_only(request)
     if code not in targeting.RULES:
         raise Http404("Règle inconnue.")
-    rule = services.targeting_rule(organisation=request.user.organisation, code=code)
+    rule = queries.rule_or_default(request.user.organisation, code)
     departements = queries.organisation_departements(request.user.organisation)
     params, _errors = targeting.clean_parameters(code, rule.parameters)
     form = RuleForm(request.POST or None, initial=params, departements=departements, code=code)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_targeting_rule(
-                actor=request.user, rule=rule, parameters=form.cleaned_data
+                actor=request.user,
+                rule=services.targeting_rule(organisation=request.user.organisation, code=code),
+                parameters=form.cleaned_data,
             )
         except BusinessError as error:
             apply_business_errors(form, error)
